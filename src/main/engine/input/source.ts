@@ -1,0 +1,58 @@
+// The contract every input format implements. A source turns one file into rows whose values are
+// already in PostgreSQL's text input syntax, so the loader never needs to know the file format.
+
+export type FileType = 'csv' | 'parquet';
+
+export interface CsvDialect {
+  delimiter: ',' | ';' | '\t' | '|';
+  quote: '"' | "'";
+  hasHeader: boolean;
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  bom: boolean;
+  lineEnding: '\n' | '\r\n';
+}
+
+export interface SourceColumn {
+  name: string;
+  /** PostgreSQL type the data suggests (used by --create-table): bigint, numeric(p,s), text, jsonb, ... */
+  pgType: string;
+}
+
+export interface SourceRow {
+  /** 1-based line number in the file where the record starts (CSV), or 1-based row number (Parquet). */
+  line: number;
+  /** Values in PostgreSQL text input syntax; null is SQL NULL. May hold more or fewer values than columns. */
+  values: (string | null)[];
+}
+
+export interface SourceDescription {
+  type: FileType;
+  gzip: boolean;
+  /** Present for text files. */
+  dialect?: CsvDialect;
+  /** Parquet: compression codecs and row-group count, for display. */
+  details?: string;
+}
+
+export interface RowSource {
+  readonly path: string;
+  readonly description: SourceDescription;
+  readonly columns: SourceColumn[];
+  /** Size of the file on disk in bytes. */
+  readonly totalBytes: number;
+  /** Bytes of the file consumed so far (compressed bytes for gzip), for progress. */
+  bytesRead(): number;
+  /** Rows in file order, in chunks. Iterating twice is not supported. Errors are KeyloadError with file and line. */
+  rows(): AsyncIterable<SourceRow[]>;
+  /** Releases file handles early (when the consumer stops iterating). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenSourceOptions {
+  /** Overrides content detection (--file-type). */
+  fileType?: FileType;
+  /** Overrides parts of the sniffed CSV dialect. */
+  dialect?: Partial<CsvDialect>;
+  /** Rows sampled for CSV type inference (default 10000). */
+  inferenceSampleRows?: number;
+}

