@@ -51,8 +51,8 @@ function createCluster(options: EmbeddedServerOptions, port: number): EmbeddedPo
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
-    onLog: options.onLog ?? (() => {}),
-    onError: options.onLog ?? (() => {}),
+    onLog: (message) => options.onLog?.(message),
+    onError: (message) => options.onLog?.(String(message)),
   });
 }
 
