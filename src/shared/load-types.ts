@@ -1,0 +1,71 @@
+// The engine's public vocabulary: options in, events out, result at the end. Environment-neutral so
+// the CLI, worker threads, Electron IPC and the renderer all share it.
+import type { ErrorInfo } from './errors.ts';
+
+export type WriteMode = 'upsert' | 'insert' | 'ignore' | 'replace' | 'append';
+export type FileOrder = 'given' | 'name' | 'mtime';
+export type OnError = 'reject' | 'abort';
+
+export type FileStage = 'queued' | 'reading' | 'staging' | 'merging' | 'done' | 'failed' | 'skipped';
+
+/** Row counts, all computed in SQL except `read` and `rejected`. */
+export interface RowCounts {
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Rows superseded by a later row with the same key (last occurrence wins). */
+  collapsed: number;
+  rejected: number;
+}
+
+export interface FileProgress {
+  path: string;
+  stage: FileStage;
+  bytesRead: number;
+  totalBytes: number;
+  counts: RowCounts;
+  /** Rows per second over the file's run time so far. */
+  rowsPerSecond: number;
+  /** Seconds left, estimated from bytes; null when unknown. */
+  etaSeconds: number | null;
+}
+
+export type LoadEvent =
+  | { type: 'run-started'; runId: string; files: string[]; table: string }
+  | { type: 'file-progress'; file: FileProgress }
+  | { type: 'notice'; message: string }
+  | { type: 'run-finished'; result: LoadResult };
+
+export interface FileResult {
+  path: string;
+  sha256: string | null;
+  status: 'loaded' | 'failed' | 'skipped';
+  /** Why a file was skipped, e.g. "already loaded". */
+  skipReason?: string;
+  counts: RowCounts;
+  error?: ErrorInfo;
+  rejectsFile?: string;
+  seconds: number;
+}
+
+export interface LoadResult {
+  runId: string;
+  table: string;
+  mode: WriteMode;
+  dryRun: boolean;
+  files: FileResult[];
+  totals: RowCounts;
+  seconds: number;
+  /** 0 all loaded, 3 completed with rejected rows, 1 failed. */
+  exitCode: 0 | 1 | 3;
+}
+
+export function emptyCounts(): RowCounts {
+  return { read: 0, inserted: 0, updated: 0, unchanged: 0, collapsed: 0, rejected: 0 };
+}
+
+export function addCounts(into: RowCounts, more: RowCounts): RowCounts {
+  for (const key of Object.keys(into) as (keyof RowCounts)[]) into[key] += more[key];
+  return into;
+}
