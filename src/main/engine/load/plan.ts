@@ -1,0 +1,177 @@
+// Planning reads everything a load depends on and validates it, writing nothing: the files'
+// formats and columns (in reader workers), the target table, the key, each file's column mapping,
+// and which files the manifest says are already loaded. `--dry-run` stops here.
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
+import { loadOptionsSchema, type LoadOptions, type LoadOptionsInput } from '../../../shared/load-options.ts';
+import { toErrorInfo } from '../error-info.ts';
+import type { OpenSourceOptions } from '../input/source.ts';
+import type { FileInfo } from '../reader/protocol.ts';
+import { ReaderClient } from '../reader/reader-client.ts';
+import { displayName, parseTableName, quoteIdent, qualifiedName, type TableName } from '../sql/identifiers.ts';
+import { introspectTable, type TargetTable } from '../target/introspect.ts';
+import { resolveKey } from '../target/key.ts';
+import { mapColumns, type ColumnMapping } from '../target/mapping.ts';
+import { listFiles } from './file-list.ts';
+import { readManifest } from './manifest.ts';
+
+export interface PlannedFile {
+  path: string;
+  /** Position in load order: later files win over earlier ones. */
+  rank: number;
+  info: FileInfo | null;
+  mapping: ColumnMapping | null;
+  /** Set when the file cannot be loaded; the run reports it as failed and goes on. */
+  error: ErrorInfo | null;
+  alreadyLoaded: boolean;
+}
+
+export interface LoadPlan {
+  runId: string;
+  options: LoadOptions;
+  table: TableName;
+  target: TargetTable;
+  /** CREATE TABLE to run first (--create-table and the table does not exist). */
+  createTableSql: string | null;
+  key: string[] | null;
+  files: PlannedFile[];
+  notices: string[];
+}
+
+const keyedModes = new Set(['upsert', 'insert', 'ignore']);
+
+export function openOptions(options: LoadOptions): OpenSourceOptions {
+  return options.fileType ? { fileType: options.fileType } : {};
+}
+
+async function readInfo(path: string, options: LoadOptions): Promise<FileInfo> {
+  const reader = new ReaderClient(path);
+  try {
+    return await reader.open(openOptions(options), true);
+  } finally {
+    await reader.close();
+  }
+}
+
+function tableFromFile(table: TableName, info: FileInfo, key: string[] | null): TargetTable {
+  return {
+    ...table,
+    referenced: false,
+    columns: info.columns.map((c) => ({
+      name: c.name,
+      type: c.pgType,
+      notNull: key?.includes(c.name) ?? false,
+      hasDefault: false,
+      generated: false,
+      identityAlways: false,
+      comparable: true,
+    })),
+    uniqueKeys: key ? [{ name: `${table.name}_pkey`, columns: key, primary: true }] : [],
+  };
+}
+
+function createTableSql(target: TargetTable, key: string[] | null): string {
+  const columns = target.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`);
+  if (key) columns.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
+  return `CREATE TABLE ${qualifiedName(target)} (${columns.join(', ')})`;
+}
+
+/** Checks that a file's mapping can be written in this mode; returns a reason when it cannot. */
+function mappingProblem(mapping: ColumnMapping, target: TargetTable, key: string[] | null, options: LoadOptions): string | null {
+  const mapped = new Set(mapping.mapped.map((m) => m.target));
+  if (mapped.size === 0) return 'no file column matches a table column';
+  const missingKey = key?.filter((k) => !mapped.has(k)) ?? [];
+  if (missingKey.length > 0) return `the file has no column for key column(s) ${missingKey.join(', ')}`;
+  const required = target.columns.filter((c) => c.notNull && !c.hasDefault && !c.generated && !mapped.has(c.name) && c.name !== options.touchColumn);
+  if (required.length > 0 && options.mode !== 'ignore') {
+    return `table column(s) ${required.map((c) => c.name).join(', ')} are NOT NULL without a default, and the file has no column for them`;
+  }
+  if (options.touchColumn && mapped.has(options.touchColumn)) return `--touch-column ${options.touchColumn} is also mapped from the file`;
+  if (options.versionColumn && !mapped.has(options.versionColumn)) return `the file has no column for --version-column ${options.versionColumn}`;
+  return null;
+}
+
+function checkColumnOption(target: TargetTable, name: string | undefined, flag: string): void {
+  if (name && !target.columns.some((c) => c.name === name)) {
+    throw new KeyloadError(ErrorCodes.usage, `${flag} ${name}: ${displayName(target)} has no such column`);
+  }
+}
+
+export async function planLoad(pool: Pool, input: LoadOptionsInput): Promise<LoadPlan> {
+  const parsed = loadOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new KeyloadError(ErrorCodes.usage, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const options = parsed.data;
+  if (options.mode === 'append' && options.touchColumn) {
+    throw new KeyloadError(ErrorCodes.usage, '--touch-column is not available with --mode append', { hint: 'Give the column DEFAULT now() instead.' });
+  }
+  const table = parseTableName(options.table);
+  const paths = await listFiles(options.files, options.order);
+  if (paths.length === 0) throw new KeyloadError(ErrorCodes.usage, 'No files to load: the directories given are empty');
+
+  const infos = await Promise.all(
+    paths.map(async (path) => {
+      try {
+        return { path, info: await readInfo(path, options), error: null };
+      } catch (error) {
+        return { path, info: null, error: toErrorInfo(error, path) };
+      }
+    }),
+  );
+
+  const notices: string[] = [];
+  const client = await pool.connect();
+  try {
+    let target = await introspectTable(client, table);
+    let createSql: string | null = null;
+    let key: string[] | null;
+    if (!target) {
+      if (!options.createTable) {
+        throw new KeyloadError(ErrorCodes.tableNotFound, `Table ${displayName(table)} does not exist`, { hint: 'Pass --create-table to create it from the files.' });
+      }
+      const first = infos.find((f) => f.info);
+      if (!first?.info) throw new KeyloadError(ErrorCodes.usage, `Cannot create ${displayName(table)}: no file could be read`);
+      key = options.key ?? null;
+      if (!key && keyedModes.has(options.mode)) {
+        throw new KeyloadError(ErrorCodes.keyMissing, `--create-table with --mode ${options.mode} needs --key`, { hint: 'Name the key columns, e.g. --key id, or use --mode append.' });
+      }
+      const columns = new Set(first.info.columns.map((c) => c.name));
+      const unknown = key?.filter((k) => !columns.has(k)) ?? [];
+      if (unknown.length > 0) throw new KeyloadError(ErrorCodes.keyMissing, `Key column(s) ${unknown.join(', ')} are not in ${first.path}`);
+      target = tableFromFile(table, first.info, key);
+      createSql = createTableSql(target, key);
+      notices.push(`Table ${displayName(table)} will be created from ${first.path}`);
+    } else if (keyedModes.has(options.mode)) {
+      key = resolveKey(target, options.key);
+    } else if (options.mode === 'replace' && (options.key || target.uniqueKeys.some((k) => k.primary))) {
+      key = resolveKey(target, options.key);
+    } else {
+      key = null;
+      if (options.key) notices.push(`--key is not used with --mode ${options.mode}`);
+    }
+    checkColumnOption(target, options.touchColumn, '--touch-column');
+    checkColumnOption(target, options.versionColumn, '--version-column');
+
+    const files: PlannedFile[] = [];
+    for (const [rank, entry] of infos.entries()) {
+      const file: PlannedFile = { path: entry.path, rank, info: entry.info, mapping: null, error: entry.error, alreadyLoaded: false };
+      files.push(file);
+      if (!file.info) continue;
+      try {
+        file.mapping = mapColumns(file.info.columns.map((c) => c.name), target.columns, { explicit: options.map, ignoreExtraColumns: options.ignoreExtraColumns, file: file.path });
+        const problem = mappingProblem(file.mapping, target, key, options);
+        if (problem) throw new KeyloadError(ErrorCodes.mapping, `Cannot load into ${displayName(table)}: ${problem}`, { file: file.path });
+      } catch (error) {
+        file.error = toErrorInfo(error, file.path);
+        continue;
+      }
+      if (file.info.sha256 && !options.force && options.mode !== 'replace' && !createSql) {
+        const state = await readManifest(client, options.manifestSchema, file.info.sha256, displayName(table));
+        file.alreadyLoaded = state?.status === 'loaded';
+      }
+    }
+    return { runId: randomUUID(), options, table, target, createTableSql: createSql, key, files, notices };
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,127 @@
+// The slow path for a batch the server refused: stage it as text, find every value that does not
+// parse as its target type in one set-based query (pg_input_is_valid, PostgreSQL 16+, or a
+// PL/pgSQL stand-in on older servers), and hand back a SELECT of the good rows, cast.
+import type { PoolClient } from 'pg';
+import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
+import { copyIn } from './copy.ts';
+
+export const ORD = '#ord';
+export const LINE = '#line';
+const POS = '#pos';
+
+export interface StagedColumn {
+  name: string;
+  /** Target type with typmod, e.g. numeric(10,2). */
+  type: string;
+  /** NULL is refused (NOT NULL column, or part of the key). */
+  required?: boolean;
+}
+
+export const NULL_REASON = 'null value in a NOT NULL column';
+
+/** A row the server would not accept: where it came from, which column, why, and its values. */
+export interface RowReject {
+  line: number;
+  column: string | null;
+  reason: string;
+  values: (string | null)[];
+}
+
+export interface ValidationSupport {
+  /** pg_input_is_valid / pg_input_error_info exist (PostgreSQL 16+). */
+  builtin: boolean;
+}
+
+export async function prepareValidation(client: PoolClient, forceFallback = false): Promise<ValidationSupport> {
+  const version = Number((await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]?.v);
+  if (version >= 160000 && !forceFallback) return { builtin: true };
+  await client.query(`
+    CREATE OR REPLACE FUNCTION pg_temp.keyload_input_error(val text, typ text) RETURNS text
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      EXECUTE format('SELECT %L::%s', val, typ);
+      RETURN NULL;
+    EXCEPTION WHEN others THEN
+      RETURN SQLERRM;
+    END $$`);
+  return { builtin: false };
+}
+
+function inputError(value: string, type: string, support: ValidationSupport): string {
+  return support.builtin
+    ? `CASE WHEN pg_input_is_valid(${value}, ${type}) THEN NULL ELSE (pg_input_error_info(${value}, ${type})).message END`
+    : `pg_temp.keyload_input_error(${value}, ${type})`;
+}
+
+export interface ValidatedBatch {
+  rejects: RowReject[];
+  /** SELECT of the accepted rows, cast to their types, in file order: ([#ord, #line,] columns...). */
+  goodRows: string;
+}
+
+export class BatchValidator {
+  private readonly table: string;
+  private created = false;
+  private readonly client: PoolClient;
+  private readonly columns: StagedColumn[];
+  private readonly support: ValidationSupport;
+  /** Whether batches carry "#ord" and "#line" before the values. */
+  private readonly prefixed: boolean;
+
+  constructor(client: PoolClient, id: string, columns: StagedColumn[], support: ValidationSupport, prefixed: boolean) {
+    this.client = client;
+    this.columns = columns;
+    this.support = support;
+    this.prefixed = prefixed;
+    this.table = `pg_temp.${quoteIdent(`keyload_text_${id}`)}`;
+  }
+
+  private get dataColumns(): string[] {
+    return [...(this.prefixed ? [ORD, LINE] : []), ...this.columns.map((c) => c.name)].map(quoteIdent);
+  }
+
+  /** `lines[i]` is the file line of the batch's i-th row, for batches without a prefix. */
+  async validate(data: Uint8Array, lines: ArrayLike<number>): Promise<ValidatedBatch> {
+    if (!this.created) {
+      const prefix = this.prefixed ? `, ${quoteIdent(ORD)} bigint, ${quoteIdent(LINE)} bigint` : '';
+      const columns = this.columns.map((c) => `, ${quoteIdent(c.name)} text`).join('');
+      await this.client.query(`CREATE TEMP TABLE ${this.table} (${quoteIdent(POS)} bigint GENERATED ALWAYS AS IDENTITY${prefix}${columns})`);
+      this.created = true;
+    }
+    await this.client.query(`TRUNCATE ${this.table} RESTART IDENTITY`);
+    await copyIn(this.client, `COPY ${this.table} (${this.dataColumns.join(', ')}) FROM STDIN`, data);
+    const checks = this.columns
+      .map((c, i) => `(${i}, ${quoteLiteral(c.name)}, s.${quoteIdent(c.name)}, ${quoteLiteral(c.type)}, ${c.required ? 'true' : 'false'})`)
+      .join(', ');
+    const values = this.columns.map((c) => `s.${quoteIdent(c.name)}`).join(', ');
+    const found = await this.client.query<{ pos: string; line: string | null; column: string; reason: string; values: (string | null)[] }>(`
+      SELECT DISTINCT ON (s.${quoteIdent(POS)}) s.${quoteIdent(POS)} AS pos, ${this.prefixed ? `s.${quoteIdent(LINE)}` : 'NULL'} AS line,
+             v.col AS column, v.reason, to_json(ARRAY[${values}]::text[]) AS values
+      FROM ${this.table} s
+      CROSS JOIN LATERAL (
+        SELECT v.pos, v.col,
+               CASE WHEN v.val IS NULL THEN CASE WHEN v.required THEN ${quoteLiteral(NULL_REASON)} END
+                    ELSE ${inputError('v.val', 'v.typ', this.support)} END AS reason
+        FROM (VALUES ${checks}) AS v(pos, col, val, typ, required)
+      ) v
+      WHERE v.reason IS NOT NULL
+      ORDER BY s.${quoteIdent(POS)}, v.pos`);
+    const bad = found.rows.map((r) => r.pos);
+    const prefix = this.prefixed ? `s.${quoteIdent(ORD)}, s.${quoteIdent(LINE)}, ` : '';
+    const casts = this.columns.map((c) => `s.${quoteIdent(c.name)}::${c.type}`).join(', ');
+    const goodRows = `SELECT ${prefix}${casts} FROM ${this.table} s
+      WHERE s.${quoteIdent(POS)} <> ALL (ARRAY[${bad.join(',')}]::bigint[]) ORDER BY s.${quoteIdent(POS)}`;
+    const rejects = found.rows.map((r) => ({
+      line: r.line === null ? (lines[Number(r.pos) - 1] ?? 0) : Number(r.line),
+      column: r.column,
+      reason: r.reason,
+      values: r.values,
+    }));
+    return { rejects, goodRows };
+  }
+
+  async drop(): Promise<void> {
+    if (this.created) await this.client.query(`DROP TABLE IF EXISTS ${this.table}`);
+    this.created = false;
+  }
+}

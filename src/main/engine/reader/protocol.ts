@@ -1,0 +1,42 @@
+// Messages between the engine and a reader worker. Every request carries a sequence id and every
+// reply echoes it, so the client can match replies without shared state.
+import type { ErrorInfo } from '../../../shared/errors.ts';
+import type { OpenSourceOptions, SourceColumn, SourceDescription } from '../input/source.ts';
+
+/** A row the reader rejected before it reached the database (wrong field count, NUL byte). */
+export interface ReaderReject {
+  line: number;
+  reason: string;
+  values: (string | null)[];
+}
+
+export interface FileInfo {
+  columns: SourceColumn[];
+  description: SourceDescription;
+  totalBytes: number;
+  mtimeMs: number;
+  sha256: string | null;
+}
+
+export interface CopyBatch {
+  /** COPY text, one row per line: ["ordinal \t line \t"] values... */
+  copy: Uint8Array;
+  rows: number;
+  /** File line of each row in `copy`. */
+  lines: Float64Array;
+  /** Data rows read from the file so far, including rejected ones. */
+  rowsRead: number;
+  bytesRead: number;
+  rejects: ReaderReject[];
+}
+
+export type ReaderRequest =
+  | { seq: number; type: 'open'; path: string; options: OpenSourceOptions; hash: boolean }
+  /** Starts (first call) or continues streaming; answered by one batch or by end. */
+  | { seq: number; type: 'pull'; sourceIndexes: number[]; batchRows: number; prefixed: boolean };
+
+export type ReaderReply =
+  | { seq: number; type: 'opened'; info: FileInfo }
+  | { seq: number; type: 'batch'; batch: CopyBatch }
+  | { seq: number; type: 'end'; rowsRead: number; bytesRead: number }
+  | { seq: number; type: 'error'; error: ErrorInfo };

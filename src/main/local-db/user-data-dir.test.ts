@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { resolveUserDataDir, userDataDir } from './user-data-dir.ts';
+
+test('KEYLOAD_HOME wins on every platform', () => {
+  for (const platform of ['linux', 'darwin', 'win32'] as const) {
+    const env = { KEYLOAD_HOME: '/srv/keyload', XDG_DATA_HOME: '/xdg', APPDATA: 'C:\\AppData' };
+    expect(resolveUserDataDir({ platform, env, homedir: '/home/ann' })).toBe('/srv/keyload');
+  }
+});
+
+test('Linux: XDG_DATA_HOME when absolute, else ~/.local/share', () => {
+  const input = { platform: 'linux' as const, homedir: '/home/ann' };
+  expect(resolveUserDataDir({ ...input, env: {} })).toBe('/home/ann/.local/share/keyload');
+  expect(resolveUserDataDir({ ...input, env: { XDG_DATA_HOME: '/data/ann' } })).toBe('/data/ann/keyload');
+  expect(resolveUserDataDir({ ...input, env: { XDG_DATA_HOME: 'relative/dir' } })).toBe('/home/ann/.local/share/keyload');
+  expect(resolveUserDataDir({ ...input, env: { XDG_DATA_HOME: '' } })).toBe('/home/ann/.local/share/keyload');
+  expect(resolveUserDataDir({ ...input, env: { KEYLOAD_HOME: '' } })).toBe('/home/ann/.local/share/keyload');
+});
+
+test('macOS: ~/Library/Application Support/Keyload', () => {
+  expect(resolveUserDataDir({ platform: 'darwin', env: { XDG_DATA_HOME: '/xdg' }, homedir: '/Users/ann' })).toBe(
+    '/Users/ann/Library/Application Support/Keyload',
+  );
+});
+
+test('Windows: %APPDATA%\\Keyload, falling back to the roaming profile folder', () => {
+  const input = { platform: 'win32' as const, homedir: 'C:\\Users\\ann' };
+  expect(resolveUserDataDir({ ...input, env: { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' } })).toBe(
+    'C:\\Users\\ann\\AppData\\Roaming\\Keyload',
+  );
+  expect(resolveUserDataDir({ ...input, env: {} })).toBe('C:\\Users\\ann\\AppData\\Roaming\\Keyload');
+});
+
+test('userDataDir() is absolute for this machine', () => {
+  expect(path.isAbsolute(userDataDir())).toBe(true);
+});

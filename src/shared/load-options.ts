@@ -1,0 +1,29 @@
+// Load options as every front end (CLI, IPC, job files) passes them; validated once, here.
+import { z } from 'zod';
+
+export const loadOptionsSchema = z.object({
+  files: z.array(z.string().min(1)).min(1),
+  table: z.string().min(1),
+  key: z.array(z.string().min(1)).optional(),
+  mode: z.enum(['upsert', 'insert', 'ignore', 'replace', 'append']).default('upsert'),
+  fileType: z.enum(['csv', 'parquet']).optional(),
+  batchSize: z.number().int().min(1).max(10_000_000).default(50_000),
+  maxRetries: z.number().int().min(0).max(20).default(3),
+  /** File column -> table column; null skips the file column. */
+  map: z.record(z.string(), z.string().nullable()).default({}),
+  createTable: z.boolean().default(false),
+  order: z.enum(['given', 'name', 'mtime']).default('given'),
+  onError: z.enum(['reject', 'abort']).default('reject'),
+  /** Where rejects CSVs go; default: the run's report directory. */
+  rejectsDir: z.string().optional(),
+  force: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+  atomicFile: z.boolean().default(false),
+  touchColumn: z.string().optional(),
+  versionColumn: z.string().optional(),
+  ignoreExtraColumns: z.boolean().default(false),
+  manifestSchema: z.string().min(1).default('keyload'),
+});
+
+export type LoadOptionsInput = z.input<typeof loadOptionsSchema>;
+export type LoadOptions = z.output<typeof loadOptionsSchema>;

@@ -1,0 +1,24 @@
+// The mapping file format: written by the desktop app's "Save mapping", read by `--mapping-file`.
+import { z } from 'zod';
+
+export const mappingProfileSchema = z.object({
+  version: z.literal(1),
+  /** File column -> table column; null skips the file column. */
+  columns: z.record(z.string(), z.string().nullable()),
+  table: z.string().optional(),
+  key: z.array(z.string()).optional(),
+});
+
+export type MappingProfile = z.infer<typeof mappingProfileSchema>;
+
+/** Parses `--map src=dst` arguments; `src=` (empty target) skips the file column. */
+export function parseMapArguments(args: string[]): Record<string, string | null> {
+  const columns: Record<string, string | null> = {};
+  for (const arg of args) {
+    const eq = arg.lastIndexOf('=');
+    if (eq <= 0) throw new Error(`--map expects source=target, got ${JSON.stringify(arg)}`);
+    const target = arg.slice(eq + 1);
+    columns[arg.slice(0, eq)] = target === '' ? null : target;
+  }
+  return columns;
+}

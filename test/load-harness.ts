@@ -1,0 +1,45 @@
+// Drives the engine the way the CLI does (plan, then run) against a test database.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { LoadOptionsInput } from '../src/shared/load-options.ts';
+import type { LoadEvent, LoadResult } from '../src/shared/load-types.ts';
+import { planLoad, runLoad } from '../src/main/engine/index.ts';
+import type { TestDatabase } from './database.ts';
+
+export interface Harness {
+  dir: string;
+  /** Writes a file into the harness directory and returns its path. */
+  file(name: string, content: string | Buffer): Promise<string>;
+  load(options: Omit<LoadOptionsInput, 'files'> & { files: string[] }, signal?: AbortSignal, onEvent?: (event: LoadEvent) => void): Promise<LoadResult & { events: LoadEvent[] }>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(db: TestDatabase): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'keyload-load-'));
+  const pool = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'keyload-test' });
+  return {
+    dir,
+    async file(name, content) {
+      const path = join(dir, name);
+      await writeFile(path, content);
+      return path;
+    },
+    async load(options, signal, onEvent) {
+      const events: LoadEvent[] = [];
+      const plan = await planLoad(pool, options);
+      const reportDir = await mkdtemp(join(dir, 'report-'));
+      const result = await runLoad(pool, plan, {
+        reportDir,
+        ...(signal ? { signal } : {}),
+        onEvent: (event) => {
+          events.push(event);
+          onEvent?.(event);
+        },
+      });
+      return { ...result, events };
+    },
+    close: () => pool.end(),
+  };
+}
