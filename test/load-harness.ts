@@ -19,6 +19,8 @@ export interface Harness {
 export async function createHarness(db: TestDatabase): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'keyload-load-'));
   const pool = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'keyload-test' });
+  // Tests terminate backends on purpose; an idle client dying must not crash the test process.
+  pool.on('error', () => {});
   return {
     dir,
     async file(name, content) {
@@ -32,6 +34,7 @@ export async function createHarness(db: TestDatabase): Promise<Harness> {
       const reportDir = await mkdtemp(join(dir, 'report-'));
       const result = await runLoad(pool, plan, {
         reportDir,
+        progressIntervalMs: 0,
         ...(signal ? { signal } : {}),
         onEvent: (event) => {
           events.push(event);

@@ -3,16 +3,19 @@
 import type { FileProgress, FileStage, LoadEvent, RowCounts } from '../../../shared/load-types.ts';
 import { emptyCounts } from '../../../shared/load-types.ts';
 
-const intervalMs = 200;
+/** About five events a second per file; front ends may ask for another rate. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 200;
 
 export class FileTracker {
   readonly progress: FileProgress;
   private readonly emit: (event: LoadEvent) => void;
+  private readonly intervalMs: number;
   private startedAt = 0;
   private lastEmit = 0;
 
-  constructor(path: string, totalBytes: number, emit: (event: LoadEvent) => void) {
+  constructor(path: string, totalBytes: number, emit: (event: LoadEvent) => void, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS) {
     this.emit = emit;
+    this.intervalMs = intervalMs;
     this.progress = { path, stage: 'queued', bytesRead: 0, totalBytes, counts: emptyCounts(), rowsPerSecond: 0, etaSeconds: null };
   }
 
@@ -37,7 +40,7 @@ export class FileTracker {
 
   private publish(force: boolean): void {
     const now = performance.now();
-    if (!force && now - this.lastEmit < intervalMs) return;
+    if (!force && now - this.lastEmit < this.intervalMs) return;
     this.lastEmit = now;
     const seconds = this.seconds;
     const p = this.progress;

@@ -24,6 +24,8 @@ export interface RunHooks {
   signal?: AbortSignal;
   /** The run's report directory; rejects files go here unless --rejects-dir says otherwise. */
   reportDir: string;
+  /** Minimum time between progress events of one file (stage changes always go out). */
+  progressIntervalMs?: number;
 }
 
 interface FileRun {
@@ -56,7 +58,7 @@ export async function runLoad(pool: Pool, plan: LoadPlan, hooks: RunHooks): Prom
   const options = plan.options;
   emit({ type: 'run-started', runId: plan.runId, files: plan.files.map((f) => f.path), table: displayName(plan.table) });
   for (const message of plan.notices) emit({ type: 'notice', message });
-  const runs: FileRun[] = plan.files.map((file) => ({ file, tracker: new FileTracker(file.path, file.info?.totalBytes ?? 0, emit), result: null, rejects: null }));
+  const runs: FileRun[] = plan.files.map((file) => ({ file, tracker: new FileTracker(file.path, file.info?.totalBytes ?? 0, emit, hooks.progressIntervalMs), result: null, rejects: null }));
 
   for (const run of runs) {
     if (run.file.error) finish(run, 'failed', { error: run.file.error });
@@ -161,7 +163,6 @@ async function loadOne(pool: Pool, plan: LoadPlan, run: FileRun, hooks: RunHooks
 
 /** Replace: stage every file, then empty the table and load them all in one transaction. */
 async function replaceAll(pool: Pool, plan: LoadPlan, runs: FileRun[], hooks: RunHooks): Promise<void> {
-  const options = plan.options;
   const blocking = runs.find((r) => r.result?.status === 'failed');
   const ready = runs.filter((r) => !r.result);
   if (blocking) {

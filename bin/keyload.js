@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Keyload runs its TypeScript sources directly, which needs Node 22.12+ (type stripping).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(`keyload: needs Node.js 22.12 or newer, this is ${process.versions.node}. Run it through npm (npx keyload ...), which uses the project's pinned Node.\n`);
+  process.exit(1);
+}
+await import('../src/main/cli/main.ts');

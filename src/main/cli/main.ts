@@ -1,0 +1,52 @@
+// The keyload command line. Every failure ends as one line on stderr and a documented exit code:
+// 0 all loaded, 3 loaded with rejected rows, 1 failed, 2 usage error.
+import { ErrorCodes, KeyloadError, formatError } from '../../shared/errors.ts';
+import { toErrorInfo } from '../engine/index.ts';
+import { demoCommand } from './commands/demo.ts';
+import { loadCommand } from './commands/load.ts';
+import { localDbCommand } from './commands/local-db.ts';
+import { maskPassword } from './connection.ts';
+import { loadUsage } from './load-args.ts';
+
+const usage = `Usage: keyload <command> [options]
+
+Commands:
+  load [options] <files or dirs...>   load CSV and Parquet files into a table (keyload load --help)
+  demo                                write sample files and load them into the local database
+  local-db start|stop|status|url      manage the local embedded PostgreSQL
+
+Exit codes: 0 all loaded, 3 loaded with rejected rows, 1 failed, 2 usage error.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(usage);
+    return command ? 0 : 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command === 'load' ? loadUsage : usage);
+    return 0;
+  }
+  switch (command) {
+    case 'load':
+      return loadCommand(rest);
+    case 'demo':
+      return demoCommand(rest);
+    case 'local-db':
+      return localDbCommand(rest);
+    default:
+      throw new KeyloadError(ErrorCodes.usage, `Unknown command ${JSON.stringify(command)}`, { hint: 'Run keyload --help.' });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const info = toErrorInfo(error);
+    process.stderr.write(`keyload: ${maskPassword(formatError(info))}\n`);
+    if (process.env.KEYLOAD_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = info.code === ErrorCodes.usage ? 2 : 1;
+  },
+);

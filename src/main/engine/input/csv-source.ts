@@ -1,0 +1,165 @@
+// A RowSource over a CSV (or other delimited text) file, plain or gzip. Opening reads the start of
+// the file up to three times (encoding, dialect, then header and types from the first rows); rows()
+// then streams the whole file from the beginning, pulling bytes only as fast as rows are consumed.
+import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import { CsvParser } from './csv-parser.ts';
+import { checkInputFile, openFileBytes, type FileBytes } from './detect.ts';
+import { TypeInference } from './infer-types.ts';
+import { commonFieldCount, SNIFF_SAMPLE_CHARS, sniffDialect } from './sniff.ts';
+import type { CsvDialect, OpenSourceOptions, RowSource, SourceColumn, SourceRow } from './source.ts';
+import { decodeText, detectEncoding } from './text-decode.ts';
+
+const ENCODING_SAMPLE_BYTES = 1024 * 1024;
+const DEFAULT_INFERENCE_ROWS = 10_000;
+const BATCH_ROWS = 2000;
+const DELIMITERS: readonly string[] = [',', ';', '\t', '|'];
+const QUOTES: readonly string[] = ['"', "'"];
+const ENCODINGS: readonly string[] = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'];
+
+export async function openCsvSource(path: string, detection: { gzip: boolean }, options: OpenSourceOptions): Promise<RowSource> {
+  const { gzip } = detection;
+  const totalBytes = await checkInputFile(path);
+  const overrides = checkOverrides(path, options.dialect ?? {});
+
+  const head = await readStart(path, gzip, ENCODING_SAMPLE_BYTES);
+  if (head.bytes.length === 0) throw new KeyloadError(ErrorCodes.fileCorrupt, 'The file is empty after gzip decompression.', { file: path });
+  const detected = detectEncoding(head.bytes, head.complete);
+  const encoding = overrides.encoding ?? detected.encoding;
+  // For sniffing only: invalid bytes become U+FFFD here, and an error with a line number when read.
+  const text = new TextDecoder(encoding).decode(head.bytes, { stream: !head.complete });
+  const sample = text.slice(0, SNIFF_SAMPLE_CHARS);
+  if (countNuls(sample) > sample.length / 100) {
+    throw new KeyloadError(ErrorCodes.fileUnsupported, 'This does not look like a text file: it contains NUL bytes.', {
+      file: path,
+      hint: 'Only CSV (delimited text) and Parquet files can be loaded.',
+    });
+  }
+  const sniffed = sniffDialect(sample, head.complete && text.length <= SNIFF_SAMPLE_CHARS, overrides);
+  const dialect: CsvDialect = { ...sniffed, encoding, bom: detected.bom && encoding === detected.encoding };
+
+  const sampleRows = Math.max(0, Math.floor(options.inferenceSampleRows ?? DEFAULT_INFERENCE_ROWS));
+  const records = await readRecords(path, gzip, dialect, sampleRows + (dialect.hasHeader ? 1 : 0));
+  if (records.length === 0) throw new KeyloadError(ErrorCodes.fileCorrupt, 'The file holds no records, only blank lines.', { file: path });
+  const header = dialect.hasHeader ? records[0]?.values : undefined;
+  const dataRecords = dialect.hasHeader ? records.slice(1) : records;
+  // Without a header, the column count is the field count most records have.
+  const names = columnNames(header ?? new Array<null>(commonFieldCount(dataRecords).fieldCount).fill(null));
+  const inference = new TypeInference(names.length);
+  for (const record of dataRecords) inference.add(record.values);
+  const types = inference.types();
+  const columns: SourceColumn[] = names.map((name, i) => ({ name, pgType: types[i] ?? 'text' }));
+
+  let active: FileBytes | undefined;
+  let iterated = false;
+  let closed = false;
+
+  async function* rows(): AsyncGenerator<SourceRow[]> {
+    if (iterated) throw new KeyloadError(ErrorCodes.internal, 'The rows of a source can only be read once.', { file: path });
+    iterated = true;
+    if (closed) return;
+    const bytes = openFileBytes(path, gzip);
+    active = bytes;
+    const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote, file: path });
+    let pending: SourceRow[] = [];
+    let headerSkipped = !dialect.hasHeader;
+    try {
+      for await (const chunk of decodeText(bytes.chunks, encoding, { file: path, currentLine: () => parser.line })) {
+        parser.push(chunk, pending);
+        if (!headerSkipped && pending.length > 0) {
+          pending.shift();
+          headerSkipped = true;
+        }
+        if (pending.length >= BATCH_ROWS) {
+          const full = pending.length - (pending.length % BATCH_ROWS);
+          for (let i = 0; i < full; i += BATCH_ROWS) yield pending.slice(i, i + BATCH_ROWS);
+          pending = pending.slice(full);
+        }
+      }
+      parser.finish(pending);
+      if (!headerSkipped) pending.shift();
+      for (let i = 0; i < pending.length; i += BATCH_ROWS) yield pending.slice(i, i + BATCH_ROWS);
+    } catch (error) {
+      if (closed) return; // close() stopped the read on purpose
+      if (error instanceof KeyloadError) throw error;
+      throw new KeyloadError(ErrorCodes.internal, `Reading the CSV file failed: ${String(error)}`, { file: path, line: parser.line, cause: error });
+    } finally {
+      bytes.close();
+    }
+  }
+
+  return {
+    path,
+    description: { type: 'csv', gzip, dialect },
+    columns,
+    totalBytes,
+    bytesRead: () => active?.bytesRead() ?? 0,
+    rows,
+    close: async () => {
+      closed = true;
+      active?.close();
+    },
+  };
+}
+
+// Overrides normally come typed from the CLI, but a bad value must fail clearly rather than parse oddly.
+function checkOverrides(path: string, overrides: Partial<CsvDialect>): Partial<CsvDialect> {
+  const bad = (what: string, value: unknown): KeyloadError =>
+    new KeyloadError(ErrorCodes.usage, `Unsupported CSV ${what} ${JSON.stringify(value)}.`, { file: path });
+  if (overrides.delimiter !== undefined && !DELIMITERS.includes(overrides.delimiter)) throw bad('delimiter', overrides.delimiter);
+  if (overrides.quote !== undefined && !QUOTES.includes(overrides.quote)) throw bad('quote', overrides.quote);
+  if (overrides.encoding !== undefined && !ENCODINGS.includes(overrides.encoding)) throw bad('encoding', overrides.encoding);
+  return overrides;
+}
+
+/** The first `limit` bytes (or more) of the file's content; `complete` when that is all of it. */
+async function readStart(path: string, gzip: boolean, limit: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
+  const bytes = openFileBytes(path, gzip);
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of bytes.chunks) {
+      parts.push(chunk);
+      length += chunk.length;
+      if (length > limit) return { bytes: Buffer.concat(parts), complete: false };
+    }
+    return { bytes: Buffer.concat(parts), complete: true };
+  } finally {
+    bytes.close();
+  }
+}
+
+/** The first `limit` records (at least one when the file has any), the header included. */
+async function readRecords(path: string, gzip: boolean, dialect: CsvDialect, limit: number): Promise<SourceRow[]> {
+  const bytes = openFileBytes(path, gzip);
+  const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote, file: path });
+  const records: SourceRow[] = [];
+  const wanted = Math.max(limit, 1);
+  try {
+    for await (const chunk of decodeText(bytes.chunks, dialect.encoding, { file: path, currentLine: () => parser.line })) {
+      parser.push(chunk, records);
+      if (records.length >= wanted) return records.slice(0, wanted);
+    }
+    parser.finish(records);
+    return records.slice(0, wanted);
+  } finally {
+    bytes.close();
+  }
+}
+
+/** Trimmed header names; empty ones become column_N, repeated ones get _2, _3 (case-insensitively). */
+export function columnNames(header: readonly (string | null)[]): string[] {
+  const used = new Set<string>();
+  return header.map((value, i) => {
+    const base = value?.trim() || `column_${i + 1}`;
+    let name = base;
+    for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base}_${n}`;
+    used.add(name.toLowerCase());
+    return name;
+  });
+}
+
+function countNuls(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\0'); i !== -1; i = text.indexOf('\0', i + 1)) count++;
+  return count;
+}

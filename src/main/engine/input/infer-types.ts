@@ -1,0 +1,106 @@
+// PostgreSQL column types suggested by sampled text values. Each value gets the narrowest type whose
+// input syntax PostgreSQL accepts for it exactly; a column widens to a type that accepts every
+// sampled value, and falls back to text. Never a length-limited type: later rows may be longer.
+
+export type InferredType = 'bigint' | 'numeric' | 'double precision' | 'boolean' | 'date' | 'timestamp' | 'timestamptz' | 'uuid' | 'text';
+
+const BIGINT = /^[+-]?(?:0|[1-9]\d*)$/;
+const NUMERIC = /^[+-]?(?:(?:0|[1-9]\d*)\.\d*|\.\d+)$/;
+const DOUBLE = /^[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)[eE][+-]?\d+$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const BOOLEANS = new Set(['true', 'false', 't', 'f', 'yes', 'no']);
+const INT64_MAX = '9223372036854775807';
+
+/** The narrowest type for one non-null value. */
+export function valueType(value: string): InferredType {
+  if (BIGINT.test(value)) return fitsInt64(value) ? 'bigint' : 'numeric';
+  if (NUMERIC.test(value)) return 'numeric';
+  if (DOUBLE.test(value)) return isDouble(value) ? 'double precision' : 'text';
+  if (value.length >= 10 && value.length <= 40) {
+    const date = DATE.exec(value);
+    if (date) return validDate(date) ? 'date' : 'text';
+    const ts = TIMESTAMP.exec(value);
+    if (ts) {
+      const time = Number(ts[4]) <= 23 && Number(ts[5]) <= 59 && Number(ts[6] ?? 0) <= 59;
+      const zone = Number(ts[8] ?? 0) <= 15 && Number(ts[9] ?? 0) <= 59; // PostgreSQL's offset limit
+      if (!validDate(ts) || !time || !zone) return 'text';
+      return ts[7] === undefined ? 'timestamp' : 'timestamptz';
+    }
+    if (UUID.test(value)) return 'uuid';
+  }
+  return value.length <= 5 && BOOLEANS.has(value.toLowerCase()) ? 'boolean' : 'text';
+}
+
+/** The narrowest type accepting values of both types. */
+export function widenType(a: InferredType, b: InferredType): InferredType {
+  if (a === b) return a;
+  const numeric = numericRank(a) !== -1 && numericRank(b) !== -1;
+  if (numeric) return numericRank(a) > numericRank(b) ? a : b;
+  const temporal = temporalRank(a) !== -1 && temporalRank(b) !== -1;
+  if (temporal) return temporalRank(a) > temporalRank(b) ? a : b;
+  return 'text';
+}
+
+/** Accumulates values column by column, so callers can feed rows as they stream past. */
+export class TypeInference {
+  readonly #types: (InferredType | undefined)[];
+
+  constructor(columnCount: number) {
+    this.#types = new Array<InferredType | undefined>(columnCount).fill(undefined);
+  }
+
+  /** Adds one row; values beyond the column count are ignored. */
+  add(values: readonly (string | null)[]): void {
+    const types = this.#types;
+    const n = Math.min(values.length, types.length);
+    for (let i = 0; i < n; i++) {
+      const value = values[i];
+      const current = types[i];
+      if (value === null || value === undefined || current === 'text') continue;
+      const type = valueType(value);
+      types[i] = current === undefined ? type : widenType(current, type);
+    }
+  }
+
+  /** One type per column; a column without non-null values is text. */
+  types(): InferredType[] {
+    return this.#types.map((type) => type ?? 'text');
+  }
+}
+
+// bigint < numeric < double precision: numeric holds any integer, double any number (maybe rounded).
+function numericRank(type: InferredType): number {
+  return type === 'bigint' ? 0 : type === 'numeric' ? 1 : type === 'double precision' ? 2 : -1;
+}
+
+// date < timestamp < timestamptz: PostgreSQL reads a date as midnight, a zone-less time in the session zone.
+function temporalRank(type: InferredType): number {
+  return type === 'date' ? 0 : type === 'timestamp' ? 1 : type === 'timestamptz' ? 2 : -1;
+}
+
+function fitsInt64(value: string): boolean {
+  const digits = value.replace(/^[+-]/, '');
+  if (digits.length !== INT64_MAX.length) return digits.length < INT64_MAX.length;
+  // Same length: compare as strings; the negative range reaches one further.
+  const limit = value.startsWith('-') ? '9223372036854775808' : INT64_MAX;
+  return digits <= limit;
+}
+
+// PostgreSQL rejects float8 input that overflows, or that underflows to zero.
+function isDouble(value: string): boolean {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return false;
+  return n !== 0 || !/[1-9]/.test(value.slice(0, value.search(/[eE]/)));
+}
+
+function validDate(match: RegExpExecArray): boolean {
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return day <= days;
+}

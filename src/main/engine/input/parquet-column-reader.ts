@@ -1,0 +1,419 @@
+// Streams one column chunk page by page straight from the file, so memory is bounded by a page
+// (plus a small read-ahead window) however large the row group is. Pages are decoded with
+// hyparquet's page-level functions; this module adds the file I/O, CRC checks and sanity checks
+// that keep a corrupt page from making the decoder allocate without bound, and hands out values
+// in row slices (cursors) to the row assembler in parquet-source.ts.
+
+import type { FileHandle } from 'node:fs/promises';
+import zlib from 'node:zlib';
+import type { CompressionCodec, Compressors, DataPageHeader, DecodedArray, PageHeader } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { convert, convertWithDictionary } from 'hyparquet/src/convert.js';
+import { assembleLists } from 'hyparquet/src/assemble.js';
+import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readPlain } from 'hyparquet/src/plain.js';
+import { getMaxDefinitionLevel, getMaxRepetitionLevel } from 'hyparquet/src/schema.js';
+import { compressors as pureJsCompressors } from 'hyparquet-compressors';
+import { UnsupportedParquetFeature } from './parquet-types.ts';
+
+export type ColumnDecoder = Parameters<typeof readDataPage>[2];
+
+/** A page or column chunk that cannot be decoded. */
+export class ParquetDataError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ParquetDataError';
+  }
+}
+
+// Native zlib is much faster than the pure-JS codecs; zstd is native from Node 22.15 on.
+const zstdNative = (zlib as { zstdDecompressSync?: (input: Uint8Array, options?: zlib.ZlibOptions) => Buffer })
+  .zstdDecompressSync;
+const limit = (length: number): zlib.ZlibOptions => ({ maxOutputLength: Math.max(1, length) });
+export const compressors: Compressors = {
+  SNAPPY: pureJsCompressors.SNAPPY,
+  GZIP: (input, length) => zlib.unzipSync(input, limit(length)),
+  BROTLI: (input, length) => zlib.brotliDecompressSync(input, limit(length)),
+  ZSTD: zstdNative ? (input, length) => zstdNative(input, limit(length)) : pureJsCompressors.ZSTD,
+  LZ4: pureJsCompressors.LZ4,
+  LZ4_RAW: pureJsCompressors.LZ4_RAW,
+};
+export const supportedCodecs: ReadonlySet<CompressionCodec> = new Set<CompressionCodec>([
+  'UNCOMPRESSED',
+  'SNAPPY',
+  'GZIP',
+  'BROTLI',
+  'ZSTD',
+  'LZ4',
+  'LZ4_RAW',
+]);
+
+const supportedEncodings = new Set([
+  'PLAIN',
+  'PLAIN_DICTIONARY',
+  'RLE_DICTIONARY',
+  'RLE',
+  'BYTE_STREAM_SPLIT',
+  'DELTA_BINARY_PACKED',
+  'DELTA_LENGTH_BYTE_ARRAY',
+  'DELTA_BYTE_ARRAY',
+]);
+
+/** Largest page this reader will allocate for (a corrupt header must not trigger a huge allocation). */
+const MAX_PAGE_BYTES = 1 << 30;
+/** First guess for a page header's size; grown when a header is larger (long min/max statistics). */
+const HEADER_GUESS = 1 << 14;
+
+export interface ColumnChunkSpec {
+  file: FileHandle;
+  /** Column path for messages, e.g. "tags.list.element". */
+  column: string;
+  start: number;
+  end: number;
+  /** Upper bound for values (including nulls) in the chunk, from the footer. */
+  numValues: number;
+  totalUncompressed: number;
+  decoder: ColumnDecoder;
+  /** Read-ahead size; pages larger than this are read whole. */
+  windowBytes: number;
+  /** Applied to decoded (non-dictionary-index) values and to the dictionary, e.g. conversion to text. */
+  transform?: (values: DecodedArray) => DecodedArray;
+  onBytes(bytes: number): void;
+}
+
+/** Reads the pages of one column chunk in order. */
+export class ColumnChunkReader {
+  private readonly spec: ColumnChunkSpec;
+  private position: number;
+  private buffer = new Uint8Array(0);
+  private bufferStart = 0;
+  private dictionary: DecodedArray | undefined;
+  private valuesSeen = 0;
+  private readonly maxRepetition: number;
+  private readonly maxDefinition: number;
+
+  constructor(spec: ColumnChunkSpec) {
+    this.spec = spec;
+    this.position = spec.start;
+    this.maxRepetition = getMaxRepetitionLevel(spec.decoder.schemaPath);
+    this.maxDefinition = getMaxDefinitionLevel(spec.decoder.schemaPath);
+  }
+
+  /**
+   * Decodes the next data page. Values are appended to `output` when given (nested columns, whose
+   * rows may continue across pages), else returned as a new array. Null at the end of the chunk.
+   */
+  async nextPage(output?: unknown[]): Promise<DecodedArray | null> {
+    for (;;) {
+      if (this.position >= this.spec.end) return null;
+      const { header, headerLength } = await this.readHeader();
+      const bodyStart = this.position + headerLength;
+      const size = header.compressed_page_size;
+      if (!(size >= 0) || bodyStart + size > this.spec.end) {
+        throw new ParquetDataError('a page extends past the end of its column chunk');
+      }
+      if (!(header.uncompressed_page_size >= 0) || header.uncompressed_page_size > MAX_PAGE_BYTES) {
+        throw new ParquetDataError(`a page declares an invalid uncompressed size (${header.uncompressed_page_size} bytes)`);
+      }
+      const body = await this.bytes(bodyStart, bodyStart + size);
+      this.spec.onBytes(bodyStart + size - this.position);
+      this.position = bodyStart + size;
+      if (header.crc !== undefined && (zlib.crc32(body) | 0) !== (header.crc | 0)) {
+        throw new ParquetDataError('page checksum (CRC) mismatch');
+      }
+
+      switch (header.type) {
+        case 'DICTIONARY_PAGE':
+          this.readDictionary(header, body);
+          continue;
+        case 'DATA_PAGE':
+        case 'DATA_PAGE_V2': {
+          const data = this.readData(header, body, output);
+          if (data) return data;
+          continue;
+        }
+        case 'INDEX_PAGE':
+          continue;
+        default:
+          throw new ParquetDataError('unknown page type');
+      }
+    }
+  }
+
+  private readDictionary(header: PageHeader, body: Uint8Array): void {
+    const dictionaryHeader = header.dictionary_page_header;
+    if (!dictionaryHeader || !(dictionaryHeader.num_values >= 0)) throw new ParquetDataError('invalid dictionary page header');
+    const { decoder } = this.spec;
+    const page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+    const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+    const values = convert(readPlain(reader, decoder.type, dictionaryHeader.num_values, decoder.element.type_length), decoder);
+    this.dictionary = this.spec.transform ? this.spec.transform(values) : values;
+  }
+
+  private readData(header: PageHeader, body: Uint8Array, output: unknown[] | undefined): DecodedArray | null {
+    const v1 = header.data_page_header;
+    const v2 = header.data_page_header_v2;
+    const pageHeader = v1 ?? v2;
+    if (!pageHeader) throw new ParquetDataError('data page without a data page header');
+    const numValues = pageHeader.num_values;
+    if (!(numValues >= 0) || numValues > this.spec.numValues - this.valuesSeen) {
+      throw new ParquetDataError('a data page holds more values than its column chunk');
+    }
+    this.valuesSeen += numValues;
+    if (numValues === 0) return null;
+    const encoding = pageHeader.encoding;
+    if (!supportedEncodings.has(encoding)) {
+      throw new UnsupportedParquetFeature(this.spec.column, `the ${encoding ?? 'unknown'} encoding is not supported`);
+    }
+    const dictionaryEncoded = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY';
+    if (dictionaryEncoded && !this.dictionary) throw new ParquetDataError('dictionary-encoded page without a dictionary page');
+
+    const { decoder } = this.spec;
+    let decoded;
+    if (v1) {
+      this.checkLevelEncodings(v1);
+      const page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+      this.checkRunsV1(page, v1, decoder.type === 'BOOLEAN');
+      decoded = readDataPage(page, v1, decoder);
+    } else {
+      const daph2 = v2 as NonNullable<typeof v2>;
+      const levelBytes = daph2.repetition_levels_byte_length + daph2.definition_levels_byte_length;
+      if (!(levelBytes >= 0) || levelBytes > body.length) throw new ParquetDataError('invalid level lengths in a data page');
+      // Decompress here (not in hyparquet) so the values section can be checked before decoding.
+      let page = body;
+      if (daph2.is_compressed !== false) {
+        const values = decompressPage(
+          body.subarray(levelBytes),
+          header.uncompressed_page_size - levelBytes,
+          decoder.codec,
+          decoder.compressors,
+        );
+        page = new Uint8Array(levelBytes + values.length);
+        page.set(body.subarray(0, levelBytes));
+        page.set(values, levelBytes);
+      }
+      this.checkRunsV2(page, daph2, decoder.type === 'BOOLEAN');
+      decoded = readDataPageV2(page, { ...header, data_page_header_v2: { ...daph2, is_compressed: false } }, decoder);
+    }
+    let values = convertWithDictionary(decoded.dataPage, this.dictionary, encoding, decoder);
+    if (!dictionaryEncoded && this.spec.transform) values = this.spec.transform(values);
+    const target = output ?? [];
+    const assembled = assembleLists(target, decoded.definitionLevels, decoded.repetitionLevels, values, decoder.schemaPath);
+    if (assembled !== target) {
+      // Flat required data comes back as is; nested output must still be appended to.
+      if (!output) return assembled;
+      for (let i = 0; i < assembled.length; i++) output.push(assembled[i]);
+    }
+    return target;
+  }
+
+  private checkLevelEncodings(header: DataPageHeader): void {
+    if (this.maxRepetition && header.repetition_level_encoding !== 'RLE') {
+      throw new UnsupportedParquetFeature(this.spec.column, `${header.repetition_level_encoding} repetition levels are not supported`);
+    }
+    if (this.maxDefinition && header.definition_level_encoding !== 'RLE') {
+      throw new UnsupportedParquetFeature(this.spec.column, `${header.definition_level_encoding} definition levels are not supported`);
+    }
+  }
+
+  /** Checks the run headers of levels and dictionary indexes in a decompressed v1 page. */
+  private checkRunsV1(page: Uint8Array, header: DataPageHeader, boolean: boolean): void {
+    const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    let offset = 0;
+    const count = header.num_values;
+    const prefixed = (width: number): void => {
+      if (offset + 4 > page.length) throw new ParquetDataError('truncated levels in a data page');
+      const length = view.getUint32(offset, true);
+      offset += 4;
+      if (offset + length > page.length) throw new ParquetDataError('levels extend past the end of a data page');
+      checkHybridRuns(view, offset, offset + length, width, count);
+      offset += length;
+    };
+    if (this.maxRepetition) prefixed(bitWidth(this.maxRepetition));
+    if (this.maxDefinition) prefixed(bitWidth(this.maxDefinition));
+    this.checkValueRuns(view, offset, header.encoding, boolean, count, prefixed);
+  }
+
+  private checkRunsV2(page: Uint8Array, header: NonNullable<PageHeader['data_page_header_v2']>, boolean: boolean): void {
+    const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    const count = header.num_values;
+    const repetition = header.repetition_levels_byte_length;
+    const definition = header.definition_levels_byte_length;
+    if (this.maxRepetition) checkHybridRuns(view, 0, repetition, bitWidth(this.maxRepetition), count);
+    if (this.maxDefinition) checkHybridRuns(view, repetition, repetition + definition, bitWidth(this.maxDefinition), count);
+    let offset = repetition + definition;
+    const prefixed = (width: number): void => {
+      if (offset + 4 > page.length) throw new ParquetDataError('truncated values in a data page');
+      const length = view.getUint32(offset, true);
+      offset += 4;
+      checkHybridRuns(view, offset, Math.min(page.length, offset + length), width, count);
+    };
+    this.checkValueRuns(view, offset, header.encoding, boolean, count, prefixed);
+  }
+
+  private checkValueRuns(
+    view: DataView,
+    offset: number,
+    encoding: string,
+    boolean: boolean,
+    count: number,
+    prefixed: (width: number) => void,
+  ): void {
+    if (encoding === 'RLE' && boolean) {
+      prefixed(1);
+    } else if (encoding === 'RLE' || encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
+      if (offset >= view.byteLength) return; // all values null
+      const width = view.getUint8(offset);
+      if (width > 32) throw new ParquetDataError('invalid dictionary index width');
+      checkHybridRuns(view, offset + 1, view.byteLength, width, count);
+    }
+  }
+
+  private async readHeader(): Promise<{ header: PageHeader; headerLength: number }> {
+    let want = Math.min(HEADER_GUESS, this.spec.end - this.position);
+    for (;;) {
+      const bytes = await this.bytes(this.position, this.position + want, true);
+      const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+      try {
+        const header = parquetHeader(reader);
+        return { header, headerLength: reader.offset };
+      } catch (error) {
+        if (this.position + want >= this.spec.end) {
+          throw new ParquetDataError('unreadable page header', { cause: error });
+        }
+        want = Math.min(want * 4, this.spec.end - this.position);
+      }
+    }
+  }
+
+  /**
+   * Bytes [from, to) of the file. With `upTo`, returns whatever the current window holds from
+   * `from` (at least to `to`), so a header can be parsed without knowing its size.
+   */
+  private async bytes(from: number, to: number, upTo = false): Promise<Uint8Array> {
+    const bufferEnd = this.bufferStart + this.buffer.length;
+    if (from < this.bufferStart || to > bufferEnd) {
+      const readEnd = Math.min(this.spec.end, Math.max(to, from + this.spec.windowBytes));
+      const length = readEnd - from;
+      const buffer = Buffer.allocUnsafeSlow(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await this.spec.file.read(buffer, filled, length - filled, from + filled);
+        if (bytesRead === 0) throw new ParquetDataError('the file ends inside a column chunk (truncated file)');
+        filled += bytesRead;
+      }
+      this.buffer = buffer;
+      this.bufferStart = from;
+    }
+    const start = from - this.bufferStart;
+    return this.buffer.subarray(start, upTo ? this.buffer.length : to - this.bufferStart);
+  }
+}
+
+const bitWidth = (value: number): number => 32 - Math.clz32(value);
+
+/**
+ * Walks the run headers of an RLE/bit-packed hybrid sequence and rejects a run longer than the
+ * page's value count: the decoder writes such runs into a growing array, so a corrupt length would
+ * exhaust memory instead of failing.
+ */
+function checkHybridRuns(view: DataView, offset: number, end: number, width: number, count: number): void {
+  const byteWidth = (width + 7) >> 3;
+  let seen = 0;
+  while (seen < count && offset < end) {
+    let header = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      if (offset >= end) return; // the decoder reports the truncation
+      byte = view.getUint8(offset++);
+      header += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80 && shift < 35);
+    if (header % 2) {
+      const groups = Math.floor(header / 2);
+      seen += groups * 8;
+      offset += groups * width;
+    } else {
+      const run = header / 2;
+      if (run > count) throw new ParquetDataError('a run of values is longer than its page');
+      seen += run;
+      offset += byteWidth;
+    }
+  }
+}
+
+/** Values of a flat column in row slices. */
+export class FlatCursor {
+  private readonly reader: ColumnChunkReader;
+  private pages: (string | null)[][] = [];
+  private head = 0;
+  private buffered = 0;
+
+  constructor(reader: ColumnChunkReader) {
+    this.reader = reader;
+  }
+
+  async take(count: number): Promise<ArrayLike<string | null | undefined>> {
+    while (this.buffered < count) {
+      const page = await this.reader.nextPage();
+      if (!page) throw new ParquetDataError('a column chunk holds fewer rows than its row group');
+      this.pages.push(page as (string | null)[]);
+      this.buffered += page.length;
+    }
+    this.buffered -= count;
+    const first = this.pages[0] as (string | null)[];
+    if (this.head === 0 && first.length === count) {
+      this.pages.shift();
+      return first;
+    }
+    if (first.length - this.head >= count) {
+      const slice = first.slice(this.head, this.head + count);
+      this.head += count;
+      if (this.head === first.length) {
+        this.pages.shift();
+        this.head = 0;
+      }
+      return slice;
+    }
+    const out: (string | null)[] = new Array(count);
+    let filled = 0;
+    while (filled < count) {
+      const page = this.pages[0] as (string | null)[];
+      const n = Math.min(count - filled, page.length - this.head);
+      for (let i = 0; i < n; i++) out[filled + i] = page[this.head + i] as string | null;
+      filled += n;
+      this.head += n;
+      if (this.head === page.length) {
+        this.pages.shift();
+        this.head = 0;
+      }
+    }
+    return out;
+  }
+}
+
+/** Assembled per-row values of one leaf of a nested column, in row slices. */
+export class NestedLeafCursor {
+  private readonly reader: ColumnChunkReader;
+  private readonly rowsCanSpanPages: boolean;
+  private pending: unknown[] = [];
+  private exhausted = false;
+
+  constructor(reader: ColumnChunkReader, schemaPath: ColumnDecoder['schemaPath']) {
+    this.reader = reader;
+    this.rowsCanSpanPages = getMaxRepetitionLevel(schemaPath) > 0;
+  }
+
+  private complete(): number {
+    return this.exhausted || !this.rowsCanSpanPages ? this.pending.length : Math.max(0, this.pending.length - 1);
+  }
+
+  async take(count: number): Promise<unknown[]> {
+    while (this.complete() < count && !this.exhausted) {
+      if (!(await this.reader.nextPage(this.pending))) this.exhausted = true;
+    }
+    if (this.complete() < count) throw new ParquetDataError('a column chunk holds fewer rows than its row group');
+    return this.pending.splice(0, count);
+  }
+}

@@ -1,0 +1,54 @@
+import { expect, test } from 'vitest';
+import type { TargetColumn } from './introspect.ts';
+import { mapColumns, normalizeName } from './mapping.ts';
+
+const column = (name: string, extra: Partial<TargetColumn> = {}): TargetColumn => ({
+  name,
+  type: 'text',
+  notNull: false,
+  hasDefault: false,
+  generated: false,
+  identityAlways: false,
+  comparable: true,
+  ...extra,
+});
+const table = [column('customer_id'), column('Name'), column('email'), column('total', { generated: true })];
+const base = { explicit: {}, ignoreExtraColumns: false, file: 'f.csv' };
+
+test('exact names first, then case-, space- and punctuation-insensitive matches', () => {
+  const mapping = mapColumns(['Customer ID', 'Name', 'E-Mail'], table, base);
+  expect(mapping.mapped.map((m) => [m.source, m.target, m.how])).toEqual([
+    ['Name', 'Name', 'exact'],
+    ['Customer ID', 'customer_id', 'normalized'],
+    ['E-Mail', 'email', 'normalized'],
+  ]);
+  expect(mapping.unfilled).toEqual([]);
+});
+
+test('explicit mappings win, and an empty target skips the file column', () => {
+  const mapping = mapColumns(['name', 'mail', 'junk'], table, { ...base, explicit: { mail: 'email', junk: null, name: 'customer_id' } });
+  expect(mapping.mapped.map((m) => `${m.source}->${m.target}`)).toEqual(['name->customer_id', 'mail->email']);
+  expect(mapping.skipped).toEqual(['junk']);
+  expect(mapping.unfilled).toEqual(['Name']);
+});
+
+test('unmatched file columns are an error naming them, unless ignored', () => {
+  expect(() => mapColumns(['customer_id', 'color'], table, base)).toThrow(/"color".*--ignore-extra-columns/s);
+  const mapping = mapColumns(['customer_id', 'color'], table, { ...base, ignoreExtraColumns: true });
+  expect(mapping.skipped).toEqual(['color']);
+});
+
+test('generated columns and unknown targets are refused', () => {
+  expect(() => mapColumns(['t'], table, { ...base, explicit: { t: 'total' } })).toThrow(/generated/);
+  expect(() => mapColumns(['t'], table, { ...base, explicit: { t: 'nope' } })).toThrow(/does not exist/);
+  expect(() => mapColumns(['a'], table, { ...base, explicit: { b: 'email' } })).toThrow(/does not have/);
+});
+
+test('two file columns claiming one table column is an error', () => {
+  expect(() => mapColumns(['email', 'E mail'], table, { ...base, explicit: { 'E mail': 'email' } })).toThrow(/more than once/);
+});
+
+test('normalizeName ignores case, spaces, punctuation and symbols', () => {
+  expect(normalizeName(' Order-Date (UTC) ')).toBe(normalizeName('order_date_utc'));
+  expect(normalizeName('Straße')).toBe('straße');
+});
