@@ -13,6 +13,8 @@ export const ErrorCodes = {
   rowRejected: 'KEYLOAD_ROW_REJECTED',
   duplicateKey: 'KEYLOAD_DUPLICATE_KEY',
   cancelled: 'KEYLOAD_CANCELLED',
+  /** Not attempted because something it depends on failed (replace is all-or-nothing). */
+  dependencyFailed: 'KEYLOAD_DEPENDENCY_FAILED',
   connection: 'KEYLOAD_CONNECTION',
   localDb: 'KEYLOAD_LOCAL_DB',
   internal: 'KEYLOAD_INTERNAL',

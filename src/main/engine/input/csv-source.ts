@@ -5,16 +5,13 @@ import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { CsvParser } from './csv-parser.ts';
 import { checkInputFile, openFileBytes, type FileBytes } from './detect.ts';
 import { TypeInference } from './infer-types.ts';
-import { commonFieldCount, SNIFF_SAMPLE_CHARS, sniffDialect } from './sniff.ts';
+import { commonFieldCount, DELIMITERS, QUOTES, SNIFF_SAMPLE_CHARS, sniffDialect } from './sniff.ts';
 import type { CsvDialect, OpenSourceOptions, RowSource, SourceColumn, SourceRow } from './source.ts';
-import { decodeText, detectEncoding } from './text-decode.ts';
+import { decodeText, detectEncoding, ENCODINGS } from './text-decode.ts';
 
 const ENCODING_SAMPLE_BYTES = 1024 * 1024;
 const DEFAULT_INFERENCE_ROWS = 10_000;
 const BATCH_ROWS = 2000;
-const DELIMITERS: readonly string[] = [',', ';', '\t', '|'];
-const QUOTES: readonly string[] = ['"', "'"];
-const ENCODINGS: readonly string[] = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'];
 
 export async function openCsvSource(path: string, detection: { gzip: boolean }, options: OpenSourceOptions): Promise<RowSource> {
   const { gzip } = detection;
@@ -28,7 +25,8 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
   // For sniffing only: invalid bytes become U+FFFD here, and an error with a line number when read.
   const text = new TextDecoder(encoding).decode(head.bytes, { stream: !head.complete });
   const sample = text.slice(0, SNIFF_SAMPLE_CHARS);
-  if (countNuls(sample) > sample.length / 100) {
+  // Text never holds NULs; random or compressed bytes hold about one in 256.
+  if (countNuls(sample) > sample.length / 1000) {
     throw new KeyloadError(ErrorCodes.fileUnsupported, 'This does not look like a text file: it contains NUL bytes.', {
       file: path,
       hint: 'Only CSV (delimited text) and Parquet files can be loaded.',
@@ -62,29 +60,42 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
     const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote, file: path });
     let pending: SourceRow[] = [];
     let headerSkipped = !dialect.hasHeader;
-    try {
-      for await (const chunk of decodeText(bytes.chunks, encoding, { file: path, currentLine: () => parser.line })) {
-        parser.push(chunk, pending);
-        if (!headerSkipped && pending.length > 0) {
-          pending.shift();
-          headerSkipped = true;
-        }
-        if (pending.length >= BATCH_ROWS) {
-          const full = pending.length - (pending.length % BATCH_ROWS);
-          for (let i = 0; i < full; i += BATCH_ROWS) yield pending.slice(i, i + BATCH_ROWS);
-          pending = pending.slice(full);
-        }
+    // Complete records in batches (all of them, or only full batches); the header record is dropped.
+    const take = (all: boolean): SourceRow[][] => {
+      if (!headerSkipped && pending.length > 0) {
+        pending.shift();
+        headerSkipped = true;
       }
-      parser.finish(pending);
-      if (!headerSkipped) pending.shift();
-      for (let i = 0; i < pending.length; i += BATCH_ROWS) yield pending.slice(i, i + BATCH_ROWS);
-    } catch (error) {
-      if (closed) return; // close() stopped the read on purpose
-      if (error instanceof KeyloadError) throw error;
-      throw new KeyloadError(ErrorCodes.internal, `Reading the CSV file failed: ${String(error)}`, { file: path, line: parser.line, cause: error });
+      const end = all ? pending.length : pending.length - (pending.length % BATCH_ROWS);
+      const batches: SourceRow[][] = [];
+      for (let i = 0; i < end; i += BATCH_ROWS) batches.push(pending.slice(i, i + BATCH_ROWS));
+      if (end > 0) pending = pending.slice(end);
+      return batches;
+    };
+    let failed = false;
+    let failure: unknown;
+    try {
+      try {
+        for await (const chunk of decodeText(bytes.chunks, encoding, { file: path, currentLine: () => parser.line })) {
+          parser.push(chunk, pending);
+          for (const batch of take(false)) {
+            yield batch;
+            if (closed) return;
+          }
+        }
+        parser.finish(pending);
+      } catch (error) {
+        failed = true;
+        failure = error;
+      }
+      // The records completed before a failure are delivered before it.
+      if (!closed) yield* take(true);
     } finally {
       bytes.close();
     }
+    if (!failed || closed) return; // after close(), a failed read is the intended stop
+    if (failure instanceof KeyloadError) throw failure;
+    throw new KeyloadError(ErrorCodes.internal, `Reading the CSV file failed: ${String(failure)}`, { file: path, line: parser.line, cause: failure });
   }
 
   return {

@@ -1,6 +1,6 @@
 // Input files at the byte level: what a file holds, judged from its content rather than its name,
 // and the (gunzipped if needed) byte stream the text layer reads.
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -44,13 +44,13 @@ export async function detectFileType(path: string, override?: FileType): Promise
   if (compressed) {
     throw new KeyloadError(ErrorCodes.fileUnsupported, `The file is ${compressed.name}, which is not supported.`, {
       file: path,
-      hint: 'Decompress it first; plain and gzip-compressed CSV and Parquet files are supported.',
+      hint: 'Decompress it (or export it as CSV) first; plain or gzip-compressed CSV and Parquet files are supported.',
     });
   }
   return { type: override ?? (isParquet(head) ? 'parquet' : 'csv'), gzip: false };
 }
 
-/** Checks that `path` is a readable, non-empty regular file and returns its size in bytes. */
+/** Checks that `path` is an existing, non-empty regular file and returns its size in bytes. */
 export async function checkInputFile(path: string): Promise<number> {
   let size: number;
   try {
@@ -74,32 +74,36 @@ export interface FileBytes {
   close(): void;
 }
 
-/** Streams a file's bytes. Pull-based: nothing more is read while the consumer is not iterating. */
+/**
+ * Streams a file's bytes. The file is opened when iteration starts, so no stream exists (and no
+ * error can go unheard) before someone reads; pull-based, nothing more is read while nobody does.
+ */
 export function openFileBytes(path: string, gzip: boolean): FileBytes {
-  const file = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
-  let stream: Readable = file;
-  if (gzip) {
-    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
-    // Errors of either stream surface through iterating the gunzip stream.
-    pipeline(file, gunzip, () => {});
-    stream = gunzip;
-  }
-  return {
-    chunks: mapErrors(stream, path),
-    bytesRead: () => file.bytesRead,
-    close: () => {
-      stream.destroy();
-      file.destroy();
-    },
+  let file: ReadStream | undefined;
+  let stream: Readable | undefined;
+  let closed = false;
+  const close = (): void => {
+    closed = true;
+    stream?.destroy();
+    file?.destroy();
   };
-}
-
-async function* mapErrors(stream: Readable, path: string): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of stream) yield chunk as Uint8Array;
-  } catch (error) {
-    throw readError(path, error);
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (closed) return;
+    file = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
+    stream = file;
+    if (gzip) {
+      // Errors of either stream surface through iterating the gunzip stream.
+      stream = pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => {});
+    }
+    try {
+      for await (const chunk of stream) yield chunk as Uint8Array;
+    } catch (error) {
+      throw readError(path, error);
+    } finally {
+      close();
+    }
   }
+  return { chunks: chunks(), bytesRead: () => file?.bytesRead ?? 0, close };
 }
 
 /** A KeyloadError for a failure to read `path`: missing, unreadable, or corrupt gzip data. */

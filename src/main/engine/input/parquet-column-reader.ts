@@ -11,12 +11,22 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, convertWithDictionary } from 'hyparquet/src/convert.js';
 import { assembleLists } from 'hyparquet/src/assemble.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel, getMaxRepetitionLevel } from 'hyparquet/src/schema.js';
 import { compressors as pureJsCompressors } from 'hyparquet-compressors';
 import { UnsupportedParquetFeature } from './parquet-types.ts';
 
 export type ColumnDecoder = Parameters<typeof readDataPage>[2];
+
+export function textArray(values: ArrayLike<unknown>, toText: (value: unknown) => string | null): (string | null)[] {
+  const out: (string | null)[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    out[i] = value === null || value === undefined ? null : toText(value);
+  }
+  return out;
+}
 
 /** A page or column chunk that cannot be decoded. */
 export class ParquetDataError extends Error {
@@ -76,8 +86,11 @@ export interface ColumnChunkSpec {
   decoder: ColumnDecoder;
   /** Read-ahead size; pages larger than this are read whole. */
   windowBytes: number;
-  /** Applied to decoded (non-dictionary-index) values and to the dictionary, e.g. conversion to text. */
-  transform?: (values: DecodedArray) => DecodedArray;
+  /**
+   * Flat columns only: conversion of one non-null value to PostgreSQL text. The dictionary is
+   * converted once, other values lazily per row slice (a DuckDB page can hold a whole row group).
+   */
+  toText?: (value: unknown) => string | null;
   onBytes(bytes: number): void;
 }
 
@@ -103,7 +116,7 @@ export class ColumnChunkReader {
    * Decodes the next data page. Values are appended to `output` when given (nested columns, whose
    * rows may continue across pages), else returned as a new array. Null at the end of the chunk.
    */
-  async nextPage(output?: unknown[]): Promise<DecodedArray | null> {
+  async nextPage(output?: unknown[]): Promise<DecodedArray | FlatPage | null> {
     for (;;) {
       if (this.position >= this.spec.end) return null;
       const { header, headerLength } = await this.readHeader();
@@ -147,10 +160,10 @@ export class ColumnChunkReader {
     const page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors);
     const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
     const values = convert(readPlain(reader, decoder.type, dictionaryHeader.num_values, decoder.element.type_length), decoder);
-    this.dictionary = this.spec.transform ? this.spec.transform(values) : values;
+    this.dictionary = this.spec.toText ? textArray(values, this.spec.toText) : values;
   }
 
-  private readData(header: PageHeader, body: Uint8Array, output: unknown[] | undefined): DecodedArray | null {
+  private readData(header: PageHeader, body: Uint8Array, output: unknown[] | undefined): DecodedArray | FlatPage | null {
     const v1 = header.data_page_header;
     const v2 = header.data_page_header_v2;
     const pageHeader = v1 ?? v2;
@@ -169,18 +182,19 @@ export class ColumnChunkReader {
     if (dictionaryEncoded && !this.dictionary) throw new ParquetDataError('dictionary-encoded page without a dictionary page');
 
     const { decoder } = this.spec;
-    let decoded;
+    // The whole uncompressed page: levels, then values.
+    let page: Uint8Array;
+    let v2Header: PageHeader | undefined;
     if (v1) {
       this.checkLevelEncodings(v1);
-      const page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+      page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors);
       this.checkRunsV1(page, v1, decoder.type === 'BOOLEAN');
-      decoded = readDataPage(page, v1, decoder);
     } else {
       const daph2 = v2 as NonNullable<typeof v2>;
       const levelBytes = daph2.repetition_levels_byte_length + daph2.definition_levels_byte_length;
       if (!(levelBytes >= 0) || levelBytes > body.length) throw new ParquetDataError('invalid level lengths in a data page');
-      // Decompress here (not in hyparquet) so the values section can be checked before decoding.
-      let page = body;
+      // Decompressed here (not in hyparquet) so the values section can be checked before decoding.
+      page = body;
       if (daph2.is_compressed !== false) {
         const values = decompressPage(
           body.subarray(levelBytes),
@@ -193,18 +207,82 @@ export class ColumnChunkReader {
         page.set(values, levelBytes);
       }
       this.checkRunsV2(page, daph2, decoder.type === 'BOOLEAN');
-      decoded = readDataPageV2(page, { ...header, data_page_header_v2: { ...daph2, is_compressed: false } }, decoder);
+      v2Header = { ...header, data_page_header_v2: { ...daph2, is_compressed: false } };
     }
-    let values = convertWithDictionary(decoded.dataPage, this.dictionary, encoding, decoder);
-    if (!dictionaryEncoded && this.spec.transform) values = this.spec.transform(values);
+    const decode = () => (v1 ? readDataPage(page, v1, decoder) : readDataPageV2(page, v2Header as PageHeader, decoder));
+
+    if (!output && this.maxRepetition === 0 && this.maxDefinition <= 1) {
+      return this.flatPage(page, v1 ? 'v1' : 'v2', pageHeader, decode);
+    }
+    const decoded = decode();
+    const values = convertWithDictionary(decoded.dataPage, this.dictionary, encoding, decoder);
     const target = output ?? [];
     const assembled = assembleLists(target, decoded.definitionLevels, decoded.repetitionLevels, values, decoder.schemaPath);
     if (assembled !== target) {
-      // Flat required data comes back as is; nested output must still be appended to.
+      // Data without levels comes back as is; nested output must still be appended to.
       if (!output) return assembled;
       for (let i = 0; i < assembled.length; i++) output.push(assembled[i]);
     }
     return target;
+  }
+
+  /**
+   * A page of a flat column, decoded without per-value objects where possible: PLAIN byte arrays are
+   * read lazily from the page bytes and dictionary pages keep their indexes, so the memory of a
+   * huge page (DuckDB writes one page per column chunk) stays close to its uncompressed size.
+   */
+  private flatPage(
+    page: Uint8Array,
+    version: 'v1' | 'v2',
+    pageHeader: DataPageHeader | NonNullable<PageHeader['data_page_header_v2']>,
+    decode: () => ReturnType<typeof readDataPage>,
+  ): FlatPage {
+    const { decoder } = this.spec;
+    const count = pageHeader.num_values;
+    const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    let offset = 0;
+    let levels: Uint8Array | undefined;
+    if (version === 'v1') {
+      if (this.maxDefinition) {
+        const length = view.getUint32(0, true);
+        levels = readLevels(view, 4, length, count);
+        offset = 4 + length;
+      }
+    } else {
+      const v2 = pageHeader as NonNullable<PageHeader['data_page_header_v2']>;
+      const repetition = v2.repetition_levels_byte_length;
+      const definition = v2.definition_levels_byte_length;
+      if (this.maxDefinition) levels = readLevels(view, repetition, definition, count);
+      offset = repetition + definition;
+    }
+    let present = count;
+    if (levels) {
+      present = 0;
+      for (let i = 0; i < count; i++) if (levels[i] === 1) present++;
+      if (present === count) levels = undefined;
+    }
+    const toText = this.spec.toText;
+    const encoding = pageHeader.encoding;
+    if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
+      const indexes = new Uint32Array(present);
+      const width = page[offset] ?? 0;
+      if (present && width) {
+        readRleBitPackedHybrid({ view, offset: offset + 1 }, width, indexes, page.length - offset - 1);
+      }
+      return new IndexPage(count, levels, indexes, this.dictionary as ArrayLike<unknown>);
+    }
+    if (encoding === 'PLAIN' && (decoder.type === 'BYTE_ARRAY' || decoder.type === 'FIXED_LEN_BYTE_ARRAY')) {
+      const fixed = decoder.type === 'FIXED_LEN_BYTE_ARRAY' ? (decoder.element.type_length ?? 0) : undefined;
+      if (fixed === 0) throw new ParquetDataError('FIXED_LEN_BYTE_ARRAY without a length');
+      const utf8 = decoder.element.converted_type === 'UTF8';
+      return new BytesPage(count, levels, page, offset, fixed, utf8 ? undefined : toText);
+    }
+    const values =
+      encoding === 'PLAIN'
+        ? readPlain({ view, offset }, decoder.type, present, decoder.element.type_length)
+        : decode().dataPage;
+    if (values.length !== present) throw new ParquetDataError('a data page holds fewer values than its header says');
+    return new ArrayPage(count, levels, convert(values, decoder), toText);
   }
 
   private checkLevelEncodings(header: DataPageHeader): void {
@@ -343,51 +421,165 @@ function checkHybridRuns(view: DataView, offset: number, end: number, width: num
   }
 }
 
-/** Values of a flat column in row slices. */
+/** Reads definition levels of a flat optional column (max level 1) into bytes. */
+function readLevels(view: DataView, start: number, length: number, count: number): Uint8Array {
+  if (start + length > view.byteLength) throw new ParquetDataError('levels extend past the end of a data page');
+  checkHybridRuns(view, start, start + length, 1, count);
+  const levels = new Uint8Array(count);
+  readRleBitPackedHybrid({ view, offset: start }, 1, levels, length);
+  return levels;
+}
+
+/** Rows of one page of a flat column, handed out as PostgreSQL text. */
+export interface FlatPage {
+  /** Rows (values and nulls) in the page. */
+  readonly count: number;
+  /** Writes the next `n` rows to out[at..at+n). */
+  fill(out: (string | null)[], at: number, n: number): void;
+}
+
+type ToText = ((value: unknown) => string | null) | undefined;
+
+/** Decoded values in an array (typed or not), converted per slice. */
+class ArrayPage implements FlatPage {
+  readonly count: number;
+  private readonly levels: Uint8Array | undefined;
+  private readonly values: ArrayLike<unknown>;
+  private readonly toText: ToText;
+  private row = 0;
+  private next = 0;
+
+  constructor(count: number, levels: Uint8Array | undefined, values: ArrayLike<unknown>, toText: ToText) {
+    this.count = count;
+    this.levels = levels;
+    this.values = values;
+    this.toText = toText;
+  }
+
+  fill(out: (string | null)[], at: number, n: number): void {
+    const { levels, values, toText } = this;
+    let row = this.row;
+    let next = this.next;
+    for (let i = at; i < at + n; i++, row++) {
+      if (levels && levels[row] !== 1) {
+        out[i] = null;
+        continue;
+      }
+      const value = values[next++];
+      out[i] = value === null || value === undefined ? null : toText ? toText(value) : (value as string);
+    }
+    this.row = row;
+    this.next = next;
+  }
+}
+
+/** Dictionary indexes, looked up per slice in the dictionary (converted to text when it was read). */
+class IndexPage implements FlatPage {
+  readonly count: number;
+  private readonly levels: Uint8Array | undefined;
+  private readonly indexes: Uint32Array;
+  private readonly dictionary: ArrayLike<unknown>;
+  private row = 0;
+  private next = 0;
+
+  constructor(count: number, levels: Uint8Array | undefined, indexes: Uint32Array, dictionary: ArrayLike<unknown>) {
+    this.count = count;
+    this.levels = levels;
+    this.indexes = indexes;
+    this.dictionary = dictionary;
+  }
+
+  fill(out: (string | null)[], at: number, n: number): void {
+    const { levels, indexes, dictionary } = this;
+    let row = this.row;
+    let next = this.next;
+    for (let i = at; i < at + n; i++, row++) {
+      if (levels && levels[row] !== 1) {
+        out[i] = null;
+        continue;
+      }
+      const index = indexes[next++] as number;
+      if (index >= dictionary.length) throw new ParquetDataError('a dictionary index is out of range');
+      const value = dictionary[index];
+      out[i] = value === null || value === undefined ? null : (value as string);
+    }
+    this.row = row;
+    this.next = next;
+  }
+}
+
+/** PLAIN BYTE_ARRAY / FIXED_LEN_BYTE_ARRAY values read straight from the page bytes per slice. */
+class BytesPage implements FlatPage {
+  readonly count: number;
+  private readonly levels: Uint8Array | undefined;
+  private readonly bytes: Buffer;
+  private readonly fixed: number | undefined;
+  /** Undefined: decode as UTF-8 text. */
+  private readonly toText: ToText;
+  private row = 0;
+  private position: number;
+
+  constructor(count: number, levels: Uint8Array | undefined, page: Uint8Array, offset: number, fixed: number | undefined, toText: ToText) {
+    this.count = count;
+    this.levels = levels;
+    this.bytes = Buffer.from(page.buffer, page.byteOffset, page.byteLength);
+    this.position = offset;
+    this.fixed = fixed;
+    this.toText = toText;
+  }
+
+  fill(out: (string | null)[], at: number, n: number): void {
+    const { levels, bytes, fixed, toText } = this;
+    const end = bytes.length;
+    let row = this.row;
+    let position = this.position;
+    for (let i = at; i < at + n; i++, row++) {
+      if (levels && levels[row] !== 1) {
+        out[i] = null;
+        continue;
+      }
+      let start = position;
+      let length = fixed as number;
+      if (fixed === undefined) {
+        if (position + 4 > end) throw new ParquetDataError('a value extends past the end of its page');
+        length = bytes.readUInt32LE(position);
+        start = position + 4;
+      }
+      position = start + length;
+      if (position > end) throw new ParquetDataError('a value extends past the end of its page');
+      out[i] = toText ? toText(bytes.subarray(start, position)) : bytes.toString('utf8', start, position);
+    }
+    this.row = row;
+    this.position = position;
+  }
+}
+
+/** Values of a flat column in row slices, as PostgreSQL text. */
 export class FlatCursor {
   private readonly reader: ColumnChunkReader;
-  private pages: (string | null)[][] = [];
-  private head = 0;
-  private buffered = 0;
+  private page: FlatPage | undefined;
+  private row = 0;
 
   constructor(reader: ColumnChunkReader) {
     this.reader = reader;
   }
 
-  async take(count: number): Promise<ArrayLike<string | null | undefined>> {
-    while (this.buffered < count) {
-      const page = await this.reader.nextPage();
-      if (!page) throw new ParquetDataError('a column chunk holds fewer rows than its row group');
-      this.pages.push(page as (string | null)[]);
-      this.buffered += page.length;
-    }
-    this.buffered -= count;
-    const first = this.pages[0] as (string | null)[];
-    if (this.head === 0 && first.length === count) {
-      this.pages.shift();
-      return first;
-    }
-    if (first.length - this.head >= count) {
-      const slice = first.slice(this.head, this.head + count);
-      this.head += count;
-      if (this.head === first.length) {
-        this.pages.shift();
-        this.head = 0;
-      }
-      return slice;
-    }
+  async take(count: number): Promise<(string | null)[]> {
     const out: (string | null)[] = new Array(count);
     let filled = 0;
     while (filled < count) {
-      const page = this.pages[0] as (string | null)[];
-      const n = Math.min(count - filled, page.length - this.head);
-      for (let i = 0; i < n; i++) out[filled + i] = page[this.head + i] as string | null;
-      filled += n;
-      this.head += n;
-      if (this.head === page.length) {
-        this.pages.shift();
-        this.head = 0;
+      let page = this.page;
+      if (!page || this.row >= page.count) {
+        const next = await this.reader.nextPage();
+        if (!next) throw new ParquetDataError('a column chunk holds fewer rows than its row group');
+        page = this.page = next as FlatPage;
+        this.row = 0;
       }
+      const n = Math.min(count - filled, page.count - this.row);
+      page.fill(out, filled, n);
+      this.row += n;
+      filled += n;
+      if (this.row >= page.count) this.page = undefined;
     }
     return out;
   }

@@ -27,7 +27,7 @@ import {
   type ColumnDecoder,
 } from './parquet-column-reader.ts';
 import { nestedJsonConverter } from './parquet-json.ts';
-import { planSchema, UnsupportedParquetFeature, type ParquetColumnPlan, type ParquetSchemaPlan } from './parquet-types.ts';
+import { planSchema, UnsupportedParquetFeature, type ParquetSchemaPlan } from './parquet-types.ts';
 import { pgTextConverter } from './parquet-values.ts';
 
 /** Most rows in one yielded chunk. */
@@ -306,7 +306,7 @@ class ParquetRowSource implements RowSource {
     const leafCount = Math.max(1, this.plan.leafPaths.length);
     const windowBytes = Math.max(64 << 10, Math.min(1 << 20, Math.floor(READ_AHEAD_BYTES / leafCount)));
     let leafIndex = 0;
-    const readerFor = (column: ParquetColumnPlan, leafPath: string[], transform?: ColumnChunkSpecTransform) => {
+    const readerFor = (leafPath: string[], toText?: (value: unknown) => string | null) => {
       const index = leafIndex++;
       const chunk = rowGroup.columns[index] as FileMetaData['row_groups'][number]['columns'][number];
       const meta = chunk.meta_data as NonNullable<typeof chunk.meta_data>;
@@ -334,7 +334,7 @@ class ParquetRowSource implements RowSource {
           totalUncompressed: Number(meta.total_uncompressed_size),
           decoder,
           windowBytes,
-          transform,
+          toText,
           onBytes: (bytes) => {
             this.consumed += bytes;
           },
@@ -345,17 +345,11 @@ class ParquetRowSource implements RowSource {
     return this.plan.columns.map((column): ColumnSlicer => {
       if (column.flat && column.node.type === 'leaf') {
         const { leaf } = column.node;
-        const toText = pgTextConverter(leaf);
-        const transform: ColumnChunkSpecTransform =
-          leaf.kind === 'null'
-            ? (values) => new Array(values.length).fill(null)
-            : leaf.kind === 'string' || leaf.kind === 'json'
-              ? (values) => values
-              : (values) => textArray(values, toText);
-        return new FlatCursor(readerFor(column, column.leafPaths[0] as string[], transform).reader);
+        const toText = leaf.kind === 'null' ? () => null : pgTextConverter(leaf);
+        return new FlatCursor(readerFor(column.leafPaths[0] as string[], toText).reader);
       }
       const leaves = column.leafPaths.map((leafPath) => {
-        const { reader, schemaPath } = readerFor(column, leafPath);
+        const { reader, schemaPath } = readerFor(leafPath);
         return { key: leafPath.join('.'), cursor: new NestedLeafCursor(reader, schemaPath) };
       });
       const toJson = nestedJsonConverter(column.node);
@@ -378,15 +372,4 @@ class ParquetRowSource implements RowSource {
       };
     });
   }
-}
-
-type ColumnChunkSpecTransform = NonNullable<ConstructorParameters<typeof ColumnChunkReader>[0]['transform']>;
-
-function textArray(values: ArrayLike<unknown>, toText: (value: unknown) => string): (string | null)[] {
-  const out: (string | null)[] = new Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    out[i] = value === null || value === undefined ? null : toText(value);
-  }
-  return out;
 }

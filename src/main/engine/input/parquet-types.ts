@@ -202,7 +202,7 @@ function planNode(tree: SchemaTree, columnPath: string, context: PlanContext, re
       context,
       valueTree.element.repetition_type === 'REPEATED',
     );
-    const stringKeys = key.type === 'leaf' && !key.repeated && (key.leaf.kind === 'string' || key.leaf.kind === 'json');
+    const stringKeys = key.type === 'leaf' && !key.repeated && key.leaf.kind === 'string';
     return { type: 'map', name, repeated, entriesName: entries.element.name, key, value, stringKeys };
   }
   const fields = tree.children.map((child) =>

@@ -188,22 +188,23 @@ function toMicros(value: bigint | number, unit: TimeUnitName): bigint | number {
   return floorDiv(BigInt(value), 1000n);
 }
 
-function timestampParts(value: bigint, unit: TimeUnitName): [number, number] | 'infinity' | '-infinity' {
-  if (value >= INT64_MAX) return 'infinity';
-  if (value <= -INT64_MAX) return '-infinity';
+/** `sentinels`: INT64 max/min+1 mean ±infinity (DuckDB); not for INT96, which has a wider range. */
+function timestampParts(value: bigint, unit: TimeUnitName, sentinels: boolean): [number, number] | 'infinity' | '-infinity' {
+  if (sentinels && value >= INT64_MAX) return 'infinity';
+  if (sentinels && value <= -INT64_MAX) return '-infinity';
   return splitMicros(toMicros(value, unit));
 }
 
 /** PostgreSQL timestamp text; with utc the '+00' offset makes it a timestamptz literal. */
-export function formatTimestamp(value: bigint, unit: TimeUnitName, utc: boolean): string {
-  const parts = timestampParts(value, unit);
+export function formatTimestamp(value: bigint, unit: TimeUnitName, utc: boolean, sentinels = true): string {
+  const parts = timestampParts(value, unit, sentinels);
   if (typeof parts === 'string') return parts;
   const day = dayText(parts[0]);
   return `${day.pg} ${formatTimeOfDay(parts[1])}${utc ? '+00' : ''}${day.era}`;
 }
 
-function isoTimestamp(value: bigint, unit: TimeUnitName, utc: boolean): string {
-  const parts = timestampParts(value, unit);
+function isoTimestamp(value: bigint, unit: TimeUnitName, utc: boolean, sentinels = true): string {
+  const parts = timestampParts(value, unit, sentinels);
   if (typeof parts === 'string') return parts;
   return `${dayText(parts[0]).iso}T${formatTimeOfDay(parts[1])}${utc ? 'Z' : ''}`;
 }
@@ -276,7 +277,7 @@ export function pgTextConverter(leaf: LeafKind): (value: unknown) => string {
     }
     case 'int96':
       // The decoder turns INT96 into nanoseconds since the epoch (see parquet-source.ts parsers).
-      return (v) => formatTimestamp(v as bigint, 'NANOS', true);
+      return (v) => formatTimestamp(v as bigint, 'NANOS', true, false);
     case 'interval':
       return (v) => formatInterval(v as Uint8Array);
     case 'null':
@@ -326,7 +327,7 @@ export function jsonConverter(leaf: LeafKind): (value: unknown) => string {
       return (v) => `"${isoTimestamp(v as bigint, unit, utc)}"`;
     }
     case 'int96':
-      return (v) => `"${isoTimestamp(v as bigint, 'NANOS', true)}"`;
+      return (v) => `"${isoTimestamp(v as bigint, 'NANOS', true, false)}"`;
     case 'null':
       return () => 'null';
   }

@@ -9,8 +9,9 @@ export type SniffedDialect = Pick<CsvDialect, 'delimiter' | 'quote' | 'hasHeader
 /** Characters of decoded text the sniffer needs. */
 export const SNIFF_SAMPLE_CHARS = 64 * 1024;
 
-const DELIMITERS: CsvDialect['delimiter'][] = [',', ';', '\t', '|'];
-const QUOTES: CsvDialect['quote'][] = ['"', "'"];
+/** The delimiters and quotes that can be sniffed (or set), in order of preference. */
+export const DELIMITERS: readonly CsvDialect['delimiter'][] = [',', ';', '\t', '|'];
+export const QUOTES: readonly CsvDialect['quote'][] = ['"', "'"];
 const HEADER_SAMPLE_RECORDS = 1000;
 
 interface Candidate {
@@ -35,8 +36,10 @@ export function sniffDialect(sample: string, complete: boolean, overrides: Parti
   for (const delimiter of delimiters) {
     const parsed = quotes.map((quote) => parseSample(sample, complete, delimiter, quote));
     const candidate = overrides.quote ? parsed[0] : chooseQuote(parsed.find((c) => c?.quote === '"'), parsed.find((c) => c?.quote === "'"));
-    if (candidate && (!best || better(candidate, best))) best = candidate;
+    if (candidate && candidate.fieldCount > 1 && (!best || better(candidate, best))) best = candidate;
   }
+  // No delimiter splits the records: one column, read with the default delimiter and quote.
+  best ??= parseSample(sample, complete, delimiters[0] ?? ',', quotes[0] ?? '"');
   const delimiter = best?.delimiter ?? delimiters[0] ?? ',';
   const quote = best?.quote ?? quotes[0] ?? '"';
   return {
@@ -88,12 +91,8 @@ function chooseQuote(double: Candidate | undefined, single: Candidate | undefine
   return singleUsed ? single : double;
 }
 
-// More than one field per record beats one; then consistency, then more fields. Earlier delimiters
-// in the list win ties (the comparison is strict).
+// Consistency first, then more fields. Earlier delimiters in the list win ties (the comparison is strict).
 function better(a: Candidate, b: Candidate): boolean {
-  const aSplits = a.fieldCount > 1;
-  const bSplits = b.fieldCount > 1;
-  if (aSplits !== bSplits) return aSplits;
   if (a.consistency !== b.consistency) return a.consistency > b.consistency;
   return a.fieldCount > b.fieldCount;
 }

@@ -18,6 +18,8 @@ const ENCODING_NAMES: Record<TextEncoding, string> = {
   'windows-1252': 'Windows-1252',
 };
 
+export const ENCODINGS = Object.keys(ENCODING_NAMES) as readonly TextEncoding[];
+
 /**
  * Detects the encoding of a file from its first bytes. `complete` says the sample is the whole file;
  * otherwise a multi-byte character cut off at the end of the sample still counts as valid UTF-8.
@@ -86,13 +88,14 @@ export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: T
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch {
-      const pending = tail.subarray(tail.length - pendingBytes(tail, encoding));
+      const pending = tail.subarray(tail.length - pendingBytes(tail, consumed, encoding));
       const bytes = concat(pending, chunk);
       const valid = validPrefixLength(bytes, encoding);
       const atStart = consumed === pending.length; // only the start of the stream may hold a BOM
       const prefix = new TextDecoder(encoding, { ignoreBOM: !atStart }).decode(bytes.subarray(0, valid), { stream: true });
       if (prefix) yield prefix;
-      const badStart = valid - pendingBytes(bytes.subarray(Math.max(0, valid - 4), valid), encoding);
+      const validEnd = consumed - pending.length + valid;
+      const badStart = valid - pendingBytes(bytes.subarray(Math.max(0, valid - 4), valid), validEnd, encoding);
       throw invalidBytes(encoding, options, `invalid byte sequence ${hex(bytes.subarray(badStart, valid + 1))}`);
     }
     consumed += chunk.length;
@@ -110,19 +113,19 @@ export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: T
 
 function invalidBytes(encoding: TextEncoding, options: DecodeOptions, reason: string): KeyloadError {
   const line = options.currentLine?.();
-  const hint =
-    encoding === 'utf-8'
-      ? 'The start of the file looked like UTF-8. If the file is Windows-1252 (Latin-1), set the encoding explicitly.'
-      : 'Check the file encoding, or set it explicitly.';
-  return new KeyloadError(ErrorCodes.fileCorrupt, `Not valid ${ENCODING_NAMES[encoding]} text: ${reason}${line === undefined ? '' : ` on line ${line}`}.`, {
+  const hint = encoding === 'utf-8' ? 'If the file is Windows-1252 (Latin-1), set the encoding to windows-1252.' : 'Check the file encoding, or set it explicitly.';
+  return new KeyloadError(ErrorCodes.fileCorrupt, `Not valid ${ENCODING_NAMES[encoding]} text: ${reason}.`, {
     file: options.file,
     line,
     hint,
   });
 }
 
-/** Bytes at the end of successfully decoded input that belong to a character not yet complete. */
-function pendingBytes(tail: Uint8Array, encoding: TextEncoding): number {
+/**
+ * How many bytes at the end of successfully decoded input belong to a character not yet complete.
+ * `tail` holds the input's last bytes; `end` is the input's length (UTF-16 units align to it).
+ */
+function pendingBytes(tail: Uint8Array, end: number, encoding: TextEncoding): number {
   const n = tail.length;
   if (encoding === 'utf-8') {
     for (let k = 1; k <= Math.min(3, n); k++) {
@@ -135,7 +138,7 @@ function pendingBytes(tail: Uint8Array, encoding: TextEncoding): number {
   }
   if (encoding === 'utf-16le' || encoding === 'utf-16be') {
     // An odd byte, after possibly a high surrogate waiting for its low half.
-    const odd = n % 2;
+    const odd = end % 2;
     const hi = encoding === 'utf-16le' ? tail[n - odd - 1] : tail[n - odd - 2];
     return n - odd >= 2 && hi !== undefined && hi >= 0xd8 && hi <= 0xdb ? odd + 2 : odd;
   }

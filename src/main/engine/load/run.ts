@@ -166,7 +166,7 @@ async function replaceAll(pool: Pool, plan: LoadPlan, runs: FileRun[], hooks: Ru
   const blocking = runs.find((r) => r.result?.status === 'failed');
   const ready = runs.filter((r) => !r.result);
   if (blocking) {
-    const why = new KeyloadError(ErrorCodes.usage, `Not loaded: replace is all-or-nothing and ${blocking.file.path} failed`, { file: blocking.file.path });
+    const why = new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${blocking.file.path} failed`, { file: blocking.file.path });
     for (const run of ready) finish(run, 'failed', { error: why.toInfo() });
     return;
   }

@@ -48,7 +48,7 @@ const columnsSql = `
 
 const keysSql = `
   SELECT c.relname AS name, i.indisprimary AS primary,
-         array_agg(a.attname ORDER BY k.ord) AS columns
+         array_agg(a.attname::text ORDER BY k.ord) AS columns
   FROM pg_index i
   JOIN pg_class c ON c.oid = i.indexrelid
   CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)

@@ -1,0 +1,10 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create(':memory:');
+const c = await inst.connect();
+await c.run(`SET TimeZone='UTC'`);
+const q = async (sql: string) => { try { const r = await c.runAndReadAll(sql); console.log(JSON.stringify(r.getRowsJson())); } catch (e) { console.log('ERR', String(e).slice(0, 200)); } };
+await q(`SELECT CAST(DATE '0044-03-15 (BC)' AS VARCHAR), CAST(TIMESTAMP '0044-03-15 (BC) 12:00:00' AS VARCHAR), CAST(TIMESTAMPTZ '2024-01-02 03:04:05.5+00' AS VARCHAR), CAST('nan'::FLOAT AS VARCHAR), CAST('-inf'::DOUBLE AS VARCHAR), CAST(1.1::FLOAT AS VARCHAR), CAST(-0.0::DOUBLE AS VARCHAR)`);
+await q(`SELECT to_json([1.5::DECIMAL(38,10), 12345678901234567890123456.1234567890::DECIMAL(38,10)])::VARCHAR, to_json(MAP {1: 'a'})::VARCHAR, to_json({'a': 18446744073709551615::UBIGINT, 'b': -9223372036854775808::BIGINT})::VARCHAR, to_json([TIMESTAMP '2024-01-01 01:02:03', NULL])::VARCHAR, to_json(['nan'::DOUBLE, 'inf'::DOUBLE])::VARCHAR`);
+await q(`SELECT CAST(INTERVAL '1 month 2 days 3.004 seconds' AS VARCHAR), CAST(INTERVAL '-1 month' AS VARCHAR), CAST('\\x00\\xFFab'::BLOB AS VARCHAR), '\\x' || hex('\\x00\\xFFab'::BLOB), CAST(TIMESTAMP_NS '1969-12-31 23:59:59.999999999' AS VARCHAR), CAST(TIMESTAMP_MS '2024-01-01 00:00:00.5' AS VARCHAR), CAST(TIMESTAMP_S '2024-01-01 00:00:01' AS VARCHAR)`);
+await q(`SELECT CAST(TIME '24:00:00' AS VARCHAR), CAST(3.4028235e38::FLOAT AS VARCHAR), CAST(1e-45::FLOAT AS VARCHAR)`);
+await q(`SELECT to_json([1.5::DECIMAL(38,10), 12345678901234567890123456.1234567890::DECIMAL(38,10)])::VARCHAR, to_json(MAP {1: 'a'})::VARCHAR, to_json({'a': 18446744073709551615::UBIGINT, 'b': (-9223372036854775807 - 1)::BIGINT})::VARCHAR, to_json([TIMESTAMP '2024-01-01 01:02:03', NULL])::VARCHAR, to_json(['nan'::DOUBLE, 'inf'::DOUBLE])::VARCHAR`);
