@@ -22,7 +22,7 @@ import { postgresBinaries, type PostgresBinaries } from './postgres-binaries.ts'
 import { userDataDir } from './user-data-dir.ts';
 
 export interface LocalDbOptions {
-  /** Keyload's data directory; the database lives in <home>/postgres. Default: userDataDir(). */
+  /** Keyload's data directory; the database lives in <home>/postgres. Default: defaultLocalDbHome(). */
   home?: string;
 }
 
@@ -83,7 +83,15 @@ function fail(message: string, hint?: string, cause?: unknown): KeyloadError {
   return new KeyloadError(ErrorCodes.localDb, message, { hint, cause });
 }
 
-function localDbPaths(home: string = userDataDir()): Paths {
+/**
+ * As root the server runs as the "postgres" user, which usually cannot enter root's home
+ * directory; the database then lives in /var/lib/keyload, the usual place for a service's data.
+ */
+export function defaultLocalDbHome(uid = process.getuid?.() ?? -1, env: NodeJS.ProcessEnv = process.env): string {
+  return uid === 0 && !env.KEYLOAD_HOME ? '/var/lib/keyload' : userDataDir();
+}
+
+function localDbPaths(home: string = defaultLocalDbHome()): Paths {
   const root = path.join(path.resolve(home), 'postgres');
   return {
     root,

@@ -35,3 +35,10 @@ test('Windows: %APPDATA%\\Keyload, falling back to the roaming profile folder', 
 test('userDataDir() is absolute for this machine', () => {
   expect(path.isAbsolute(userDataDir())).toBe(true);
 });
+
+test('as root without KEYLOAD_HOME the local database lives where the postgres user can reach it', async () => {
+  const { defaultLocalDbHome } = await import('./local-db.ts');
+  expect(defaultLocalDbHome(0, {})).toBe('/var/lib/keyload');
+  expect(defaultLocalDbHome(0, { KEYLOAD_HOME: '/data/k' })).not.toBe('/var/lib/keyload');
+  expect(defaultLocalDbHome(1000, {})).not.toBe('/var/lib/keyload');
+});

@@ -271,6 +271,8 @@ class ParquetRowSource implements RowSource {
             rows[i] = { line: line + i, values };
           }
           done += count;
+          // The footer and any bytes between chunks count as read once the last row is out.
+          if (group === groupCount - 1 && done === groupRows) this.consumed = this.totalBytes;
           yield rows;
         }
         firstRow += groupRows;
