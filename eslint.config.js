@@ -6,9 +6,13 @@ const nodeBuiltins = { group: ['node:*'], message: 'This layer must not import N
 const electron = { name: 'electron', message: 'This layer must not import electron.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'coverage', 'test-results', '.tmp'] },
+  { ignores: ['node_modules', 'out', 'dist', 'coverage', 'test-results', '.*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ['bin/*.js'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -287,10 +287,10 @@ export class ColumnChunkReader {
 
   private checkLevelEncodings(header: DataPageHeader): void {
     if (this.maxRepetition && header.repetition_level_encoding !== 'RLE') {
-      throw new UnsupportedParquetFeature(this.spec.column, `${header.repetition_level_encoding} repetition levels are not supported`);
+      throw new UnsupportedParquetFeature(this.spec.column, `${header.repetition_level_encoding ?? 'unknown'} repetition levels are not supported`);
     }
     if (this.maxDefinition && header.definition_level_encoding !== 'RLE') {
-      throw new UnsupportedParquetFeature(this.spec.column, `${header.definition_level_encoding} definition levels are not supported`);
+      throw new UnsupportedParquetFeature(this.spec.column, `${header.definition_level_encoding ?? 'unknown'} definition levels are not supported`);
     }
   }
 

@@ -166,6 +166,9 @@ function isMapLike(tree: SchemaTree): boolean {
 function planNode(tree: SchemaTree, columnPath: string, context: PlanContext, repeated: boolean): ValueNode {
   const { element } = tree;
   const name = element.name;
+  // Malformed schemas are plain errors (the caller reports a corrupt footer), not unsupported features.
+  if (typeof name !== 'string') throw new Error('a schema element has no name');
+  if (!tree.children.length && element.type === undefined) throw new Error(`column "${columnPath}" has no physical type`);
   if (!tree.children.length) {
     const { leaf, pgType } = leafKind(element, columnPath);
     context.rawLeaf(tree, leaf.kind === 'string' || leaf.kind === 'json');

@@ -15,6 +15,7 @@ import { resolveKey } from '../target/key.ts';
 import { mapColumns, type ColumnMapping } from '../target/mapping.ts';
 import { listFiles } from './file-list.ts';
 import { readManifest } from './manifest.ts';
+import { acquireClient } from './pool-client.ts';
 
 export interface PlannedFile {
   path: string;
@@ -120,7 +121,7 @@ export async function planLoad(pool: Pool, input: LoadOptionsInput): Promise<Loa
   );
 
   const notices: string[] = [];
-  const client = await pool.connect();
+  const { client, release } = await acquireClient(pool);
   try {
     let target = await introspectTable(client, table);
     let createSql: string | null = null;
@@ -172,6 +173,6 @@ export async function planLoad(pool: Pool, input: LoadOptionsInput): Promise<Loa
     }
     return { runId: randomUUID(), options, table, target, createTableSql: createSql, key, files, notices };
   } finally {
-    client.release();
+    release(false);
   }
 }

@@ -14,6 +14,7 @@ import { RejectsFile } from './rejects-file.ts';
 import { withRetry } from './retry.ts';
 import { mergeStaged, recordProgress, stageFile, type StagedFile } from './staged-load.ts';
 import { inTransaction } from './transaction.ts';
+import { acquireClient } from './pool-client.ts';
 import { prepareValidation } from './validation.ts';
 
 /** One sub-batch holding everything: --atomic-file and replace. */
@@ -90,12 +91,12 @@ export async function runLoad(pool: Pool, plan: LoadPlan, hooks: RunHooks): Prom
 }
 
 async function prepareTarget(pool: Pool, plan: LoadPlan): Promise<void> {
-  const client = await pool.connect();
+  const { client, release } = await acquireClient(pool);
   try {
     if (plan.createTableSql) await client.query(plan.createTableSql);
     await ensureManifest(client, plan.options.manifestSchema);
   } finally {
-    client.release();
+    release(false);
   }
 }
 
@@ -122,7 +123,7 @@ async function loadOne(pool: Pool, plan: LoadPlan, run: FileRun, hooks: RunHooks
       options.maxRetries,
       async () => {
         Object.assign(run.tracker.counts, emptyCounts());
-        const client = await pool.connect();
+        const { client, release } = await acquireClient(pool);
         let healthy = false;
         try {
           const ctx = await context(client, plan, run, hooks);
@@ -150,7 +151,7 @@ async function loadOne(pool: Pool, plan: LoadPlan, run: FileRun, hooks: RunHooks
         } finally {
           await run.rejects?.close();
           // A failed COPY or merge leaves the session in an unknown state: never reuse it.
-          client.release(!healthy);
+          release(!healthy);
         }
       },
       (error, attempt) => hooks.onEvent?.({ type: 'notice', message: `${file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${options.maxRetries}` }),
@@ -170,7 +171,7 @@ async function replaceAll(pool: Pool, plan: LoadPlan, runs: FileRun[], hooks: Ru
     for (const run of ready) finish(run, 'failed', { error: why.toInfo() });
     return;
   }
-  const client = await pool.connect();
+  const { client, release } = await acquireClient(pool);
   let healthy = false;
   const staged: { run: FileRun; ctx: FileContext; staged: StagedFile }[] = [];
   try {
@@ -204,6 +205,6 @@ async function replaceAll(pool: Pool, plan: LoadPlan, runs: FileRun[], hooks: Ru
     for (const run of ready) finish(run, 'failed', { error: { ...info, file: info.file ?? run.file.path } });
   } finally {
     for (const run of ready) await run.rejects?.close();
-    client.release(!healthy);
+    release(!healthy);
   }
 }

@@ -1,0 +1,23 @@
+// A checked-out pg client emits 'error' when its connection dies; unhandled, that event would crash
+// the process. The failure already reaches the caller through the pending query, so the listener
+// only has to exist while we hold the client.
+import type { Pool, PoolClient } from 'pg';
+
+export interface HeldClient {
+  client: PoolClient;
+  /** `discard` closes the connection instead of returning it to the pool. */
+  release(discard: boolean): void;
+}
+
+export async function acquireClient(pool: Pool): Promise<HeldClient> {
+  const client = await pool.connect();
+  const ignore = () => {};
+  client.on('error', ignore);
+  return {
+    client,
+    release(discard) {
+      client.off('error', ignore);
+      client.release(discard);
+    },
+  };
+}
