@@ -1,0 +1,91 @@
+// The real `keyload` command in a child process: exit codes, JSON output, masking, summaries.
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/database.ts';
+import type { LoadResult } from '../../shared/load-types.ts';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+let dir: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'keyload-cli-'));
+});
+afterAll(() => db.drop());
+
+async function keyload(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/keyload.js', ...args], {
+      env: { PATH: process.env.PATH ?? '', KEYLOAD_HOME: dir, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+test('a clean load exits 0 and --json prints the result; the password never appears', async () => {
+  await db.query('CREATE TABLE cli_ok (id int PRIMARY KEY, v text)');
+  const path = join(dir, 'ok.csv');
+  await writeFile(path, 'id,v\n1,a\n2,b\n');
+  const out = await keyload(['load', '--dsn', db.url, '--table', 'cli_ok', '--json', path]);
+  expect(out.code).toBe(0);
+  const result = JSON.parse(out.stdout) as LoadResult;
+  expect(result.totals).toMatchObject({ read: 2, inserted: 2 });
+  expect(out.stderr).toMatch(/ok\.csv\s+loaded\s+2\s+2\s+0\s+0\s+0\s+0/);
+  const password = new URL(db.url).password;
+  expect(password.length).toBeGreaterThan(0);
+  expect(out.stderr + out.stdout).not.toContain(`:${password}@`);
+  expect(out.stderr).toContain(':***@');
+});
+
+test('rejected rows exit 3 and a gzip, cp1252, semicolon file is read correctly', async () => {
+  await db.query('CREATE TABLE cli_bad (id int PRIMARY KEY, city text)');
+  const text = 'id;city\r\n1;Zürich\r\n2;Besançon\r\nnope;Köln\r\n';
+  const path = join(dir, 'latin.csv.gz');
+  await writeFile(path, gzipSync(Buffer.from(text, 'latin1')));
+  const out = await keyload(['load', '--dsn', db.url, '--table', 'cli_bad', path]);
+  expect(out.code).toBe(3);
+  expect(await db.query('SELECT id, city FROM cli_bad ORDER BY id')).toEqual([
+    { id: 1, city: 'Zürich' },
+    { id: 2, city: 'Besançon' },
+  ]);
+  expect(out.stderr).toMatch(/rejects: .*latin\.csv\.gz\.rejects\.csv/);
+});
+
+test('a failed file exits 1 with a one-line error naming the file, and no stack trace', async () => {
+  await db.query('CREATE TABLE cli_fail (id int PRIMARY KEY)');
+  const path = join(dir, 'fake.parquet');
+  await writeFile(path, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(100, 7)]));
+  const out = await keyload(['load', '--dsn', db.url, '--table', 'cli_fail', path]);
+  expect(out.code).toBe(1);
+  expect(out.stderr).toMatch(new RegExp(`error: ${path}.*(corrupt|truncated)`, 'i'));
+  expect(out.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('usage errors exit 2 and say what is wrong', async () => {
+  const missing = await keyload(['load', 'x.csv']);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain('--table is required');
+  const badMode = await keyload(['load', '--table', 't', '--mode', 'merge', 'x.csv']);
+  expect(badMode.code).toBe(2);
+  expect(badMode.stderr).toContain('--mode must be one of');
+  expect((await keyload(['frobnicate'])).code).toBe(2);
+});
+
+test('a missing table is a failure (exit 1) with a hint, and the DSN password is masked', async () => {
+  const path = join(dir, 'nt.csv');
+  await writeFile(path, 'id\n1\n');
+  const out = await keyload(['load', '--table', 'no_such_table', path], { DATABASE_URL: db.url });
+  expect(out.code).toBe(1);
+  expect(out.stderr).toContain('does not exist');
+  expect(out.stderr).toContain('--create-table');
+  expect(out.stderr).toContain('(DATABASE_URL)');
+});

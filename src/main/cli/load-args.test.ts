@@ -1,0 +1,52 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { parseLoadArgs } from './load-args.ts';
+
+test('every option reaches the engine options', async () => {
+  const command = await parseLoadArgs([
+    '--table', 's.t', '--key', 'a, b', '--mode', 'ignore', '--batch-size', '10', '--max-retries', '0', '--map', 'X=x', '--map', 'junk=',
+    '--order', 'mtime', '--on-error', 'abort', '--atomic-file', '--force', '--dry-run', '--file-type', 'csv', '--touch-column', 'ts',
+    '--rejects-dir', '/tmp/r', '--json', '--dsn', 'postgres://h/d', 'f1.csv', 'dir/',
+  ]);
+  expect(command).toEqual({
+    dsn: 'postgres://h/d',
+    json: true,
+    options: {
+      files: ['f1.csv', 'dir/'],
+      table: 's.t',
+      key: ['a', 'b'],
+      mode: 'ignore',
+      batchSize: 10,
+      maxRetries: 0,
+      map: { X: 'x', junk: null },
+      order: 'mtime',
+      onError: 'abort',
+      atomicFile: true,
+      force: true,
+      dryRun: true,
+      fileType: 'csv',
+      touchColumn: 'ts',
+      rejectsDir: '/tmp/r',
+      createTable: false,
+      ignoreExtraColumns: false,
+    },
+  });
+});
+
+test('a mapping file is read and --map entries override it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'keyload-args-'));
+  const path = join(dir, 'mapping.json');
+  await writeFile(path, JSON.stringify({ version: 1, columns: { A: 'a', B: 'b', C: null } }));
+  const command = await parseLoadArgs(['--table', 't', '--mapping-file', path, '--map', 'B=bee', 'f.csv']);
+  expect(command.options.map).toEqual({ A: 'a', B: 'bee', C: null });
+  await writeFile(path, '{"version": 2}');
+  await expect(parseLoadArgs(['--table', 't', '--mapping-file', path, 'f.csv'])).rejects.toMatchObject({ code: 'KEYLOAD_USAGE' });
+});
+
+test('malformed values are usage errors', async () => {
+  await expect(parseLoadArgs(['--table', 't', '--batch-size', '1.5', 'f'])).rejects.toThrow(/whole number/);
+  await expect(parseLoadArgs(['--table', 't', '--unknown', 'f'])).rejects.toMatchObject({ code: 'KEYLOAD_USAGE' });
+  await expect(parseLoadArgs(['--table', 't', '--map', 'novalue', 'f'])).rejects.toThrow(/source=target/);
+});
