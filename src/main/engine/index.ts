@@ -3,3 +3,4 @@
 export { planLoad, type LoadPlan, type PlannedFile } from './load/plan.ts';
 export { runLoad, type RunHooks } from './load/run.ts';
 export { toErrorInfo } from './error-info.ts';
+export { closeReaderPool } from './reader/reader-pool.ts';

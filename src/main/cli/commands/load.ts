@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { LoadOptionsInput } from '../../../shared/load-options.ts';
 import type { LoadResult } from '../../../shared/load-types.ts';
-import { planLoad, runLoad } from '../../engine/index.ts';
+import { closeReaderPool, planLoad, runLoad } from '../../engine/index.ts';
 import { ensureLocalDb } from '../../local-db/local-db.ts';
 import { userDataDir } from '../../local-db/user-data-dir.ts';
 import { chooseConnection, describeTarget, maskPassword } from '../connection.ts';
@@ -51,7 +51,7 @@ export async function runLoadCommand(request: LoadRequest): Promise<LoadResult> 
     return result;
   } finally {
     process.off('SIGINT', onSignal);
-    await pool.end();
+    await Promise.all([pool.end(), closeReaderPool()]);
   }
 }
 

@@ -82,7 +82,6 @@ export interface ColumnChunkSpec {
   end: number;
   /** Upper bound for values (including nulls) in the chunk, from the footer. */
   numValues: number;
-  totalUncompressed: number;
   decoder: ColumnDecoder;
   /** Read-ahead size; pages larger than this are read whole. */
   windowBytes: number;
@@ -113,10 +112,10 @@ export class ColumnChunkReader {
   }
 
   /**
-   * Decodes the next data page. Values are appended to `output` when given (nested columns, whose
-   * rows may continue across pages), else returned as a new array. Null at the end of the chunk.
+   * Decodes the next data page: a FlatPage for flat columns (max repetition 0, max definition <= 1),
+   * else a NestedPage of levels and values. Null at the end of the chunk.
    */
-  async nextPage(output?: unknown[]): Promise<DecodedArray | FlatPage | null> {
+  async nextPage(): Promise<FlatPage | NestedPage | null> {
     for (;;) {
       if (this.position >= this.spec.end) return null;
       const { header, headerLength } = await this.readHeader();
@@ -131,9 +130,6 @@ export class ColumnChunkReader {
       const body = await this.bytes(bodyStart, bodyStart + size);
       this.spec.onBytes(bodyStart + size - this.position);
       this.position = bodyStart + size;
-      if (header.crc !== undefined && (zlib.crc32(body) | 0) !== (header.crc | 0)) {
-        throw new ParquetDataError('page checksum (CRC) mismatch');
-      }
 
       switch (header.type) {
         case 'DICTIONARY_PAGE':
@@ -141,7 +137,7 @@ export class ColumnChunkReader {
           continue;
         case 'DATA_PAGE':
         case 'DATA_PAGE_V2': {
-          const data = this.readData(header, body, output);
+          const data = this.readData(header, body);
           if (data) return data;
           continue;
         }
@@ -163,7 +159,7 @@ export class ColumnChunkReader {
     this.dictionary = this.spec.toText ? textArray(values, this.spec.toText) : values;
   }
 
-  private readData(header: PageHeader, body: Uint8Array, output: unknown[] | undefined): DecodedArray | FlatPage | null {
+  private readData(header: PageHeader, body: Uint8Array): FlatPage | NestedPage | null {
     const v1 = header.data_page_header;
     const v2 = header.data_page_header_v2;
     const pageHeader = v1 ?? v2;
@@ -211,19 +207,17 @@ export class ColumnChunkReader {
     }
     const decode = () => (v1 ? readDataPage(page, v1, decoder) : readDataPageV2(page, v2Header as PageHeader, decoder));
 
-    if (!output && this.maxRepetition === 0 && this.maxDefinition <= 1) {
+    if (this.maxRepetition === 0 && this.maxDefinition <= 1) {
       return this.flatPage(page, v1 ? 'v1' : 'v2', pageHeader, decode);
     }
     const decoded = decode();
     const values = convertWithDictionary(decoded.dataPage, this.dictionary, encoding, decoder);
-    const target = output ?? [];
-    const assembled = assembleLists(target, decoded.definitionLevels, decoded.repetitionLevels, values, decoder.schemaPath);
-    if (assembled !== target) {
-      // Data without levels comes back as is; nested output must still be appended to.
-      if (!output) return assembled;
-      for (let i = 0; i < assembled.length; i++) output.push(assembled[i]);
-    }
-    return target;
+    const definition = decoded.definitionLevels?.length ? decoded.definitionLevels : undefined;
+    const repetition = decoded.repetitionLevels;
+    // A final run may overshoot the page's value count; the extra levels are not data.
+    if (definition && definition.length > numValues) definition.length = numValues;
+    if (repetition.length > numValues) repetition.length = numValues;
+    return { count: numValues, definition, repetition, values, position: 0, valuePosition: 0 };
   }
 
   /**
@@ -585,27 +579,102 @@ export class FlatCursor {
   }
 }
 
+/**
+ * Decoded levels and values of one page of a nested column. Rows are assembled from it slice by
+ * slice, so only a slice's worth of small arrays is alive at a time.
+ */
+export interface NestedPage {
+  /** Levels (values and nulls) in the page. */
+  readonly count: number;
+  /** Undefined when every level is at the maximum (no nulls). */
+  readonly definition: number[] | undefined;
+  /** Empty when the column has no repetition. */
+  readonly repetition: number[];
+  readonly values: DecodedArray;
+  /** Next level and next value to assemble. */
+  position: number;
+  valuePosition: number;
+}
+
 /** Assembled per-row values of one leaf of a nested column, in row slices. */
 export class NestedLeafCursor {
   private readonly reader: ColumnChunkReader;
-  private readonly rowsCanSpanPages: boolean;
-  private pending: unknown[] = [];
-  private exhausted = false;
+  private readonly schemaPath: ColumnDecoder['schemaPath'];
+  private readonly maxDefinition: number;
+  private readonly repeated: boolean;
+  private page: NestedPage | undefined;
 
   constructor(reader: ColumnChunkReader, schemaPath: ColumnDecoder['schemaPath']) {
     this.reader = reader;
-    this.rowsCanSpanPages = getMaxRepetitionLevel(schemaPath) > 0;
+    this.schemaPath = schemaPath;
+    this.maxDefinition = getMaxDefinitionLevel(schemaPath);
+    this.repeated = getMaxRepetitionLevel(schemaPath) > 0;
   }
 
-  private complete(): number {
-    return this.exhausted || !this.rowsCanSpanPages ? this.pending.length : Math.max(0, this.pending.length - 1);
+  private async nextPage(): Promise<NestedPage | null> {
+    const page = (await this.reader.nextPage()) as NestedPage | null;
+    this.page = page ?? undefined;
+    return page;
   }
 
   async take(count: number): Promise<unknown[]> {
-    while (this.complete() < count && !this.exhausted) {
-      if (!(await this.reader.nextPage(this.pending))) this.exhausted = true;
+    const out: unknown[] = [];
+    let rows = 0;
+    while (rows < count) {
+      let page = this.page;
+      if (!page || page.position >= page.count) page = (await this.nextPage()) ?? undefined;
+      if (!page) throw new ParquetDataError('a column chunk holds fewer rows than its row group');
+      // A row starts at every repetition level 0; levels before the first one continue the last row.
+      let end = page.position;
+      if (this.repeated) {
+        const { repetition } = page;
+        while (end < page.count) {
+          if (repetition[end] === 0) {
+            if (rows === count) break;
+            rows++;
+          }
+          end++;
+        }
+      } else {
+        end = Math.min(page.count, page.position + count - rows);
+        rows += end - page.position;
+      }
+      this.assemble(out, page, end);
     }
-    if (this.complete() < count) throw new ParquetDataError('a column chunk holds fewer rows than its row group');
-    return this.pending.splice(0, count);
+    // A row ending with its page may continue on the next one(s): take those levels too.
+    while (this.repeated && this.page && this.page.position >= this.page.count) {
+      const page = await this.nextPage();
+      if (!page) break;
+      let end = 0;
+      while (end < page.count && page.repetition[end] !== 0) end++;
+      if (end) this.assemble(out, page, end);
+      if (end < page.count) break;
+    }
+    return out;
+  }
+
+  /** Assembles levels [page.position, end) onto `out` (continuing its last row when they do). */
+  private assemble(out: unknown[], page: NestedPage, end: number): void {
+    const start = page.position;
+    if (end <= start) return;
+    const { definition, repetition } = page;
+    let values = 0;
+    if (definition) {
+      for (let i = start; i < end; i++) if (definition[i] === this.maxDefinition) values++;
+    } else {
+      values = end - start;
+    }
+    const slice = page.values.slice(page.valuePosition, page.valuePosition + values);
+    if (slice.length !== values) throw new ParquetDataError('a data page holds fewer values than its levels say');
+    const assembled = assembleLists(
+      out,
+      definition?.slice(start, end),
+      repetition.length ? repetition.slice(start, end) : [],
+      slice,
+      this.schemaPath,
+    );
+    if (assembled !== out) for (let i = 0; i < assembled.length; i++) out.push(assembled[i]);
+    page.position = end;
+    page.valuePosition += values;
   }
 }

@@ -120,11 +120,12 @@ describe('hand-built files', () => {
       tms: 'time without time zone',
     });
     const reference = await duck.query(`SELECT
-        CAST(bdec AS VARCHAR) AS bdec, CAST(fdec AS VARCHAR) AS fdec, CAST(tsleg AS VARCHAR) AS tsleg,
+        CAST(bdec AS VARCHAR) AS bdec, CAST(tsleg AS VARCHAR) AS tsleg,
         CASE WHEN bin IS NULL THEN NULL ELSE '\\x' || lower(hex(bin)) END AS bin, s, CAST(dt AS VARCHAR) AS dt,
         CAST(tus AS VARCHAR) AS tus, CAST(tms AS VARCHAR) AS tms
       FROM read_parquet(${sqlPath(path)}, file_row_number = true) ORDER BY file_row_number`);
-    for (const name of ['bdec', 'fdec', 'tsleg', 'bin', 's', 'dt', 'tus', 'tms']) {
+    // (DuckDB reads a 5-byte FIXED_LEN_BYTE_ARRAY decimal as a blob, so fdec is checked by hand below.)
+    for (const name of ['bdec', 'tsleg', 'bin', 's', 'dt', 'tus', 'tms']) {
       const expected = reference.map((row) => normaliseDuckText(row[name]));
       const mismatches = await pgMismatches(client, types[name] as string, columnValues(result, name), expected);
       expect(mismatches, name).toEqual([]);
@@ -138,6 +139,7 @@ describe('hand-built files', () => {
       '-604462909807314587353.088',
       '2147483.647',
     ]);
+    // -1, 1, -2^39, 2^39-1, 0, -1000 hundredths.
     expect(columnValues(result, 'fdec')).toEqual(['-0.01', '0.01', '-5497558138.88', '5497558138.87', '0.00', '-10.00']);
     expect(columnValues(result, 'bin')).toEqual(['\\x6869', '\\x', '\\x00ff', '\\x78', '\\x5c78', '\\x0a0d']);
     // Nanoseconds truncate (floor) to microseconds.

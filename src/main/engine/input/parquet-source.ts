@@ -31,7 +31,7 @@ import { planSchema, UnsupportedParquetFeature, type ParquetSchemaPlan } from '.
 import { pgTextConverter } from './parquet-values.ts';
 
 /** Most rows in one yielded chunk. */
-const MAX_SLICE_ROWS = 8192;
+const MAX_SLICE_ROWS = 2048;
 /** Target uncompressed bytes per slice (from the row group's average row size). */
 const SLICE_BYTES = 8 << 20;
 /** Read-ahead for all column chunks of a row group together. */
@@ -253,8 +253,9 @@ class ParquetRowSource implements RowSource {
         const rowGroup = this.metadata.row_groups[group] as FileMetaData['row_groups'][number];
         const groupRows = Number(rowGroup.num_rows);
         const slicers = this.slicers(group);
-        const averageRow = Number(rowGroup.total_byte_size) / Math.max(1, groupRows);
-        const sliceRows = Math.max(16, Math.min(MAX_SLICE_ROWS, Math.floor(SLICE_BYTES / Math.max(1, averageRow))));
+        const averageRow = Number(rowGroup.total_byte_size) / groupRows;
+        const sliceRows =
+          averageRow > 0 ? Math.max(16, Math.min(MAX_SLICE_ROWS, Math.floor(SLICE_BYTES / averageRow))) : MAX_SLICE_ROWS;
         for (let done = 0; done < groupRows && !this.closed; ) {
           const count = Math.min(sliceRows, groupRows - done);
           const line = firstRow + done + 1;
@@ -333,7 +334,6 @@ class ParquetRowSource implements RowSource {
           start: location.start,
           end: location.end,
           numValues: Number(meta.num_values),
-          totalUncompressed: Number(meta.total_uncompressed_size),
           decoder,
           windowBytes,
           toText,

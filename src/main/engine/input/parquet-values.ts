@@ -285,9 +285,6 @@ export function pgTextConverter(leaf: LeafKind): (value: unknown) => string {
   }
 }
 
-/** True when the leaf kind never has a non-null value (logical type NULL). */
-export const alwaysNull = (leaf: LeafKind): boolean => leaf.kind === 'null';
-
 /** Converter from a non-null raw value to a JSON fragment, for values nested in jsonb columns. */
 export function jsonConverter(leaf: LeafKind): (value: unknown) => string {
   switch (leaf.kind) {

@@ -1,33 +1,32 @@
-// The engine's side of a reader worker: typed request/reply over postMessage, errors re-thrown
-// as KeyloadError, and the worker terminated on close or cancel.
-import { Worker } from 'node:worker_threads';
+// The engine's side of a reader task: typed request/reply over a MessagePort, errors re-thrown as
+// KeyloadError. Closing the port ends the task and frees its worker for the next file.
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import type { OpenSourceOptions } from '../input/source.ts';
 import type { CopyBatch, FileInfo, ReaderReply, ReaderRequest } from './protocol.ts';
+import { startReader, type ReaderSession } from './reader-pool.ts';
 
 type Request = ReaderRequest extends infer R ? (R extends { seq: number } ? Omit<R, 'seq'> : never) : never;
 
 export class ReaderClient {
-  private readonly worker: Worker;
+  private readonly session: ReaderSession;
+  private readonly path: string;
   private readonly waiting = new Map<number, { resolve: (reply: ReaderReply) => void; reject: (error: Error) => void }>();
   private seq = 0;
   private failure: Error | undefined;
-  private readonly path: string;
 
   constructor(path: string) {
     this.path = path;
-    this.worker = new Worker(new URL('./reader-worker.ts', import.meta.url));
-    this.worker.on('message', (reply: ReaderReply) => {
+    this.session = startReader();
+    this.session.port.on('message', (reply: ReaderReply) => {
       const waiter = this.waiting.get(reply.seq);
       this.waiting.delete(reply.seq);
       waiter?.resolve(reply);
     });
-    this.worker.on('error', (error) => this.failAll(error));
-    this.worker.on('exit', (code) => this.failAll(new Error(`reader worker exited with code ${code}`)));
+    this.session.done.catch((error: unknown) => this.failAll(error instanceof Error ? error : new Error(String(error))));
   }
 
   private failAll(error: Error): void {
-    this.failure ??= new KeyloadError(ErrorCodes.internal, `Reading ${this.path} failed: ${error.message}`, { file: this.path });
+    this.failure ??= new KeyloadError(ErrorCodes.internal, `Reading failed: ${error.message}`, { file: this.path });
     for (const waiter of this.waiting.values()) waiter.reject(this.failure);
     this.waiting.clear();
   }
@@ -37,7 +36,7 @@ export class ReaderClient {
     const seq = ++this.seq;
     const reply = await new Promise<ReaderReply>((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      this.worker.postMessage({ ...request, seq } as ReaderRequest);
+      this.session.port.postMessage({ ...request, seq } as ReaderRequest);
     });
     if (reply.type === 'error') {
       throw new KeyloadError(reply.error.code, reply.error.message, { ...reply.error, file: reply.error.file ?? this.path });
@@ -60,7 +59,8 @@ export class ReaderClient {
   }
 
   async close(): Promise<void> {
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
+    this.failAll(new Error('reader closed'));
+    this.session.port.close();
+    await this.session.done.catch(() => {});
   }
 }

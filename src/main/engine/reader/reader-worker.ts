@@ -1,23 +1,19 @@
-// Worker thread: reads one file, parses it and encodes COPY text, so parsing never blocks the
-// thread that talks to PostgreSQL (or Electron's main process). Pull-based: one batch per request.
+// Piscina task: reads one file in a worker thread, parses it and encodes COPY text, so parsing never
+// blocks the thread that talks to PostgreSQL (or Electron's main process). The engine drives it
+// over a MessagePort, one request at a time (open, then pull per batch, then close).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
 import { openSource } from '../input/open-source.ts';
 import type { RowSource, SourceRow } from '../input/source.ts';
 import { encodeCopyLine } from './copy-text.ts';
 import type { CopyBatch, ReaderReject, ReaderReply, ReaderRequest } from './protocol.ts';
 
-const port = parentPort;
-if (!port) throw new Error('reader-worker must run in a worker thread');
-
-let source: RowSource | undefined;
-let rows: AsyncIterator<SourceRow[]> | undefined;
-let pending: SourceRow[] = [];
-let pendingAt = 0;
-let rowsRead = 0;
+export interface ReaderTask {
+  port: MessagePort;
+}
 
 async function sha256(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -25,58 +21,70 @@ async function sha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Text chunks are joined before encoding so pg-copy-streams receives large writes. */
-async function nextBatch(sourceIndexes: number[], batchRows: number, prefixed: boolean): Promise<CopyBatch | null> {
-  if (!source) throw new KeyloadError(ErrorCodes.internal, 'pull before open');
-  rows ??= source.rows()[Symbol.asyncIterator]();
-  const fieldCount = source.columns.length;
-  const parts: string[] = [];
-  const rejects: ReaderReject[] = [];
-  const lines: number[] = [];
-  let count = 0;
-  while (count + rejects.length < batchRows) {
-    if (pendingAt >= pending.length) {
-      const next = await rows.next();
-      if (next.done) break;
-      pending = next.value;
-      pendingAt = 0;
-      continue;
-    }
-    const row = pending[pendingAt++] as SourceRow;
-    const ordinal = rowsRead++;
-    if (row.values.length !== fieldCount) {
-      rejects.push({ line: row.line, reason: `expected ${fieldCount} fields, found ${row.values.length}`, values: row.values });
-      continue;
-    }
-    const line = encodeCopyLine(prefixed ? `${ordinal}\t${row.line}\t` : '', row.values, sourceIndexes);
-    if (line === null) {
-      rejects.push({ line: row.line, reason: 'value contains a NUL byte, which PostgreSQL text cannot store', values: row.values });
-      continue;
-    }
-    parts.push(line);
-    lines.push(row.line);
-    count++;
-  }
-  if (count === 0 && rejects.length === 0) return null;
-  const copy = Buffer.from(parts.join(''));
-  return { copy, rows: count, lines: Float64Array.from(lines), rowsRead, bytesRead: source.bytesRead(), rejects };
-}
+/** One file's reading state; lives as long as its task. */
+class FileReader {
+  private source: RowSource | undefined;
+  private rows: AsyncIterator<SourceRow[]> | undefined;
+  private pending: SourceRow[] = [];
+  private pendingAt = 0;
+  private rowsRead = 0;
 
-async function handle(request: ReaderRequest): Promise<ReaderReply> {
-  switch (request.type) {
-    case 'open': {
-      const stats = await stat(request.path);
-      const hash = request.hash ? await sha256(request.path) : null;
-      source = await openSource(request.path, request.options);
-      const info = { columns: source.columns, description: source.description, totalBytes: source.totalBytes, mtimeMs: stats.mtimeMs, sha256: hash };
-      return { seq: request.seq, type: 'opened', info };
+  async handle(request: ReaderRequest): Promise<ReaderReply> {
+    switch (request.type) {
+      case 'open': {
+        const stats = await stat(request.path);
+        const hash = request.hash ? await sha256(request.path) : null;
+        this.source = await openSource(request.path, request.options);
+        const source = this.source;
+        const info = { columns: source.columns, description: source.description, totalBytes: source.totalBytes, mtimeMs: stats.mtimeMs, sha256: hash };
+        return { seq: request.seq, type: 'opened', info };
+      }
+      case 'pull': {
+        const batch = await this.nextBatch(request.sourceIndexes, request.batchRows, request.prefixed);
+        if (batch) return { seq: request.seq, type: 'batch', batch };
+        return { seq: request.seq, type: 'end', rowsRead: this.rowsRead, bytesRead: this.source?.totalBytes ?? 0 };
+      }
     }
-    case 'pull': {
-      const batch = await nextBatch(request.sourceIndexes, request.batchRows, request.prefixed);
-      if (batch) return { seq: request.seq, type: 'batch', batch };
-      await source?.close();
-      return { seq: request.seq, type: 'end', rowsRead, bytesRead: source?.totalBytes ?? 0 };
+  }
+
+  /** Text lines are joined before encoding so pg-copy-streams receives large writes. */
+  private async nextBatch(sourceIndexes: number[], batchRows: number, prefixed: boolean): Promise<CopyBatch | null> {
+    const source = this.source;
+    if (!source) throw new KeyloadError(ErrorCodes.internal, 'pull before open');
+    this.rows ??= source.rows()[Symbol.asyncIterator]();
+    const fieldCount = source.columns.length;
+    const parts: string[] = [];
+    const lines: number[] = [];
+    const rejects: ReaderReject[] = [];
+    while (parts.length + rejects.length < batchRows) {
+      if (this.pendingAt >= this.pending.length) {
+        const next = await this.rows.next();
+        if (next.done) break;
+        this.pending = next.value;
+        this.pendingAt = 0;
+        continue;
+      }
+      const row = this.pending[this.pendingAt++] as SourceRow;
+      const ordinal = this.rowsRead++;
+      if (row.values.length !== fieldCount) {
+        rejects.push({ line: row.line, reason: `expected ${fieldCount} fields, found ${row.values.length}`, values: row.values });
+        continue;
+      }
+      const line = encodeCopyLine(prefixed ? `${ordinal}\t${row.line}\t` : '', row.values, sourceIndexes);
+      if (line === null) {
+        rejects.push({ line: row.line, reason: 'value contains a NUL byte, which PostgreSQL text cannot store', values: row.values });
+        continue;
+      }
+      parts.push(line);
+      lines.push(row.line);
     }
+    if (parts.length === 0 && rejects.length === 0) return null;
+    const copy = Buffer.from(parts.join(''));
+    return { copy, rows: parts.length, lines: Float64Array.from(lines), rowsRead: this.rowsRead, bytesRead: source.bytesRead(), rejects };
+  }
+
+  close(): Promise<void> {
+    return this.source?.close() ?? Promise.resolve();
   }
 }
 
@@ -91,9 +99,18 @@ function toErrorInfo(error: unknown): ErrorInfo {
   return { code: ErrorCodes.internal, message: error instanceof Error ? error.message : String(error) };
 }
 
-port.on('message', (request: ReaderRequest) => {
-  handle(request).then(
-    (reply) => port.postMessage(reply, reply.type === 'batch' ? transferables(reply.batch) : []),
-    (error: unknown) => port.postMessage({ seq: request.seq, type: 'error', error: toErrorInfo(error) } satisfies ReaderReply),
-  );
-});
+/** Serves requests until the engine closes its end of the port. */
+export default function readFile({ port }: ReaderTask): Promise<void> {
+  const reader = new FileReader();
+  return new Promise((resolve) => {
+    port.on('message', (request: ReaderRequest) => {
+      reader.handle(request).then(
+        (reply) => port.postMessage(reply, reply.type === 'batch' ? transferables(reply.batch) : []),
+        (error: unknown) => port.postMessage({ seq: request.seq, type: 'error', error: toErrorInfo(error) } satisfies ReaderReply),
+      );
+    });
+    port.once('close', () => {
+      void reader.close().finally(resolve);
+    });
+  });
+}

@@ -1,0 +1,36 @@
+// One worker-thread pool (piscina) for all file reading in this process. Each open file is one
+// long-running task that the engine talks to over its own MessagePort.
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+
+let pool: Piscina | undefined;
+
+function readerPool(): Piscina {
+  pool ??= new Piscina({
+    filename: new URL('./reader-worker.ts', import.meta.url).href,
+    // Reading is CPU-bound, but a file's task also waits on the database between batches.
+    maxThreads: Math.max(4, availableParallelism() * 2),
+    idleTimeout: 5_000,
+  });
+  return pool;
+}
+
+export interface ReaderSession {
+  port: MessagePort;
+  /** Settles when the worker has released the file. */
+  done: Promise<void>;
+}
+
+export function startReader(): ReaderSession {
+  const { port1, port2 } = new MessageChannel();
+  const done = readerPool().run({ port: port2 }, { transferList: [port2] }) as Promise<void>;
+  return { port: port1, done };
+}
+
+/** Lets the process exit promptly once loading is over (idle workers would otherwise linger). */
+export async function closeReaderPool(): Promise<void> {
+  const current = pool;
+  pool = undefined;
+  await current?.destroy();
+}
