@@ -2,7 +2,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { LoadOptionsInput } from '../src/shared/load-options.ts';
 import type { LoadEvent, LoadResult } from '../src/shared/load-types.ts';
 import { planLoad, runLoad } from '../src/main/engine/index.ts';
@@ -18,9 +17,7 @@ export interface Harness {
 
 export async function createHarness(db: TestDatabase): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'keyload-load-'));
-  const pool = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'keyload-test' });
-  // Tests terminate backends on purpose; an idle client dying must not crash the test process.
-  pool.on('error', () => {});
+  const connection = { connectionString: db.url, applicationName: 'keyload-test' };
   return {
     dir,
     async file(name, content) {
@@ -30,9 +27,9 @@ export async function createHarness(db: TestDatabase): Promise<Harness> {
     },
     async load(options, signal, onEvent) {
       const events: LoadEvent[] = [];
-      const plan = await planLoad(pool, options);
+      const plan = await planLoad(connection, options);
       const reportDir = await mkdtemp(join(dir, 'report-'));
-      const result = await runLoad(pool, plan, {
+      const result = await runLoad(plan, {
         reportDir,
         progressIntervalMs: 0,
         ...(signal ? { signal } : {}),
@@ -43,6 +40,6 @@ export async function createHarness(db: TestDatabase): Promise<Harness> {
       });
       return { ...result, events };
     },
-    close: () => pool.end(),
+    close: async () => {},
   };
 }

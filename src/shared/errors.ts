@@ -12,6 +12,8 @@ export const ErrorCodes = {
   mapping: 'KEYLOAD_MAPPING',
   rowRejected: 'KEYLOAD_ROW_REJECTED',
   duplicateKey: 'KEYLOAD_DUPLICATE_KEY',
+  /** Files disagree on a key's values under --conflict-policy error. */
+  conflict: 'KEYLOAD_CONFLICT',
   cancelled: 'KEYLOAD_CANCELLED',
   /** Not attempted because something it depends on failed (replace is all-or-nothing). */
   dependencyFailed: 'KEYLOAD_DEPENDENCY_FAILED',

@@ -23,7 +23,25 @@ export const loadOptionsSchema = z.object({
   versionColumn: z.string().optional(),
   ignoreExtraColumns: z.boolean().default(false),
   manifestSchema: z.string().min(1).default('keyload'),
-});
+  /** Files staged at the same time. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Connections per file while staging, and merge workers per file slot. */
+  internalConcurrency: z.number().int().min(1).max(16).default(2),
+  disableInternalParallelism: z.boolean().default(false),
+  /**
+   * Which version of a key wins among the loaded files: the last or first occurrence in (file order,
+   * row order), the highest --version-column (`version`), or none (`error`: refuse to load when files
+   * disagree on a key's values).
+   */
+  conflictPolicy: z.enum(['last', 'first', 'version', 'error']).optional(),
+})
+  // --version-column alone means the version policy.
+  .transform((options) => ({ ...options, conflictPolicy: options.conflictPolicy ?? (options.versionColumn ? 'version' : 'last') }))
+  .superRefine((options, context) => {
+    if ((options.conflictPolicy === 'version') !== Boolean(options.versionColumn)) {
+      context.addIssue({ code: 'custom', path: ['conflictPolicy'], message: 'the version policy needs a version column: --conflict-policy version:<column>' });
+    }
+  });
 
 export type LoadOptionsInput = z.input<typeof loadOptionsSchema>;
 export type LoadOptions = z.output<typeof loadOptionsSchema>;

@@ -5,6 +5,7 @@ import type { ErrorInfo } from './errors.ts';
 export type WriteMode = 'upsert' | 'insert' | 'ignore' | 'replace' | 'append';
 export type FileOrder = 'given' | 'name' | 'mtime';
 export type OnError = 'reject' | 'abort';
+export type ConflictPolicy = 'last' | 'first' | 'version' | 'error';
 
 export type FileStage = 'queued' | 'reading' | 'staging' | 'merging' | 'done' | 'failed' | 'skipped';
 
@@ -35,6 +36,7 @@ export type LoadEvent =
   | { type: 'run-started'; runId: string; files: string[]; table: string }
   | { type: 'file-progress'; file: FileProgress }
   | { type: 'notice'; message: string }
+  | { type: 'pool'; sample: PoolSample }
   | { type: 'run-finished'; result: LoadResult };
 
 export interface FileResult {
@@ -50,6 +52,25 @@ export interface FileResult {
   seconds: number;
 }
 
+export interface PoolSample {
+  atMs: number;
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** Connection pool usage over the run. */
+export interface PoolMetrics {
+  size: number;
+  peakTotal: number;
+  peakWaiting: number;
+  averageTotal: number;
+  averageIdle: number;
+  averageWaiting: number;
+  /** Samples over time, at most a few hundred. */
+  series: PoolSample[];
+}
+
 export interface LoadResult {
   runId: string;
   table: string;
@@ -58,6 +79,10 @@ export interface LoadResult {
   files: FileResult[];
   totals: RowCounts;
   seconds: number;
+  /** The concurrency actually used (the server's free connections may have lowered it). */
+  concurrency: number;
+  internalConcurrency: number;
+  pool: PoolMetrics | null;
   /** 0 all loaded, 3 completed with rejected rows, 1 failed. */
   exitCode: 0 | 1 | 3;
 }

@@ -19,6 +19,10 @@ export function summaryTable(result: LoadResult): string {
   const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const out = [line(headers), rule, ...rows.slice(0, -1).map(line), rule, line(rows.at(-1) ?? [])];
+  if (result.pool) {
+    const p = result.pool;
+    out.push(`concurrency ${result.concurrency} x ${result.internalConcurrency}; connections: pool ${p.size}, peak ${p.peakTotal} open, average ${p.averageTotal}, peak ${p.peakWaiting} waiting`);
+  }
   for (const file of result.files) {
     if (file.error) out.push(`error: ${formatError(file.error)}`);
     if (file.rejectsFile) out.push(`rejects: ${file.rejectsFile}`);

@@ -5,9 +5,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parquetWriteFile } from 'hyparquet-writer';
+import pg from 'pg';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { userDataDir } from '../../local-db/user-data-dir.ts';
-import { openPool, runLoadCommand } from './load.ts';
+import { resolveConnection, runLoadCommand } from './load.ts';
 
 const cities = ['Lisbon', 'Porto', 'Zürich', 'Kraków', 'São Paulo', 'Montréal'];
 
@@ -76,14 +77,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const dir = values.dir ?? join(userDataDir(), 'demo');
   const files = await writeDemoFiles(dir);
   process.stderr.write(`Wrote ${files.length} sample files to ${dir}\n`);
-  const pool = await openPool(values.dsn, () => {});
+  const client = new pg.Client({ connectionString: (await resolveConnection(values.dsn, () => {})).connectionString });
+  await client.connect();
   try {
     // A fresh table on every run, so the demo always shows the same story.
-    await pool.query('CREATE SCHEMA IF NOT EXISTS keyload_demo; DROP TABLE IF EXISTS keyload_demo.customers');
-    await pool.query(`CREATE TABLE keyload_demo.customers (
+    await client.query('CREATE SCHEMA IF NOT EXISTS keyload_demo; DROP TABLE IF EXISTS keyload_demo.customers');
+    await client.query(`CREATE TABLE keyload_demo.customers (
       id bigint PRIMARY KEY, name text NOT NULL, city text, balance numeric(12,2), updated_at timestamptz)`);
   } finally {
-    await pool.end();
+    await client.end();
   }
   const result = await runLoadCommand({ options: { files, table: 'keyload_demo.customers', force: true }, dsn: values.dsn, json: false });
   process.stderr.write(

@@ -1,13 +1,12 @@
 // `keyload load`: plan, run with live progress, write the run's report, print the summary.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { LoadOptionsInput } from '../../../shared/load-options.ts';
 import type { LoadResult } from '../../../shared/load-types.ts';
-import { closeReaderPool, planLoad, runLoad } from '../../engine/index.ts';
+import { closeReaderPool, planLoad, runLoad, type ConnectionConfig } from '../../engine/index.ts';
 import { ensureLocalDb } from '../../local-db/local-db.ts';
 import { userDataDir } from '../../local-db/user-data-dir.ts';
-import { chooseConnection, describeTarget, maskPassword } from '../connection.ts';
+import { chooseConnection, describeTarget } from '../connection.ts';
 import { parseLoadArgs } from '../load-args.ts';
 import { ProgressView } from '../progress-view.ts';
 import { summaryTable } from '../summary.ts';
@@ -18,19 +17,16 @@ export interface LoadRequest {
   json: boolean;
 }
 
-/** Opens a pool on the chosen server, starting the local database when none is named. */
-export async function openPool(dsn: string | undefined, log: (line: string) => void): Promise<pg.Pool> {
+/** The chosen server, starting the local database when none is named. */
+export async function resolveConnection(dsn: string | undefined, log: (line: string) => void): Promise<ConnectionConfig> {
   const choice = chooseConnection(dsn, process.env) ?? { connectionString: await ensureLocalDb(), source: 'local database' as const };
   log(`Target: ${describeTarget(choice, process.env)} (${choice.source})`);
-  const pool = new pg.Pool({ connectionString: choice.connectionString, max: 4, application_name: 'keyload' });
-  // An idle client losing its connection must not crash the process; the next query reports it.
-  pool.on('error', (error) => log(`warning: idle connection failed: ${maskPassword(error.message)}`));
-  return pool;
+  return { connectionString: choice.connectionString, applicationName: 'keyload' };
 }
 
 export async function runLoadCommand(request: LoadRequest): Promise<LoadResult> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const pool = await openPool(request.dsn, log);
+  const connection = await resolveConnection(request.dsn, log);
   const cancel = new AbortController();
   const onSignal = () => {
     log('Cancelling: finishing the current statement and rolling back...');
@@ -38,11 +34,11 @@ export async function runLoadCommand(request: LoadRequest): Promise<LoadResult> 
   };
   process.once('SIGINT', onSignal);
   try {
-    const plan = await planLoad(pool, request.options);
+    const plan = await planLoad(connection, request.options);
     const reportDir = join(userDataDir(), 'runs', plan.runId);
     await mkdir(reportDir, { recursive: true });
     const view = new ProgressView({ write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
-    const result = await runLoad(pool, plan, { reportDir, signal: cancel.signal, onEvent: (event) => view.handle(event) });
+    const result = await runLoad(plan, { reportDir, signal: cancel.signal, onEvent: (event) => view.handle(event) });
     const report = join(reportDir, 'report.json');
     await writeFile(report, `${JSON.stringify(result, null, 2)}\n`);
     log(summaryTable(result));
@@ -51,7 +47,7 @@ export async function runLoadCommand(request: LoadRequest): Promise<LoadResult> 
     return result;
   } finally {
     process.off('SIGINT', onSignal);
-    await Promise.all([pool.end(), closeReaderPool()]);
+    await closeReaderPool();
   }
 }
 

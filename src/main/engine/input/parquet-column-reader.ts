@@ -1,8 +1,9 @@
 // Streams one column chunk page by page straight from the file, so memory is bounded by a page
 // (plus a small read-ahead window) however large the row group is. Pages are decoded with
-// hyparquet's page-level functions; this module adds the file I/O, CRC checks and sanity checks
-// that keep a corrupt page from making the decoder allocate without bound, and hands out values
-// in row slices (cursors) to the row assembler in parquet-source.ts.
+// hyparquet's page-level functions; this module adds the file I/O, the sanity checks that keep a
+// corrupt page from making the decoder allocate without bound, lazy per-slice decoding of flat
+// columns, and cursors that hand out values in row slices to parquet-source.ts.
+// Page CRCs are not verified (Arrow and parquet-mr do not by default either).
 
 import type { FileHandle } from 'node:fs/promises';
 import zlib from 'node:zlib';
@@ -36,12 +37,13 @@ export class ParquetDataError extends Error {
   }
 }
 
-// Native zlib is much faster than the pure-JS codecs; zstd is native from Node 22.15 on.
+// Native zlib is much faster than the pure-JS codecs; zstd is native from Node 22.15 on. Snappy
+// uses hyparquet's built-in JS decoder (as fast as hysnappy's WASM here, and no WASM memory that
+// grows to the largest page and never shrinks).
 const zstdNative = (zlib as { zstdDecompressSync?: (input: Uint8Array, options?: zlib.ZlibOptions) => Buffer })
   .zstdDecompressSync;
 const limit = (length: number): zlib.ZlibOptions => ({ maxOutputLength: Math.max(1, length) });
 export const compressors: Compressors = {
-  SNAPPY: pureJsCompressors.SNAPPY,
   GZIP: (input, length) => zlib.unzipSync(input, limit(length)),
   BROTLI: (input, length) => zlib.brotliDecompressSync(input, limit(length)),
   ZSTD: zstdNative ? (input, length) => zstdNative(input, limit(length)) : pureJsCompressors.ZSTD,
@@ -153,7 +155,7 @@ export class ColumnChunkReader {
     const dictionaryHeader = header.dictionary_page_header;
     if (!dictionaryHeader || !(dictionaryHeader.num_values >= 0)) throw new ParquetDataError('invalid dictionary page header');
     const { decoder } = this.spec;
-    const page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+    const page = decompress(body, header.uncompressed_page_size, decoder);
     const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
     const values = convert(readPlain(reader, decoder.type, dictionaryHeader.num_values, decoder.element.type_length), decoder);
     this.dictionary = this.spec.toText ? textArray(values, this.spec.toText) : values;
@@ -183,7 +185,7 @@ export class ColumnChunkReader {
     let v2Header: PageHeader | undefined;
     if (v1) {
       this.checkLevelEncodings(v1);
-      page = decompressPage(body, header.uncompressed_page_size, decoder.codec, decoder.compressors);
+      page = decompress(body, header.uncompressed_page_size, decoder);
       this.checkRunsV1(page, v1, decoder.type === 'BOOLEAN');
     } else {
       const daph2 = v2 as NonNullable<typeof v2>;
@@ -192,12 +194,7 @@ export class ColumnChunkReader {
       // Decompressed here (not in hyparquet) so the values section can be checked before decoding.
       page = body;
       if (daph2.is_compressed !== false) {
-        const values = decompressPage(
-          body.subarray(levelBytes),
-          header.uncompressed_page_size - levelBytes,
-          decoder.codec,
-          decoder.compressors,
-        );
+        const values = decompress(body.subarray(levelBytes), header.uncompressed_page_size - levelBytes, decoder);
         page = new Uint8Array(levelBytes + values.length);
         page.set(body.subarray(0, levelBytes));
         page.set(values, levelBytes);
@@ -383,6 +380,12 @@ export class ColumnChunkReader {
 }
 
 const bitWidth = (value: number): number => 32 - Math.clz32(value);
+
+/** Decompresses page data; nothing to decompress when the page declares no uncompressed bytes. */
+function decompress(data: Uint8Array, uncompressedSize: number, decoder: ColumnDecoder): Uint8Array {
+  if (uncompressedSize === 0) return new Uint8Array(0);
+  return decompressPage(data, uncompressedSize, decoder.codec, decoder.compressors);
+}
 
 /**
  * Walks the run headers of an RLE/bit-packed hybrid sequence and rejects a run longer than the
@@ -618,18 +621,21 @@ export class NestedLeafCursor {
   }
 
   async take(count: number): Promise<unknown[]> {
-    const out: unknown[] = [];
+    // Levels of whole rows only: a row split across pages is gathered before it is assembled
+    // (hyparquet cannot continue a row of a top-level repeated field).
+    const definition: number[] = [];
+    const repetition: number[] = [];
+    const values: unknown[] = [];
     let rows = 0;
-    while (rows < count) {
+    for (;;) {
       let page = this.page;
       if (!page || page.position >= page.count) page = (await this.nextPage()) ?? undefined;
-      if (!page) throw new ParquetDataError('a column chunk holds fewer rows than its row group');
+      if (!page) break;
       // A row starts at every repetition level 0; levels before the first one continue the last row.
       let end = page.position;
       if (this.repeated) {
-        const { repetition } = page;
         while (end < page.count) {
-          if (repetition[end] === 0) {
+          if (page.repetition[end] === 0) {
             if (rows === count) break;
             rows++;
           }
@@ -639,42 +645,32 @@ export class NestedLeafCursor {
         end = Math.min(page.count, page.position + count - rows);
         rows += end - page.position;
       }
-      this.assemble(out, page, end);
+      this.gather(page, end, definition, repetition, values);
+      // Done at a row start inside the page; at a page end, a repeated row may go on in the next page.
+      if (end < page.count || (rows === count && !this.repeated)) break;
     }
-    // A row ending with its page may continue on the next one(s): take those levels too.
-    while (this.repeated && this.page && this.page.position >= this.page.count) {
-      const page = await this.nextPage();
-      if (!page) break;
-      let end = 0;
-      while (end < page.count && page.repetition[end] !== 0) end++;
-      if (end) this.assemble(out, page, end);
-      if (end < page.count) break;
-    }
-    return out;
+    if (rows < count) throw new ParquetDataError('a column chunk holds fewer rows than its row group');
+    if (!definition.length) return [];
+    const assembled = assembleLists([], definition, this.repeated ? repetition : [], values, this.schemaPath);
+    if (assembled.length !== count) throw new ParquetDataError('nested values could not be assembled');
+    return assembled as unknown[];
   }
 
-  /** Assembles levels [page.position, end) onto `out` (continuing its last row when they do). */
-  private assemble(out: unknown[], page: NestedPage, end: number): void {
+  /** Appends levels [page.position, end) and their values, and advances the page. */
+  private gather(page: NestedPage, end: number, definition: number[], repetition: number[], values: unknown[]): void {
     const start = page.position;
-    if (end <= start) return;
-    const { definition, repetition } = page;
-    let values = 0;
-    if (definition) {
-      for (let i = start; i < end; i++) if (definition[i] === this.maxDefinition) values++;
-    } else {
-      values = end - start;
+    let present = 0;
+    for (let i = start; i < end; i++) {
+      const level = page.definition ? (page.definition[i] as number) : this.maxDefinition;
+      definition.push(level);
+      if (level === this.maxDefinition) present++;
+      if (this.repeated) repetition.push(page.repetition[i] as number);
     }
-    const slice = page.values.slice(page.valuePosition, page.valuePosition + values);
-    if (slice.length !== values) throw new ParquetDataError('a data page holds fewer values than its levels say');
-    const assembled = assembleLists(
-      out,
-      definition?.slice(start, end),
-      repetition.length ? repetition.slice(start, end) : [],
-      slice,
-      this.schemaPath,
-    );
-    if (assembled !== out) for (let i = 0; i < assembled.length; i++) out.push(assembled[i]);
+    if (page.valuePosition + present > page.values.length) {
+      throw new ParquetDataError('a data page holds fewer values than its levels say');
+    }
+    for (let i = 0; i < present; i++) values.push(page.values[page.valuePosition + i]);
     page.position = end;
-    page.valuePosition += values;
+    page.valuePosition += present;
   }
 }

@@ -58,9 +58,12 @@ async function rowGroups(path: string): Promise<number> {
 }
 
 describe('file level', () => {
-  test('missing file', async () => {
+  test('missing file, and a directory', async () => {
     const error = await readError(dir.file('nope.parquet'));
     expect(error.code).toBe(ErrorCodes.fileNotFound);
+    const directory = await readError(dir.path);
+    expect(directory.code).toBe(ErrorCodes.fileNotFound);
+    expect(expectOneLine(directory, dir.path)).toMatch(/Cannot read the file \(EISDIR\)/);
   });
 
   test('a file cut in half: footer is corrupt or the file is truncated', async () => {

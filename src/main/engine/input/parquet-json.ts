@@ -12,25 +12,26 @@ type ToJson = (value: unknown) => string;
 
 const isAbsent = (value: unknown): boolean => value === null || value === undefined;
 
-/** Builds a converter from an assembled (non-null) value of `node` to JSON text. */
+/**
+ * Builds a converter from an assembled value of `node` to JSON text. An absent value is JSON null,
+ * or [] for a repeated field (which cannot be null; the decoder reports an empty one as null).
+ */
 export function nestedJsonConverter(node: ValueNode): ToJson {
   const single = singleConverter(node);
-  if (!node.repeated) return single;
-  return arrayOf(single);
+  const orNull: ToJson = (value) => (isAbsent(value) ? 'null' : single(value));
+  if (!node.repeated) return orNull;
+  const array = arrayOf(orNull);
+  return (value) => (isAbsent(value) ? '[]' : array(value));
 }
 
-function orNull(convert: ToJson): ToJson {
-  return (value) => (isAbsent(value) ? 'null' : convert(value));
-}
-
-function arrayOf(convertElement: ToJson): ToJson {
-  const element = orNull(convertElement);
+/** JSON array of items; `convertItem` also handles absent items. */
+function arrayOf(convertItem: ToJson): ToJson {
   return (value) => {
     const items = value as unknown[];
     let out = '[';
     for (let i = 0; i < items.length; i++) {
       if (i) out += ',';
-      out += element(items[i]);
+      out += convertItem(items[i]);
     }
     return `${out}]`;
   };
@@ -46,7 +47,7 @@ function singleConverter(node: ValueNode): ToJson {
       const fields = node.fields.map((field) => ({
         name: field.name,
         prefix: JSON.stringify(field.name),
-        convert: orNull(nestedJsonConverter(field)),
+        convert: nestedJsonConverter(field),
       }));
       return (value) => {
         const record = value as Record<string, unknown>;
@@ -61,8 +62,8 @@ function singleConverter(node: ValueNode): ToJson {
     }
     case 'map': {
       const { entriesName, stringKeys } = node;
-      const convertKey = orNull(nestedJsonConverter(node.key));
-      const convertValue = orNull(nestedJsonConverter(node.value));
+      const convertKey = nestedJsonConverter(node.key);
+      const convertValue = nestedJsonConverter(node.value);
       const keyName = node.key.name;
       const valueName = node.value.name;
       return (value) => {

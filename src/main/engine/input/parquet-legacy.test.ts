@@ -221,3 +221,41 @@ describe('hand-built files', () => {
     expect(iv.rows[0]).toEqual({ same: true });
   });
 });
+
+describe('page layouts', () => {
+  const tags = [['a', 'b'], [], ['c'], ['d', 'e', 'f', 'g', 'h'], [], ['i'], ['j', 'k'], ['l'], [], ['m', 'n', 'o']];
+  const nums = [[1], [2, 3], [], [4, 5, 6, 7], [8], [], [9], [10, 11], [12], []];
+  const columns: FixtureColumn[] = [
+    { name: 'id', type: 'INT64', values: tags.map((_, i) => BigInt(i)) },
+    { name: 'opt', type: 'INT32', optional: true, values: tags.map((_, i) => (i % 3 ? i * 100 : null)) },
+    { name: 's', type: 'BYTE_ARRAY', converted: 'UTF8', optional: true, values: tags.map((_, i) => (i % 4 ? text(`row ${i}`) : null)) },
+    { name: 'tags', type: 'BYTE_ARRAY', converted: 'UTF8', repeated: true, values: tags.map((row) => row.map(text)) },
+    { name: 'nums', type: 'INT32', repeated: true, values: nums },
+  ];
+  const expected = tags.map((row, i) => [
+    String(i),
+    i % 3 ? String(i * 100) : null,
+    i % 4 ? `row ${i}` : null,
+    JSON.stringify(row),
+    JSON.stringify(nums[i]),
+  ]);
+
+  for (const pageVersion of [1, 2] as const) {
+    for (const codec of ['UNCOMPRESSED', 'LZ4'] as const) {
+      test(`DATA_PAGE v${pageVersion}, ${codec}: many small pages, repeated fields, rows split across pages`, async () => {
+        const path = dir.file(`pages-v${pageVersion}-${codec}.parquet`);
+        const pages = await writeParquetFixture(path, columns, { pageVersion, codec, levelsPerPage: 3 });
+        expect(pages.length).toBeGreaterThan(15);
+        const result = await readAll(path);
+        expect(result.source.columns.map((c) => c.pgType)).toEqual(['bigint', 'integer', 'text', 'jsonb', 'jsonb']);
+        expect(result.rows.map((row) => row.values)).toEqual(expected);
+      });
+    }
+  }
+
+  test('the same columns in one page each', async () => {
+    const path = dir.file('pages-single.parquet');
+    await writeParquetFixture(path, columns);
+    expect((await readAll(path)).rows.map((row) => row.values)).toEqual(expected);
+  });
+});

@@ -1,12 +1,17 @@
-// What every loader needs for one file, plus the two things they all do: stream the file's COPY
-// batches from its reader worker (one batch prefetched, so parsing overlaps the database work)
-// and route rejected rows to the rejects file, or fail the file under --on-error abort.
-import type { PoolClient } from 'pg';
+// What the loaders share: the run (plan, pool, limits) and, per file, its tracker and rejects file,
+// plus the two things every loader does: stream the file's COPY batches from its reader worker (one
+// batch prefetched, so parsing overlaps the database work) and route rejected rows.
+import type { Pool } from 'pg';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import type { LoadEvent } from '../../../shared/load-types.ts';
 import type { CopyBatch, FileInfo } from '../reader/protocol.ts';
 import { ReaderClient } from '../reader/reader-client.ts';
+import { displayName, qualifiedName } from '../sql/identifiers.ts';
 import type { ColumnMapping } from '../target/mapping.ts';
+import type { FileKey } from './manifest.ts';
+import type { MergeSpec } from './merge-sql.ts';
 import { openOptions, type LoadPlan, type PlannedFile } from './plan.ts';
+import type { PoolBudget } from './pool-budget.ts';
 import type { FileTracker } from './progress.ts';
 import type { RejectedRow, RejectsFile } from './rejects-file.ts';
 import type { StagedColumn, ValidationSupport } from './validation.ts';
@@ -16,23 +21,52 @@ export interface ReadyFile extends PlannedFile {
   mapping: ColumnMapping;
 }
 
-export interface FileContext {
-  client: PoolClient;
+export interface RunContext {
   plan: LoadPlan;
+  pool: Pool;
+  budget: PoolBudget;
+  support: ValidationSupport;
+  /** Hash partitions of the key: the merge units of every file. */
+  partitions: number;
+  signal: AbortSignal | undefined;
+  emit: (event: LoadEvent) => void;
+}
+
+export interface FileContext {
+  run: RunContext;
   file: ReadyFile;
   tracker: FileTracker;
   rejects: RejectsFile;
-  support: ValidationSupport;
-  signal: AbortSignal | undefined;
+}
+
+export function fileKey(ctx: FileContext): FileKey {
+  return { sha256: ctx.file.info.sha256 ?? '', targetTable: displayName(ctx.run.plan.table) };
 }
 
 export function stagedColumns(ctx: FileContext): StagedColumn[] {
-  const columns = new Map(ctx.plan.target.columns.map((c) => [c.name, c]));
-  const key = new Set(ctx.plan.key ?? []);
+  const columns = new Map(ctx.run.plan.target.columns.map((c) => [c.name, c]));
+  const key = new Set(ctx.run.plan.key ?? []);
   return ctx.file.mapping.mapped.map((m) => {
     const column = columns.get(m.target);
     return { name: m.target, type: column?.type ?? 'text', required: key.has(m.target) || (column?.notNull ?? false) };
   });
+}
+
+export function mergeSpec(ctx: FileContext, mode: MergeSpec['mode']): MergeSpec {
+  const { plan } = ctx.run;
+  const columns = stagedColumns(ctx).map((c) => c.name);
+  const byName = new Map(plan.target.columns.map((c) => [c.name, c]));
+  return {
+    target: qualifiedName(plan.table),
+    columns,
+    key: plan.key ?? [],
+    mode,
+    policy: plan.options.conflictPolicy,
+    ...(plan.options.touchColumn ? { touchColumn: plan.options.touchColumn } : {}),
+    ...(plan.options.versionColumn ? { versionColumn: plan.options.versionColumn } : {}),
+    incomparable: new Set(columns.filter((c) => byName.get(c)?.comparable === false)),
+    identityAlways: columns.some((c) => byName.get(c)?.identityAlways),
+  };
 }
 
 export function checkCancelled(signal: AbortSignal | undefined): void {
@@ -42,7 +76,7 @@ export function checkCancelled(signal: AbortSignal | undefined): void {
 export async function acceptRejects(ctx: FileContext, rows: RejectedRow[]): Promise<void> {
   if (rows.length === 0) return;
   const first = rows[0] as RejectedRow;
-  if (ctx.plan.options.onError === 'abort') {
+  if (ctx.run.plan.options.onError === 'abort') {
     throw new KeyloadError(ErrorCodes.rowRejected, `Row rejected: ${first.reason}`, {
       file: ctx.file.path,
       line: first.line,
@@ -60,13 +94,13 @@ export async function* readBatches(ctx: FileContext, rowsPerBatch: number, prefi
   const indexes = ctx.file.mapping.mapped.map((m) => m.sourceIndex);
   let next: Promise<CopyBatch | null> | undefined;
   try {
-    await reader.open(openOptions(ctx.plan.options), false);
+    await reader.open(openOptions(ctx.run.plan.options), false);
     next = reader.pull(indexes, rowsPerBatch, prefixed);
     for (;;) {
       const batch = await next;
       if (!batch) break;
       next = reader.pull(indexes, rowsPerBatch, prefixed);
-      checkCancelled(ctx.signal);
+      checkCancelled(ctx.run.signal);
       ctx.tracker.counts.read = batch.rowsRead;
       await acceptRejects(ctx, batch.rejects.map((r) => ({ ...r, column: null })));
       yield batch;

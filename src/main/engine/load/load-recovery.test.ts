@@ -45,15 +45,17 @@ for (const mode of ['upsert', 'append'] as const) {
     const partial = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM t'))[0]?.n);
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(2000);
-    expect(partial % 200).toBe(0);
+    // Append commits whole sub-batches of the file; upsert commits sub-batches of hash partitions.
+    if (mode === 'append') expect(partial % 200).toBe(0);
 
     const second = await h.load({ files: [path], table: 't', mode, batchSize: 200 });
     expect(second.files[0]?.status).toBe('loaded');
     expect(second.files[0]?.counts.inserted).toBe(2000);
     const rows = await db.query<{ n: string; distinct: string }>('SELECT count(*) AS n, count(DISTINCT id) AS distinct FROM t');
     expect(rows[0]).toEqual({ n: '2000', distinct: '2000' });
-    const manifest = await db.query('SELECT status, batches_done, inserted FROM keyload.keyload_manifest');
-    expect(manifest).toEqual([{ status: 'loaded', batches_done: 10, inserted: '2000' }]);
+    const manifest = await db.query('SELECT status, inserted FROM keyload.keyload_manifest');
+    expect(manifest).toEqual([{ status: 'loaded', inserted: '2000' }]);
+    expect(await db.query('SELECT * FROM keyload.keyload_progress')).toEqual([]);
   });
 }
 

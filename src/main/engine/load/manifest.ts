@@ -1,6 +1,6 @@
-// keyload_manifest: one row per (file content, target table), written in the same transaction as
-// the file's data. It makes re-runs skip loaded files and lets a killed run resume exactly where
-// its last committed sub-batch ended.
+// keyload_manifest: one row per (file content, target table). With keyload_progress (one row per
+// merge unit: file x hash partition), written in the same transaction as each sub-batch, it makes
+// re-runs skip loaded files and lets a killed run resume exactly where its last commit ended.
 import type { ClientBase } from 'pg';
 import type { RowCounts, WriteMode } from '../../../shared/load-types.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
@@ -15,6 +15,8 @@ export interface ManifestEntry {
   mode: WriteMode;
   batchRows: number;
   batchesDone: number;
+  /** Hash partitions the file was merged in (1 for append). */
+  parts: number;
   counts: RowCounts;
   runId: string;
   seconds: number;
@@ -22,6 +24,10 @@ export interface ManifestEntry {
 
 export function manifestTable(schema: string): string {
   return `${quoteIdent(schema)}.keyload_manifest`;
+}
+
+export function progressTable(schema: string): string {
+  return `${quoteIdent(schema)}.keyload_progress`;
 }
 
 /** Creates the manifest once; an advisory lock keeps concurrent first runs from racing. */
@@ -39,6 +45,7 @@ export async function ensureManifest(client: ClientBase, schema: string): Promis
       mode text NOT NULL,
       batch_rows integer NOT NULL,
       batches_done integer NOT NULL,
+      parts integer NOT NULL,
       rows_read bigint NOT NULL,
       inserted bigint NOT NULL,
       updated bigint NOT NULL,
@@ -49,6 +56,18 @@ export async function ensureManifest(client: ClientBase, schema: string): Promis
       seconds double precision NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (sha256, target_table))`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${progressTable(schema)} (
+      sha256 text NOT NULL,
+      target_table text NOT NULL,
+      part integer NOT NULL,
+      parts integer NOT NULL,
+      batch_rows integer NOT NULL,
+      batches_done integer NOT NULL,
+      done boolean NOT NULL,
+      inserted bigint NOT NULL,
+      updated bigint NOT NULL,
+      unchanged bigint NOT NULL,
+      PRIMARY KEY (sha256, target_table, part))`);
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`keyload_manifest:${schema}`]);
   }
@@ -59,6 +78,7 @@ interface ManifestRow {
   mode: WriteMode;
   batch_rows: number;
   batches_done: number;
+  parts: number;
   rows_read: string;
   inserted: string;
   updated: string;
@@ -73,6 +93,7 @@ export interface ManifestState {
   mode: WriteMode;
   batchRows: number;
   batchesDone: number;
+  parts: number;
   counts: RowCounts;
   runId: string;
 }
@@ -89,6 +110,7 @@ export async function readManifest(client: ClientBase, schema: string, sha256: s
     mode: row.mode,
     batchRows: row.batch_rows,
     batchesDone: row.batches_done,
+    parts: row.parts,
     runId: row.run_id,
     counts: {
       read: Number(row.rows_read),
@@ -106,13 +128,64 @@ export async function writeManifest(client: ClientBase, schema: string, entry: M
   const c = entry.counts;
   await client.query(
     `INSERT INTO ${manifestTable(schema)} AS m (sha256, target_table, path, size_bytes, mtime, status, mode, batch_rows, batches_done,
-       rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds, parts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT (sha256, target_table) DO UPDATE SET path = EXCLUDED.path, size_bytes = EXCLUDED.size_bytes, mtime = EXCLUDED.mtime,
        status = EXCLUDED.status, mode = EXCLUDED.mode, batch_rows = EXCLUDED.batch_rows, batches_done = EXCLUDED.batches_done,
        rows_read = EXCLUDED.rows_read, inserted = EXCLUDED.inserted, updated = EXCLUDED.updated, unchanged = EXCLUDED.unchanged,
-       collapsed = EXCLUDED.collapsed, rejected = EXCLUDED.rejected, run_id = EXCLUDED.run_id, seconds = EXCLUDED.seconds, updated_at = now()`,
+       collapsed = EXCLUDED.collapsed, rejected = EXCLUDED.rejected, run_id = EXCLUDED.run_id, seconds = EXCLUDED.seconds,
+       parts = EXCLUDED.parts, updated_at = now()`,
     [entry.sha256, entry.targetTable, entry.path, entry.sizeBytes, entry.mtime, entry.status, entry.mode, entry.batchRows, entry.batchesDone,
-      c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected, entry.runId, entry.seconds],
+      c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected, entry.runId, entry.seconds, entry.parts],
   );
+}
+
+export interface UnitProgress {
+  part: number;
+  parts: number;
+  batchRows: number;
+  batchesDone: number;
+  done: boolean;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface FileKey {
+  sha256: string;
+  targetTable: string;
+}
+
+export async function readProgress(client: ClientBase, schema: string, file: FileKey): Promise<UnitProgress[]> {
+  const exists = await client.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [progressTable(schema)]);
+  if (!exists.rows[0]?.ok) return [];
+  const result = await client.query<{ part: number; parts: number; batch_rows: number; batches_done: number; done: boolean; inserted: string; updated: string; unchanged: string }>(
+    `SELECT * FROM ${progressTable(schema)} WHERE sha256 = $1 AND target_table = $2 ORDER BY part`,
+    [file.sha256, file.targetTable],
+  );
+  return result.rows.map((r) => ({
+    part: r.part,
+    parts: r.parts,
+    batchRows: r.batch_rows,
+    batchesDone: r.batches_done,
+    done: r.done,
+    inserted: Number(r.inserted),
+    updated: Number(r.updated),
+    unchanged: Number(r.unchanged),
+  }));
+}
+
+/** Call inside the transaction that merged the unit's sub-batch. */
+export async function writeProgress(client: ClientBase, schema: string, file: FileKey, unit: UnitProgress): Promise<void> {
+  await client.query(
+    `INSERT INTO ${progressTable(schema)} (sha256, target_table, part, parts, batch_rows, batches_done, done, inserted, updated, unchanged)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (sha256, target_table, part) DO UPDATE SET parts = EXCLUDED.parts, batch_rows = EXCLUDED.batch_rows,
+       batches_done = EXCLUDED.batches_done, done = EXCLUDED.done, inserted = EXCLUDED.inserted, updated = EXCLUDED.updated, unchanged = EXCLUDED.unchanged`,
+    [file.sha256, file.targetTable, unit.part, unit.parts, unit.batchRows, unit.batchesDone, unit.done, unit.inserted, unit.updated, unit.unchanged],
+  );
+}
+
+export async function clearProgress(client: ClientBase, schema: string, file: FileKey): Promise<void> {
+  await client.query(`DELETE FROM ${progressTable(schema)} WHERE sha256 = $1 AND target_table = $2`, [file.sha256, file.targetTable]);
 }

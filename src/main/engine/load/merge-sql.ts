@@ -1,9 +1,10 @@
-// Builds the set-based SQL that moves a staged file into its target: dedup into winners, then one
-// INSERT ... ON CONFLICT per sub-batch. Counts come back from the statement itself.
+// The set-based SQL that moves staged rows into the target. A merge unit is one hash partition of
+// one file's staged rows: it keeps each key's winning row (DISTINCT ON, by explicit ordinal or
+// version, never ctid) and upserts a sub-batch of them in key order. Counts come back from the
+// statement itself.
+import type { ConflictPolicy } from '../../../shared/load-types.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 import { LINE, ORD } from './validation.ts';
-
-export const BATCH = '#batch';
 
 export type KeyedMode = 'upsert' | 'insert' | 'ignore';
 
@@ -13,6 +14,7 @@ export interface MergeSpec {
   columns: string[];
   key: string[];
   mode: KeyedMode;
+  policy: ConflictPolicy;
   touchColumn?: string;
   versionColumn?: string;
   /** Columns whose type has no equality operator (json, xml, ...): compared as text. */
@@ -20,59 +22,74 @@ export interface MergeSpec {
   identityAlways: boolean;
 }
 
-const list = (names: string[], prefix = '') => names.map((n) => `${prefix}${quoteIdent(n)}`).join(', ');
+export const list = (names: string[], prefix = '') => names.map((n) => `${prefix}${quoteIdent(n)}`).join(', ');
 
-/**
- * Keeps the last occurrence of every key (by explicit ordinal, or highest version first), and
- * numbers the survivors into sub-batches in key order so writers lock rows in a consistent order.
- */
-export function winnersSql(stage: string, winners: string, key: string[], versionColumn: string | undefined, batchRows: number): string {
-  const preference = `${versionColumn ? `${quoteIdent(versionColumn)} DESC NULLS LAST, ` : ''}${quoteIdent(ORD)} DESC`;
-  return `CREATE TEMP TABLE ${winners} AS
-    SELECT ((row_number() OVER (ORDER BY ${list(key)}) - 1) / ${Math.trunc(batchRows)})::int AS ${quoteIdent(BATCH)}, d.*
-    FROM (SELECT DISTINCT ON (${list(key)}) * FROM ${stage} ORDER BY ${list(key)}, ${preference}) d`;
+/** Which of a file's rows with the same key survives. Ties on version go to the earlier row. */
+export function survivorOrder(spec: Pick<MergeSpec, 'policy' | 'versionColumn'>): string {
+  if (spec.policy === 'version' && spec.versionColumn) return `${quoteIdent(spec.versionColumn)} DESC NULLS LAST, ${quoteIdent(ORD)} ASC`;
+  return `${quoteIdent(ORD)} ${spec.policy === 'first' ? 'ASC' : 'DESC'}`;
 }
 
-/** One sub-batch ($1 = batch number) into the target; returns inserted, updated, total. */
-export function mergeSql(spec: MergeSpec, winners: string): string {
+/** The winning row of every key in `source`, in key order. */
+export function survivorsSql(spec: Pick<MergeSpec, 'policy' | 'versionColumn' | 'key'>, source: string): string {
+  return `SELECT DISTINCT ON (${list(spec.key)}) * FROM ${source} ORDER BY ${list(spec.key)}, ${survivorOrder(spec)}`;
+}
+
+function conflictClause(spec: MergeSpec): string {
+  if (spec.mode === 'insert') return '';
+  const keySet = new Set(spec.key);
+  const updatable = spec.columns.filter((c) => !keySet.has(c));
+  if (spec.mode === 'ignore' || updatable.length === 0) return ` ON CONFLICT (${list(spec.key)}) DO NOTHING`;
+  const compare = (side: string, c: string) => `${side}.${quoteIdent(c)}${spec.incomparable.has(c) ? '::text' : ''}`;
+  const assignments = [
+    ...updatable.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`),
+    ...(spec.touchColumn ? [`${quoteIdent(spec.touchColumn)} = now()`] : []),
+  ];
+  const changed = `(${updatable.map((c) => compare('t', c)).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => compare('EXCLUDED', c)).join(', ')})`;
+  const v = spec.versionColumn ? quoteIdent(spec.versionColumn) : '';
+  // The version policy never overwrites a stored row that is as new or newer.
+  const newer = spec.policy === 'version' && spec.versionColumn ? ` AND (t.${v} IS NULL OR EXCLUDED.${v} > t.${v})` : '';
+  return ` ON CONFLICT (${list(spec.key)}) DO UPDATE SET ${assignments.join(', ')} WHERE ${changed}${newer}`;
+}
+
+/** One sub-batch of a merge unit: $1 = rows per sub-batch, $2 = rows already merged. Returns inserted, updated, total. */
+export function unitMergeSql(spec: MergeSpec, source: string): string {
   const insertColumns = [...spec.columns, ...(spec.touchColumn ? [spec.touchColumn] : [])];
   const selectList = `${list(spec.columns)}${spec.touchColumn ? ', now()' : ''}`;
   const overriding = spec.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
-  const insert = `INSERT INTO ${spec.target} AS t (${list(insertColumns)})${overriding}
-      SELECT ${selectList} FROM src ORDER BY ${list(spec.key)}`;
-  let conflict = '';
-  let returning = 'true AS inserted';
-  if (spec.mode === 'ignore') {
-    conflict = ` ON CONFLICT (${list(spec.key)}) DO NOTHING`;
-  } else if (spec.mode === 'upsert') {
-    returning = '(xmax = 0) AS inserted';
-    const keySet = new Set(spec.key);
-    const updatable = spec.columns.filter((c) => !keySet.has(c));
-    if (updatable.length === 0) {
-      conflict = ` ON CONFLICT (${list(spec.key)}) DO NOTHING`;
-    } else {
-      const compare = (side: string, c: string) => `${side}.${quoteIdent(c)}${spec.incomparable.has(c) ? '::text' : ''}`;
-      const assignments = [
-        ...updatable.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`),
-        ...(spec.touchColumn ? [`${quoteIdent(spec.touchColumn)} = now()`] : []),
-      ];
-      const changed = `(${updatable.map((c) => compare('t', c)).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => compare('EXCLUDED', c)).join(', ')})`;
-      const v = spec.versionColumn ? quoteIdent(spec.versionColumn) : '';
-      const newer = spec.versionColumn ? ` AND (t.${v} IS NULL OR EXCLUDED.${v} > t.${v})` : '';
-      conflict = ` ON CONFLICT (${list(spec.key)}) DO UPDATE SET ${assignments.join(', ')} WHERE ${changed}${newer}`;
-    }
-  }
-  return `WITH src AS MATERIALIZED (SELECT * FROM ${winners} WHERE ${quoteIdent(BATCH)} = $1),
-    merged AS (${insert}${conflict} RETURNING ${returning})
+  const returning = spec.mode === 'upsert' ? '(xmax = 0) AS inserted' : 'true AS inserted';
+  return `WITH src AS MATERIALIZED (${survivorsSql(spec, source)} LIMIT $1 OFFSET $2),
+    merged AS (
+      INSERT INTO ${spec.target} AS t (${list(insertColumns)})${overriding}
+      SELECT ${selectList} FROM src ORDER BY ${list(spec.key)}${conflictClause(spec)}
+      RETURNING ${returning})
     SELECT count(*) FILTER (WHERE inserted)::bigint AS inserted,
            count(*) FILTER (WHERE NOT inserted)::bigint AS updated,
            (SELECT count(*) FROM src)::bigint AS total
     FROM merged`;
 }
 
-/** Insert mode refuses keys that already exist; this finds a few to name in the error. */
-export function existingKeysSql(spec: MergeSpec, winners: string): string {
-  const join = spec.key.map((k) => `t.${quoteIdent(k)} = w.${quoteIdent(k)}`).join(' AND ');
-  return `SELECT ${list(spec.key, 'w.')}, w.${quoteIdent(LINE)} AS line FROM ${winners} w
-    WHERE EXISTS (SELECT 1 FROM ${spec.target} t WHERE ${join}) ORDER BY w.${quoteIdent(ORD)} LIMIT 5`;
+/**
+ * Insert mode refuses keys that already exist, in the table or in an earlier file of the same
+ * load (as loading the files one by one would); this finds a few to name in the error.
+ */
+export function existingKeysSql(spec: MergeSpec, source: string, earlierSources: string[]): string {
+  const match = (alias: string) => spec.key.map((k) => `${alias}.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+  const earlier = earlierSources.map((e) => ` OR EXISTS (SELECT 1 FROM ${e} e WHERE ${match('e')})`).join('');
+  return `SELECT ${list(spec.key, 's.')}, s.${quoteIdent(LINE)} AS line FROM ${source} s
+    WHERE EXISTS (SELECT 1 FROM ${spec.target} t WHERE ${match('t')})${earlier}
+    ORDER BY s.${quoteIdent(ORD)} LIMIT 5`;
+}
+
+/**
+ * Keys whose surviving rows differ between files, compared on the columns all the files share:
+ * the `error` policy refuses to load when there is any.
+ */
+export function disagreementsSql(key: string[], sharedColumns: string[], sources: string[], policySpec: Pick<MergeSpec, 'policy' | 'versionColumn'>, limit: number): string {
+  const values = `jsonb_build_object(${sharedColumns.map((c) => `'${c.replaceAll("'", "''")}', ${quoteIdent(c)}`).join(', ') || "'', null"})`;
+  const perFile = sources
+    .map((source, rank) => `SELECT ${rank} AS rank, ${list(key)}, ${values} AS v FROM (${survivorsSql({ ...policySpec, key }, source)}) w${rank}`)
+    .join(' UNION ALL ');
+  return `SELECT ${list(key)}, array_agg(rank ORDER BY rank) AS ranks FROM (${perFile}) a
+    GROUP BY ${list(key)} HAVING count(DISTINCT v) > 1 ORDER BY ${list(key)} LIMIT ${Math.trunc(limit)}`;
 }

@@ -2,7 +2,7 @@
 // formats and columns (in reader workers), the target table, the key, each file's column mapping,
 // and which files the manifest says are already loaded. `--dry-run` stops here.
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
+import pg from 'pg';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
 import { loadOptionsSchema, type LoadOptions, type LoadOptionsInput } from '../../../shared/load-options.ts';
 import { toErrorInfo } from '../error-info.ts';
@@ -15,7 +15,22 @@ import { resolveKey } from '../target/key.ts';
 import { mapColumns, type ColumnMapping } from '../target/mapping.ts';
 import { listFiles } from './file-list.ts';
 import { readManifest } from './manifest.ts';
+import { fitBudget, freeConnections, type PoolBudget } from './pool-budget.ts';
 import { acquireClient } from './pool-client.ts';
+import { validationSupport, type ValidationSupport } from './validation.ts';
+
+/** Where the engine connects; undefined connectionString means libpq's PG* variables. */
+export interface ConnectionConfig {
+  connectionString: string | undefined;
+  applicationName?: string;
+}
+
+export function openPool(connection: ConnectionConfig, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: connection.connectionString, max, application_name: connection.applicationName ?? 'keyload' });
+  // An idle connection dying must not crash the process; the next query on it reports the failure.
+  pool.on('error', () => {});
+  return pool;
+}
 
 export interface PlannedFile {
   path: string;
@@ -26,11 +41,19 @@ export interface PlannedFile {
   /** Set when the file cannot be loaded; the run reports it as failed and goes on. */
   error: ErrorInfo | null;
   alreadyLoaded: boolean;
+  /** Hash partitions an interrupted earlier run merged this file in; it resumes with the same. */
+  resumeParts: number | null;
 }
 
 export interface LoadPlan {
   runId: string;
+  connection: ConnectionConfig;
   options: LoadOptions;
+  /** Concurrency that fits the server's free connections. */
+  budget: PoolBudget;
+  support: ValidationSupport;
+  /** Hash partitions of the key: the merge units of every file. */
+  partitions: number;
   table: TableName;
   target: TargetTable;
   /** CREATE TABLE to run first (--create-table and the table does not exist). */
@@ -99,7 +122,25 @@ function checkColumnOption(target: TargetTable, name: string | undefined, flag: 
   }
 }
 
-export async function planLoad(pool: Pool, input: LoadOptionsInput): Promise<LoadPlan> {
+/**
+ * Enough partitions for every merge worker, and about one --batch-size of rows per partition of the
+ * largest file (from its size, at a conservative 64 bytes a row), as a power of two up to 256.
+ */
+export function partitionCount(workers: number, largestFileBytes: number, batchSize: number): number {
+  const wanted = Math.max(workers, Math.ceil(largestFileBytes / 64 / batchSize));
+  return Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(1, wanted))));
+}
+
+export async function planLoad(connection: ConnectionConfig, input: LoadOptionsInput): Promise<LoadPlan> {
+  const pool = openPool(connection, 2);
+  try {
+    return await planWith(pool, connection, input);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: LoadOptionsInput): Promise<LoadPlan> {
   const parsed = loadOptionsSchema.safeParse(input);
   if (!parsed.success) throw new KeyloadError(ErrorCodes.usage, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const options = parsed.data;
@@ -155,7 +196,7 @@ export async function planLoad(pool: Pool, input: LoadOptionsInput): Promise<Loa
 
     const files: PlannedFile[] = [];
     for (const [rank, entry] of infos.entries()) {
-      const file: PlannedFile = { path: entry.path, rank, info: entry.info, mapping: null, error: entry.error, alreadyLoaded: false };
+      const file: PlannedFile = { path: entry.path, rank, info: entry.info, mapping: null, error: entry.error, alreadyLoaded: false, resumeParts: null };
       files.push(file);
       if (!file.info) continue;
       try {
@@ -169,9 +210,17 @@ export async function planLoad(pool: Pool, input: LoadOptionsInput): Promise<Loa
       if (file.info.sha256 && !options.force && options.mode !== 'replace' && !createSql) {
         const state = await readManifest(client, options.manifestSchema, file.info.sha256, displayName(table));
         file.alreadyLoaded = state?.status === 'loaded';
+        if (state?.status === 'loading' && state.mode === options.mode) file.resumeParts = state.parts;
       }
     }
-    return { runId: randomUUID(), options, table, target, createTableSql: createSql, key, files, notices };
+    const internal = options.disableInternalParallelism ? 1 : options.internalConcurrency;
+    const budget = fitBudget({ concurrency: options.concurrency, internalConcurrency: internal }, await freeConnections(client));
+    if (budget.notice) notices.push(budget.notice);
+    const largest = Math.max(0, ...files.map((f) => f.info?.totalBytes ?? 0));
+    const resumed = files.find((f) => f.resumeParts !== null && !f.alreadyLoaded)?.resumeParts;
+    const partitions = resumed ?? partitionCount(budget.concurrency * budget.internalConcurrency, largest, options.batchSize);
+    const support = await validationSupport(client);
+    return { runId: randomUUID(), connection, options, budget, support, partitions, table, target, createTableSql: createSql, key, files, notices };
   } finally {
     release(false);
   }

@@ -32,9 +32,13 @@ export interface ValidationSupport {
   builtin: boolean;
 }
 
-export async function prepareValidation(client: PoolClient, forceFallback = false): Promise<ValidationSupport> {
+/** PostgreSQL 16 added soft input validation; older servers get a PL/pgSQL stand-in per session. */
+export async function validationSupport(client: PoolClient, forceFallback = false): Promise<ValidationSupport> {
   const version = Number((await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]?.v);
-  if (version >= 160000 && !forceFallback) return { builtin: true };
+  return { builtin: version >= 160000 && !forceFallback };
+}
+
+async function installFallback(client: PoolClient): Promise<void> {
   await client.query(`
     CREATE OR REPLACE FUNCTION pg_temp.keyload_input_error(val text, typ text) RETURNS text
     LANGUAGE plpgsql AS $$
@@ -44,7 +48,6 @@ export async function prepareValidation(client: PoolClient, forceFallback = fals
     EXCEPTION WHEN others THEN
       RETURN SQLERRM;
     END $$`);
-  return { builtin: false };
 }
 
 function inputError(value: string, type: string, support: ValidationSupport): string {
@@ -83,6 +86,7 @@ export class BatchValidator {
   /** `lines[i]` is the file line of the batch's i-th row, for batches without a prefix. */
   async validate(data: Uint8Array, lines: ArrayLike<number>): Promise<ValidatedBatch> {
     if (!this.created) {
+      if (!this.support.builtin) await installFallback(this.client);
       const prefix = this.prefixed ? `, ${quoteIdent(ORD)} bigint, ${quoteIdent(LINE)} bigint` : '';
       const columns = this.columns.map((c) => `, ${quoteIdent(c.name)} text`).join('');
       await this.client.query(`CREATE TEMP TABLE ${this.table} (${quoteIdent(POS)} bigint GENERATED ALWAYS AS IDENTITY${prefix}${columns})`);

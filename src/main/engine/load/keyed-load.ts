@@ -1,0 +1,243 @@
+// Upsert, insert and ignore over many files, in parallel and still deterministic. Files stage in
+// parallel; then merge workers each take a hash partition of the key and apply every file's rows
+// of that partition in file order. Each key lives in exactly one partition, so for every key the
+// writes happen in the same order as loading the files one by one, two workers never touch the same
+// key (no deadlocks, no "cannot affect row a second time"), and the table ends up the same whatever
+// the concurrency. With --atomic-file each file merges in one transaction instead, one at a time.
+import type { PoolClient } from 'pg';
+import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import { toErrorInfo } from '../error-info.ts';
+import { displayName } from '../sql/identifiers.ts';
+import { mapLimit } from './concurrency.ts';
+import { checkCancelled, fileKey, mergeSpec, type FileContext, type RunContext } from './file-context.ts';
+import { recordFile } from './file-status.ts';
+import { readProgress, type UnitProgress } from './manifest.ts';
+import { disagreementsSql, existingKeysSql, list, type KeyedMode } from './merge-sql.ts';
+import { freshProgress, mergeUnit } from './merge-unit.ts';
+import { acquireClient } from './pool-client.ts';
+import { withRetry } from './retry.ts';
+import { dropStageTable, stageFile, stageTable, type StagedFile } from './stage.ts';
+import { inTransaction } from './transaction.ts';
+
+export interface KeyedFile {
+  ctx: FileContext;
+  /** Set once the file has failed; its remaining units are skipped. */
+  error: unknown;
+  staged: Promise<StagedFile | null>;
+  units: UnitProgress[];
+}
+
+function fail(file: KeyedFile, error: unknown): void {
+  file.error ??= error;
+}
+
+/**
+ * Stages every file (at most `concurrency` at once), retrying transient failures, and readies it
+ * for merging: resume state loaded and its "loading" manifest row written before any data lands.
+ */
+export function stageAll(run: RunContext, contexts: FileContext[]): KeyedFile[] {
+  const files: KeyedFile[] = contexts.map((ctx) => ({ ctx, error: null, staged: Promise.resolve(null), units: [] }));
+  const { plan, budget } = run;
+  const staging = mapLimit(files, budget.concurrency, async (file) => {
+    const { ctx } = file;
+    try {
+      checkCancelled(run.signal);
+      ctx.tracker.stage('reading');
+      const table = stageTable(plan.options.manifestSchema, plan.runId, ctx.file.rank, plan.key ? run.partitions : 0);
+      const staged = await withRetry(
+        plan.options.maxRetries,
+        () => {
+          Object.assign(ctx.tracker.counts, { read: 0, rejected: 0 });
+          return stageFile(ctx, table, budget.internalConcurrency);
+        },
+        (error, attempt) => run.emit({ type: 'notice', message: `${ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${plan.options.maxRetries}` }),
+      );
+      await prepareMerge(run, file);
+      return staged;
+    } catch (error) {
+      fail(file, error);
+      return null;
+    }
+  });
+  // Each file's own promise settles as soon as that file is staged, so merging can start early.
+  files.forEach((file, i) => {
+    file.staged = staging.then((all) => all[i] ?? null);
+  });
+  return files;
+}
+
+/** Resumable units from an interrupted run with the same partitioning; fresh ones otherwise. */
+async function prepareMerge(run: RunContext, file: KeyedFile): Promise<void> {
+  const { client, release } = await acquireClient(run.pool);
+  try {
+    const saved = await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx));
+    const usable = saved.filter((u) => u.parts === run.partitions);
+    file.units = Array.from({ length: run.partitions }, (_, p) => usable.find((u) => u.part === p) ?? freshProgress(p, run.partitions, run.plan.options.batchSize));
+    const counts = file.ctx.tracker.counts;
+    counts.inserted = file.units.reduce((n, u) => n + u.inserted, 0);
+    counts.updated = file.units.reduce((n, u) => n + u.updated, 0);
+    counts.unchanged = file.units.reduce((n, u) => n + u.unchanged, 0);
+    await recordFile(file.ctx, client, 'loading', { batchRows: run.plan.options.batchSize, batchesDone: 0, parts: run.partitions });
+  } finally {
+    release(false);
+  }
+}
+
+/** Insert mode: a key already in the table, or in an earlier file, fails the file (as one-by-one would). */
+async function refuseExistingKeys(run: RunContext, files: KeyedFile[]): Promise<void> {
+  const { client, release } = await acquireClient(run.pool);
+  try {
+    const accepted: string[] = [];
+    for (const file of files) {
+      const staged = await file.staged;
+      if (!staged || file.error) continue;
+      const spec = mergeSpec(file.ctx, 'insert');
+      const found = await client.query<Record<string, unknown>>(existingKeysSql(spec, staged.table.parent, accepted));
+      const first = found.rows[0];
+      if (!first) {
+        accepted.push(staged.table.parent);
+        continue;
+      }
+      const keys = found.rows.map((r) => `(${spec.key.map((k) => String(r[k])).join(', ')})`).join(', ');
+      fail(file, new KeyloadError(ErrorCodes.duplicateKey, `--mode insert: key(s) ${keys} already exist in ${displayName(run.plan.table)} or an earlier file`, {
+        file: file.ctx.file.path,
+        line: Number(first.line),
+        hint: 'Use --mode upsert to update them or --mode ignore to skip them.',
+      }));
+    }
+  } finally {
+    release(false);
+  }
+}
+
+/** The `error` policy: any key whose files disagree on its values stops the whole load. */
+async function refuseDisagreements(run: RunContext, files: KeyedFile[]): Promise<void> {
+  const ready: { file: KeyedFile; staged: StagedFile }[] = [];
+  for (const file of files) {
+    const staged = await file.staged;
+    if (staged && !file.error) ready.push({ file, staged });
+  }
+  if (ready.length < 2) return;
+  const key = run.plan.key ?? [];
+  const columnSets = ready.map(({ file }) => new Set(file.ctx.file.mapping.mapped.map((m) => m.target)));
+  const shared = [...(columnSets[0] ?? [])].filter((c) => !key.includes(c) && columnSets.every((set) => set.has(c)));
+  const { client, release } = await acquireClient(run.pool);
+  let found;
+  try {
+    const spec = { policy: 'last' as const, versionColumn: undefined };
+    found = await client.query<Record<string, unknown> & { ranks: number[] }>(disagreementsSql(key, shared, ready.map((r) => r.staged.table.parent), spec, 20));
+  } finally {
+    release(false);
+  }
+  if (found.rows.length === 0) return;
+  const names = (ranks: number[]) => ranks.map((r) => ready[r]?.file.ctx.file.path).join(' vs ');
+  const listed = found.rows.map((r) => `(${key.map((k) => String(r[k])).join(', ')}) in ${names(r.ranks)}`).join('; ');
+  const error = new KeyloadError(ErrorCodes.conflict, `--conflict-policy error: ${found.rows.length}${found.rows.length === 20 ? '+' : ''} key(s) have different values in different files: ${listed}`, {
+    hint: `Choose a policy (last, first, version:<column>), or run keyload preview to see every conflict. Key columns: ${list(key)}.`,
+  });
+  for (const { file } of ready) fail(file, error);
+}
+
+/** Merges all files' units: partitions in parallel, files in order within each partition. */
+async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: KeyedMode): Promise<void> {
+  const order = run.plan.options.conflictPolicy === 'first' ? [...files].reverse() : files;
+  const workers = run.budget.concurrency * run.budget.internalConcurrency;
+  const partitions = Array.from({ length: run.partitions }, (_, p) => p);
+  await mapLimit(partitions, workers, async (part) => {
+    for (const file of order) {
+      const staged = await file.staged;
+      if (!staged || file.error || file.units[part]?.done) continue;
+      try {
+        file.ctx.tracker.stage('merging');
+        file.units[part] = await withRetry(
+          run.plan.options.maxRetries,
+          async (attempt) => {
+            const { client, release } = await acquireClient(run.pool);
+            let healthy = false;
+            try {
+              // After a failure, trust only what was committed: re-read this unit's progress.
+              const saved = attempt > 0 ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
+              const from = saved ?? (file.units[part] as UnitProgress);
+              const result = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, from, { client, inCallerTransaction: false });
+              healthy = true;
+              return result;
+            } finally {
+              release(!healthy);
+            }
+          },
+          (error, attempt) => run.emit({ type: 'notice', message: `${file.ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${run.plan.options.maxRetries}` }),
+        );
+      } catch (error) {
+        fail(file, error);
+      }
+    }
+  });
+}
+
+/** --atomic-file: one transaction per file, files one after another. */
+async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedMode): Promise<void> {
+  const order = run.plan.options.conflictPolicy === 'first' ? [...files].reverse() : files;
+  for (const file of order) {
+    const staged = await file.staged;
+    if (!staged || file.error) continue;
+    const { client, release } = await acquireClient(run.pool);
+    let healthy = false;
+    try {
+      file.ctx.tracker.stage('merging');
+      await inTransaction(client, async () => {
+        for (const [part, unit] of file.units.entries()) {
+          file.units[part] = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, unit, { client, inCallerTransaction: true });
+        }
+        await finishFile(run, file, staged, client);
+      });
+      healthy = true;
+    } catch (error) {
+      fail(file, error);
+    } finally {
+      release(!healthy);
+    }
+  }
+}
+
+/** Marks the file loaded (in the caller's transaction when there is one). */
+async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, client?: PoolClient): Promise<void> {
+  const unitRows = file.units.reduce((n, u) => n + u.inserted + u.updated + u.unchanged, 0);
+  file.ctx.tracker.counts.collapsed = Math.max(0, staged.rows - unitRows);
+  const shape = { batchRows: run.plan.options.batchSize, batchesDone: file.units.reduce((n, u) => n + u.batchesDone, 0), parts: run.partitions };
+  if (client) return recordFile(file.ctx, client, 'loaded', shape);
+  const held = await acquireClient(run.pool);
+  try {
+    await inTransaction(held.client, () => recordFile(file.ctx, held.client, 'loaded', shape));
+  } finally {
+    held.release(false);
+  }
+}
+
+/** Loads the files; returns each file's error (null when it loaded). */
+export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<unknown[]> {
+  const files = stageAll(run, contexts);
+  if (mode === 'insert') await refuseExistingKeys(run, files);
+  if (run.plan.options.conflictPolicy === 'error') await refuseDisagreements(run, files);
+  try {
+    if (run.plan.options.atomicFile) {
+      await mergeFileByFile(run, files, mode);
+    } else {
+      await mergeByPartition(run, files, mode);
+      for (const file of files) {
+        const staged = await file.staged;
+        if (staged && !file.error) await finishFile(run, file, staged).catch((error: unknown) => fail(file, error));
+      }
+    }
+  } finally {
+    const { client, release } = await acquireClient(run.pool);
+    try {
+      for (const file of files) {
+        const staged = await file.staged;
+        if (staged) await dropStageTable(client, staged.table);
+      }
+    } finally {
+      release(false);
+    }
+  }
+  return files.map((f) => f.error);
+}

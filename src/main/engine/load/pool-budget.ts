@@ -1,0 +1,47 @@
+// Sizes the connection pool as file concurrency x internal concurrency + a coordinator connection,
+// and shrinks the settings to what the server can still accept, so a run never meets "too many
+// clients". Internal concurrency gives way first: parallel files help more than parallel batches.
+import type { ClientBase } from 'pg';
+
+export interface ConcurrencyRequest {
+  concurrency: number;
+  internalConcurrency: number;
+}
+
+export interface PoolBudget extends ConcurrencyRequest {
+  /** Connections the run may open: concurrency x internalConcurrency + 1 coordinator. */
+  poolSize: number;
+  /** Connections the server could still accept when the run was planned. */
+  freeConnections: number;
+  /** One line explaining a reduction, when there was one. */
+  notice: string | null;
+}
+
+export async function freeConnections(client: ClientBase): Promise<number> {
+  const result = await client.query<{ free: number }>(`
+    SELECT LEAST(
+      current_setting('max_connections')::int
+        - current_setting('superuser_reserved_connections')::int
+        - COALESCE(current_setting('reserved_connections', true)::int, 0)
+        - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int,
+      COALESCE((SELECT NULLIF(datconnlimit, -1) FROM pg_database WHERE datname = current_database())
+        - (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())::int, 2147483647),
+      COALESCE((SELECT NULLIF(rolconnlimit, -1) FROM pg_roles WHERE rolname = current_user)
+        - (SELECT count(*) FROM pg_stat_activity WHERE usename = current_user)::int, 2147483647)
+    ) + 1 AS free`); // + 1: the connection asking is ours and will be reused
+  return Math.max(0, result.rows[0]?.free ?? 0);
+}
+
+export function fitBudget(requested: ConcurrencyRequest, free: number): PoolBudget {
+  let { concurrency, internalConcurrency } = requested;
+  const fits = () => concurrency * internalConcurrency + 1 <= free;
+  while (!fits() && internalConcurrency > 1) internalConcurrency--;
+  while (!fits() && concurrency > 1) concurrency--;
+  const poolSize = Math.max(1, Math.min(concurrency * internalConcurrency + 1, free));
+  const reduced = concurrency !== requested.concurrency || internalConcurrency !== requested.internalConcurrency;
+  const notice = reduced
+    ? `The server accepts ${free} more connection(s): using --concurrency ${concurrency} --internal-concurrency ${internalConcurrency} ` +
+      `instead of ${requested.concurrency} x ${requested.internalConcurrency}.`
+    : null;
+  return { concurrency, internalConcurrency, poolSize, freeConnections: free, notice };
+}

@@ -1,0 +1,61 @@
+// Replace: every file stages in parallel; then one transaction empties the table and merges all
+// files in order, so readers see the old content until the new one is complete. All or nothing:
+// if any file fails, the table is left as it was.
+import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
+import { checkCancelled, mergeSpec, stagedColumns, type FileContext, type RunContext } from './file-context.ts';
+import { recordFile } from './file-status.ts';
+import { stageAll } from './keyed-load.ts';
+import { freshProgress, mergeUnit } from './merge-unit.ts';
+import { acquireClient } from './pool-client.ts';
+import { dropStageTable, type StagedFile } from './stage.ts';
+import { inTransaction } from './transaction.ts';
+import { ORD } from './validation.ts';
+
+export async function loadReplace(run: RunContext, contexts: FileContext[], blockedBy: string | null): Promise<unknown[]> {
+  if (blockedBy) {
+    const error = new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${blockedBy} failed`, { file: blockedBy });
+    return contexts.map(() => error);
+  }
+  const files = stageAll(run, contexts);
+  const staged = await Promise.all(files.map((f) => f.staged));
+  const { client, release } = await acquireClient(run.pool);
+  let healthy = false;
+  try {
+    const failed = files.find((f) => f.error);
+    if (failed) {
+      const error = new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${failed.ctx.file.path} failed`, { file: failed.ctx.file.path });
+      return files.map((f) => f.error ?? error);
+    }
+    const target = qualifiedName(run.plan.table);
+    await inTransaction(client, async () => {
+      // TRUNCATE is not possible while other tables' foreign keys point here; DELETE is.
+      await client.query(run.plan.target.referenced ? `DELETE FROM ${target}` : `TRUNCATE ${target}`);
+      for (const [i, file] of files.entries()) {
+        checkCancelled(run.signal);
+        const stage = staged[i] as StagedFile;
+        file.ctx.tracker.stage('merging');
+        if (run.plan.key) {
+          const spec = mergeSpec(file.ctx, 'upsert');
+          for (const [part, source] of stage.table.partitions.entries()) {
+            await mergeUnit(file.ctx, spec, source, freshProgress(part, run.partitions, run.plan.options.batchSize), { client, inCallerTransaction: true });
+          }
+          const merged = file.ctx.tracker.counts;
+          merged.collapsed = Math.max(0, stage.rows - merged.inserted - merged.updated - merged.unchanged);
+        } else {
+          const columns = stagedColumns(file.ctx).map((c) => quoteIdent(c.name)).join(', ');
+          const inserted = await client.query(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${stage.table.parent} ORDER BY ${quoteIdent(ORD)}`);
+          file.ctx.tracker.counts.inserted = inserted.rowCount ?? 0;
+        }
+        await recordFile(file.ctx, client, 'loaded', { batchRows: run.plan.options.batchSize, batchesDone: 1, parts: run.partitions });
+      }
+    });
+    healthy = true;
+    return files.map(() => null);
+  } catch (error) {
+    return files.map(() => error);
+  } finally {
+    for (const stage of staged) if (stage) await dropStageTable(client, stage.table).catch(() => {});
+    release(!healthy);
+  }
+}

@@ -1,0 +1,124 @@
+// Staging: each file is COPY'd into its own table in the manifest schema, hash-partitioned on the
+// key, with every row's ordinal and line number. Partitions are the merge units: equal keys always
+// land in the same partition (PostgreSQL's type-aware hash), so different partitions can merge in
+// parallel without two writers ever touching the same key. The tables are UNLOGGED: staging is
+// redone after a crash anyway, so it need not cost WAL.
+import type { PoolClient } from 'pg';
+import { quoteIdent } from '../sql/identifiers.ts';
+import { copyIn, isDataError } from './copy.ts';
+import { acceptRejects, readBatches, stagedColumns, type FileContext } from './file-context.ts';
+import { acquireClient, type HeldClient } from './pool-client.ts';
+import { BatchValidator, LINE, NULL_REASON, ORD, type StagedColumn } from './validation.ts';
+
+/** Rows per COPY while staging: big enough for fast COPY, small enough to re-validate cheaply. */
+const STAGE_ROWS = 25_000;
+
+export interface StageTable {
+  /** The table COPY writes to. */
+  parent: string;
+  /** One table per hash partition (index = partition); empty when there is no key. */
+  partitions: string[];
+}
+
+/** Short tag naming a run's staging tables; live runs hold an advisory lock on it. */
+export function runTag(runId: string): string {
+  return runId.replaceAll('-', '').slice(0, 8);
+}
+
+export function stageTable(schema: string, runId: string, rank: number, partitions: number): StageTable {
+  const name = `s_${runTag(runId)}_${rank}`;
+  const qualified = (n: string) => `${quoteIdent(schema)}.${quoteIdent(n)}`;
+  return { parent: qualified(name), partitions: Array.from({ length: partitions }, (_, p) => qualified(`${name}_${p}`)) };
+}
+
+async function createStageTable(client: PoolClient, table: StageTable, columns: StagedColumn[], key: string[] | null): Promise<void> {
+  const definition = [`${quoteIdent(ORD)} bigint NOT NULL`, `${quoteIdent(LINE)} bigint NOT NULL`, ...columns.map((c) => `${quoteIdent(c.name)} ${c.type}`)];
+  await client.query(`DROP TABLE IF EXISTS ${table.parent}`);
+  if (!key || table.partitions.length === 0) {
+    await client.query(`CREATE UNLOGGED TABLE ${table.parent} (${definition.join(', ')})`);
+    return;
+  }
+  // A partitioned table has no storage of its own, so only its partitions can be UNLOGGED.
+  const modulus = table.partitions.length;
+  await client.query(
+    [
+      `CREATE TABLE ${table.parent} (${definition.join(', ')}) PARTITION BY HASH (${key.map(quoteIdent).join(', ')})`,
+      ...table.partitions.map((p, i) => `CREATE UNLOGGED TABLE ${p} PARTITION OF ${table.parent} FOR VALUES WITH (MODULUS ${modulus}, REMAINDER ${i})`),
+    ].join(';\n'),
+  );
+}
+
+export async function dropStageTable(client: PoolClient, table: StageTable): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${table.parent}`);
+}
+
+export interface StagedFile {
+  table: StageTable;
+  /** Rows staged and not rejected. */
+  rows: number;
+}
+
+/**
+ * Streams the file into its staging table over `internalConcurrency` connections (batches go to
+ * them in turn: ordinals, not arrival order, decide which row wins), then removes rows with NULL
+ * keys or NULLs in NOT NULL columns, which the merge would refuse.
+ */
+export async function stageFile(ctx: FileContext, table: StageTable, lanes: number): Promise<StagedFile> {
+  const columns = stagedColumns(ctx);
+  const held: HeldClient[] = [];
+  let healthy = false;
+  try {
+    for (let i = 0; i < lanes; i++) held.push(await acquireClient(ctx.run.pool));
+    const [first] = held as [HeldClient];
+    await createStageTable(first.client, table, columns, ctx.run.plan.key);
+    const validators = held.map((h, i) => new BatchValidator(h.client, `${ctx.file.rank}_${i}`, columns, ctx.run.support, true));
+    const inFlight: Promise<void>[] = [];
+    let staged = 0;
+    let lane = 0;
+    ctx.tracker.stage('staging');
+    for await (const batch of readBatches(ctx, STAGE_ROWS, true)) {
+      const slot = lane++ % held.length;
+      await inFlight[slot];
+      const { client } = held[slot] as HeldClient;
+      const validator = validators[slot] as BatchValidator;
+      const work = (async () => {
+        try {
+          await copyIn(client, `COPY ${table.parent} FROM STDIN`, batch.copy);
+          staged += batch.rows;
+        } catch (error) {
+          if (!isDataError(error)) throw error;
+          const validated = await validator.validate(batch.copy, batch.lines);
+          await acceptRejects(ctx, validated.rejects);
+          const inserted = await client.query(`INSERT INTO ${table.parent} ${validated.goodRows}`);
+          staged += inserted.rowCount ?? 0;
+        }
+      })();
+      work.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+      inFlight[slot] = work;
+    }
+    await Promise.all(inFlight);
+    await Promise.all(validators.map((v) => v.drop()));
+    staged -= await rejectNulls(ctx, first.client, table.parent, columns);
+    await first.client.query(`ANALYZE ${table.parent}`);
+    healthy = true;
+    return { table, rows: staged };
+  } finally {
+    for (const h of held) h.release(!healthy);
+  }
+}
+
+async function rejectNulls(ctx: FileContext, client: PoolClient, parent: string, columns: StagedColumn[]): Promise<number> {
+  const key = new Set(ctx.run.plan.key ?? []);
+  const required = columns.filter((c) => c.required).map((c) => ({ column: c.name, reason: key.has(c.name) ? 'key column is empty' : NULL_REASON }));
+  if (required.length === 0) return 0;
+  const isNull = (c: string) => `s.${quoteIdent(c)} IS NULL`;
+  const caseOf = (pick: (r: (typeof required)[number]) => string) =>
+    `CASE ${required.map((r) => `WHEN ${isNull(r.column)} THEN '${pick(r).replaceAll("'", "''")}'`).join(' ')} END`;
+  const result = await client.query<{ line: string; column: string; reason: string; values: (string | null)[] }>(`
+    DELETE FROM ${parent} s WHERE ${required.map((r) => isNull(r.column)).join(' OR ')}
+    RETURNING s.${quoteIdent(LINE)} AS line, ${caseOf((r) => r.column)} AS column, ${caseOf((r) => r.reason)} AS reason,
+              to_json(ARRAY[${columns.map((c) => `s.${quoteIdent(c.name)}::text`).join(', ')}]) AS values`);
+  const rows = result.rows.map((r) => ({ line: Number(r.line), column: r.column, reason: r.reason, values: r.values }));
+  await acceptRejects(ctx, rows.sort((a, b) => a.line - b.line));
+  return rows.length;
+}
