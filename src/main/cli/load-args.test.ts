@@ -35,6 +35,16 @@ test('every option reaches the engine options', async () => {
   });
 });
 
+test('concurrency and conflict policy options', async () => {
+  const parsed = await parseLoadArgs(['--table', 't', '--concurrency', '8', '--internal-concurrency', '3', '--conflict-policy', 'version:updated_at', 'f']);
+  expect(parsed.options).toMatchObject({ concurrency: 8, internalConcurrency: 3, conflictPolicy: 'version', versionColumn: 'updated_at' });
+  expect((await parseLoadArgs(['--table', 't', '--conflict-policy', 'error', '--disable-internal-parallelism', 'f'])).options).toMatchObject({
+    conflictPolicy: 'error',
+    disableInternalParallelism: true,
+  });
+  await expect(parseLoadArgs(['--table', 't', '--conflict-policy', 'newest', 'f'])).rejects.toThrow(/--conflict-policy must be one of/);
+});
+
 test('a mapping file is read and --map entries override it', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'keyload-args-'));
   const path = join(dir, 'mapping.json');

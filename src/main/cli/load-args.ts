@@ -20,6 +20,12 @@ Connection (first that is set): --dsn URL, DATABASE_URL, PG* variables, else the
   --version-column COL    update only when the incoming COL is newer than the stored one
   --file-type TYPE        csv | parquet (default: detected from the content)
   --order ORDER           given (default) | name | mtime: later files win
+  --conflict-policy P     last (default) | first | version:<column> | error: which
+                          version of a key wins among the files (error: refuse to load
+                          when files disagree on a key's values)
+  --concurrency N         files staged at once (default 4)
+  --internal-concurrency N  connections per file and merge workers per file slot (default 2)
+  --disable-internal-parallelism  same as --internal-concurrency 1
   --batch-size N          rows per committed sub-batch (default 50000)
   --atomic-file           load each file in one transaction
   --max-retries N         retries of transient errors (default 3)
@@ -88,6 +94,10 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
         'version-column': { type: 'string' },
         'file-type': { type: 'string' },
         order: { type: 'string' },
+        'conflict-policy': { type: 'string' },
+        concurrency: { type: 'string' },
+        'internal-concurrency': { type: 'string' },
+        'disable-internal-parallelism': { type: 'boolean' },
         'batch-size': { type: 'string' },
         'atomic-file': { type: 'boolean' },
         'max-retries': { type: 'string' },
@@ -131,12 +141,31 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
   if (order) options.order = order;
   const onError = oneOf(v['on-error'], '--on-error', ['reject', 'abort'] as const);
   if (onError) options.onError = onError;
+  const policy = v['conflict-policy'];
+  if (policy !== undefined) {
+    const version = /^version:(.+)$/.exec(policy);
+    if (version?.[1]) {
+      options.conflictPolicy = 'version';
+      options.versionColumn = version[1];
+    } else {
+      const plain = oneOf(policy, '--conflict-policy', ['last', 'first', 'error'] as const);
+      if (plain) options.conflictPolicy = plain;
+    }
+  }
+  const concurrency = integer(v.concurrency, '--concurrency');
+  if (concurrency !== undefined) options.concurrency = concurrency;
+  const internal = integer(v['internal-concurrency'], '--internal-concurrency');
+  if (internal !== undefined) options.internalConcurrency = internal;
+  if (v['disable-internal-parallelism']) options.disableInternalParallelism = true;
   const batchSize = integer(v['batch-size'], '--batch-size');
   if (batchSize !== undefined) options.batchSize = batchSize;
   const maxRetries = integer(v['max-retries'], '--max-retries');
   if (maxRetries !== undefined) options.maxRetries = maxRetries;
   if (v['touch-column']) options.touchColumn = v['touch-column'];
-  if (v['version-column']) options.versionColumn = v['version-column'];
+  if (v['version-column']) {
+    if (options.versionColumn && options.versionColumn !== v['version-column']) throw usage('--version-column and --conflict-policy version:<column> name different columns');
+    options.versionColumn = v['version-column'];
+  }
   if (v['rejects-dir']) options.rejectsDir = v['rejects-dir'];
   if (v['manifest-schema']) options.manifestSchema = v['manifest-schema'];
   return { options, dsn: v.dsn, json: v.json ?? false };

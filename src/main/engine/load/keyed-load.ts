@@ -138,13 +138,22 @@ async function refuseDisagreements(run: RunContext, files: KeyedFile[]): Promise
   for (const { file } of ready) fail(file, error);
 }
 
+/** The same partition of the staged files before `file`, for the `first` policy. */
+async function earlierPartitions(files: KeyedFile[], file: KeyedFile, part: number): Promise<string[]> {
+  const earlier: string[] = [];
+  for (const other of files.slice(0, files.indexOf(file))) {
+    const staged = await other.staged;
+    if (staged) earlier.push(staged.table.partitions[part] ?? staged.table.parent);
+  }
+  return earlier;
+}
+
 /** Merges all files' units: partitions in parallel, files in order within each partition. */
 async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: KeyedMode): Promise<void> {
-  const order = run.plan.options.conflictPolicy === 'first' ? [...files].reverse() : files;
   const workers = run.budget.concurrency * run.budget.internalConcurrency;
   const partitions = Array.from({ length: run.partitions }, (_, p) => p);
   await mapLimit(partitions, workers, async (part) => {
-    for (const file of order) {
+    for (const file of files) {
       const staged = await file.staged;
       if (!staged || file.error || file.units[part]?.done) continue;
       try {
@@ -158,7 +167,8 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
               // After a failure, trust only what was committed: re-read this unit's progress.
               const saved = attempt > 0 ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
               const from = saved ?? (file.units[part] as UnitProgress);
-              const result = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, from, { client, inCallerTransaction: false });
+              const earlier = await earlierPartitions(files, file, part);
+              const result = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, from, { client, earlier, inCallerTransaction: false });
               healthy = true;
               return result;
             } finally {
@@ -176,8 +186,7 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
 
 /** --atomic-file: one transaction per file, files one after another. */
 async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedMode): Promise<void> {
-  const order = run.plan.options.conflictPolicy === 'first' ? [...files].reverse() : files;
-  for (const file of order) {
+  for (const file of files) {
     const staged = await file.staged;
     if (!staged || file.error) continue;
     const { client, release } = await acquireClient(run.pool);
@@ -186,7 +195,8 @@ async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedM
       file.ctx.tracker.stage('merging');
       await inTransaction(client, async () => {
         for (const [part, unit] of file.units.entries()) {
-          file.units[part] = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, unit, { client, inCallerTransaction: true });
+          const earlier = await earlierPartitions(files, file, part);
+          file.units[part] = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, unit, { client, earlier, inCallerTransaction: true });
         }
         await finishFile(run, file, staged, client);
       });

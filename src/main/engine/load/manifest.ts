@@ -56,6 +56,8 @@ export async function ensureManifest(client: ClientBase, schema: string): Promis
       seconds double precision NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (sha256, target_table))`);
+    // Manifests written before merges were partitioned lack this column.
+    await client.query(`ALTER TABLE ${manifestTable(schema)} ADD COLUMN IF NOT EXISTS parts integer NOT NULL DEFAULT 1`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${progressTable(schema)} (
       sha256 text NOT NULL,
       target_table text NOT NULL,

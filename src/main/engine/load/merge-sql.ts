@@ -30,9 +30,14 @@ export function survivorOrder(spec: Pick<MergeSpec, 'policy' | 'versionColumn'>)
   return `${quoteIdent(ORD)} ${spec.policy === 'first' ? 'ASC' : 'DESC'}`;
 }
 
-/** The winning row of every key in `source`, in key order. */
-export function survivorsSql(spec: Pick<MergeSpec, 'policy' | 'versionColumn' | 'key'>, source: string): string {
-  return `SELECT DISTINCT ON (${list(spec.key)}) * FROM ${source} ORDER BY ${list(spec.key)}, ${survivorOrder(spec)}`;
+/**
+ * The winning row of every key in `source`, in key order. `earlier` are the same partition of the
+ * files before this one: under the `first` policy a key they hold was already won by them.
+ */
+export function survivorsSql(spec: Pick<MergeSpec, 'policy' | 'versionColumn' | 'key'>, source: string, earlier: string[] = []): string {
+  const match = spec.key.map((k) => `e.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+  const unclaimed = spec.policy === 'first' && earlier.length > 0 ? ` WHERE ${earlier.map((e) => `NOT EXISTS (SELECT 1 FROM ${e} e WHERE ${match})`).join(' AND ')}` : '';
+  return `SELECT DISTINCT ON (${list(spec.key)}) * FROM ${source} s${unclaimed} ORDER BY ${list(spec.key)}, ${survivorOrder(spec)}`;
 }
 
 function conflictClause(spec: MergeSpec): string {
@@ -53,12 +58,12 @@ function conflictClause(spec: MergeSpec): string {
 }
 
 /** One sub-batch of a merge unit: $1 = rows per sub-batch, $2 = rows already merged. Returns inserted, updated, total. */
-export function unitMergeSql(spec: MergeSpec, source: string): string {
+export function unitMergeSql(spec: MergeSpec, source: string, earlier: string[]): string {
   const insertColumns = [...spec.columns, ...(spec.touchColumn ? [spec.touchColumn] : [])];
   const selectList = `${list(spec.columns)}${spec.touchColumn ? ', now()' : ''}`;
   const overriding = spec.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
   const returning = spec.mode === 'upsert' ? '(xmax = 0) AS inserted' : 'true AS inserted';
-  return `WITH src AS MATERIALIZED (${survivorsSql(spec, source)} LIMIT $1 OFFSET $2),
+  return `WITH src AS MATERIALIZED (${survivorsSql(spec, source, earlier)} LIMIT $1 OFFSET $2),
     merged AS (
       INSERT INTO ${spec.target} AS t (${list(insertColumns)})${overriding}
       SELECT ${selectList} FROM src ORDER BY ${list(spec.key)}${conflictClause(spec)}

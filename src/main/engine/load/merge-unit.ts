@@ -13,12 +13,14 @@ export function freshProgress(part: number, parts: number, batchRows: number): U
 
 export interface UnitTarget {
   client: PoolClient;
+  /** The same partition of the files before this one (the `first` policy skips keys they hold). */
+  earlier: string[];
   /** The caller holds a transaction around the whole unit: no per-batch commits or progress rows. */
   inCallerTransaction: boolean;
 }
 
 export async function mergeUnit(ctx: FileContext, spec: MergeSpec, source: string, progress: UnitProgress, target: UnitTarget): Promise<UnitProgress> {
-  const sql = unitMergeSql(spec, source);
+  const sql = unitMergeSql(spec, source, target.earlier);
   const counts = ctx.tracker.counts;
   let current = progress;
   while (!current.done) {

@@ -38,7 +38,8 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
         if (run.plan.key) {
           const spec = mergeSpec(file.ctx, 'upsert');
           for (const [part, source] of stage.table.partitions.entries()) {
-            await mergeUnit(file.ctx, spec, source, freshProgress(part, run.partitions, run.plan.options.batchSize), { client, inCallerTransaction: true });
+            const earlier = staged.slice(0, i).map((s) => (s as StagedFile).table.partitions[part] as string);
+            await mergeUnit(file.ctx, spec, source, freshProgress(part, run.partitions, run.plan.options.batchSize), { client, earlier, inCallerTransaction: true });
           }
           const merged = file.ctx.tracker.counts;
           merged.collapsed = Math.max(0, stage.rows - merged.inserted - merged.updated - merged.unchanged);
