@@ -1,7 +1,8 @@
 // Load options as every front end (CLI, IPC, job files) passes them; validated once, here.
 import { z } from 'zod';
 
-export const loadOptionsSchema = z.object({
+/** The fields, shared with job files (src/shared/job.ts). */
+export const loadOptionsShape = {
   files: z.array(z.string().min(1)).min(1),
   table: z.string().min(1),
   key: z.array(z.string().min(1)).optional(),
@@ -34,7 +35,10 @@ export const loadOptionsSchema = z.object({
    * disagree on a key's values).
    */
   conflictPolicy: z.enum(['last', 'first', 'version', 'error']).optional(),
-})
+};
+
+export const loadOptionsSchema = z
+  .object(loadOptionsShape)
   // --version-column alone means the version policy.
   .transform((options) => ({ ...options, conflictPolicy: options.conflictPolicy ?? (options.versionColumn ? 'version' : 'last') }))
   .superRefine((options, context) => {

@@ -95,3 +95,20 @@ export function addCounts(into: RowCounts, more: RowCounts): RowCounts {
   for (const key of Object.keys(into) as (keyof RowCounts)[]) into[key] += more[key];
   return into;
 }
+
+export interface JobTableResult {
+  table: string;
+  /** 'not attempted': a table it references failed. */
+  status: 'loaded' | 'failed' | 'not attempted';
+  result: LoadResult | null;
+  /** Why the table failed as a whole (its files' own errors are in `result`). */
+  error: ErrorInfo | null;
+}
+
+export interface JobResult {
+  tables: JobTableResult[];
+  /** Every error of the job: the table, and the file when there is one. */
+  errors: (ErrorInfo & { table: string })[];
+  seconds: number;
+  exitCode: 0 | 1 | 3;
+}

@@ -5,6 +5,7 @@ import { toErrorInfo } from '../engine/index.ts';
 import { demoCommand } from './commands/demo.ts';
 import { loadCommand } from './commands/load.ts';
 import { localDbCommand } from './commands/local-db.ts';
+import { runJobCommand, runUsage } from './commands/run-job.ts';
 import { maskPassword } from './connection.ts';
 import { loadUsage } from './load-args.ts';
 
@@ -12,6 +13,7 @@ const usage = `Usage: keyload <command> [options]
 
 Commands:
   load [options] <files or dirs...>   load CSV and Parquet files into a table (keyload load --help)
+  run <job.yaml>                      load several tables, parents first (docs/jobs.md)
   demo                                write sample files and load them into the local database
   local-db start|stop|status|url      manage the local embedded PostgreSQL
 
@@ -24,12 +26,14 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command === 'load' ? loadUsage : usage);
+    console.log(command === 'load' ? loadUsage : command === 'run' ? runUsage : usage);
     return 0;
   }
   switch (command) {
     case 'load':
       return loadCommand(rest);
+    case 'run':
+      return runJobCommand(rest);
     case 'demo':
       return demoCommand(rest);
     case 'local-db':

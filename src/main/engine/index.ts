@@ -4,3 +4,5 @@ export { planLoad, type ConnectionConfig, type LoadPlan, type PlannedFile } from
 export { runLoad, type RunHooks } from './load/run.ts';
 export { toErrorInfo } from './error-info.ts';
 export { closeReaderPool } from './reader/reader-pool.ts';
+export { readJobFile, type Job } from './job/job-file.ts';
+export { runJob, type JobHooks } from './job/run-job.ts';

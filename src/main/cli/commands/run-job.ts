@@ -1,0 +1,58 @@
+// `keyload run job.yaml`: a multi-table load (see docs/jobs.md).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { ErrorCodes, KeyloadError, formatError } from '../../../shared/errors.ts';
+import { closeReaderPool, readJobFile, runJob } from '../../engine/index.ts';
+import { userDataDir } from '../../local-db/user-data-dir.ts';
+import { ProgressView } from '../progress-view.ts';
+import { summaryTable } from '../summary.ts';
+import { resolveConnection } from './load.ts';
+
+export const runUsage = `Usage: keyload run [--dsn URL] [--json] <job.yaml | job.json>
+
+Loads several tables as one job: parents before children (from the foreign keys), independent
+tables in parallel, dependents of a failed table not attempted. See docs/jobs.md for the format.`;
+
+export async function runJobCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { dsn: { type: 'string' }, json: { type: 'boolean' } } });
+  } catch (error) {
+    throw new KeyloadError(ErrorCodes.usage, (error as Error).message);
+  }
+  const [jobPath, ...extra] = parsed.positionals;
+  if (!jobPath || extra.length > 0) throw new KeyloadError(ErrorCodes.usage, 'keyload run takes exactly one job file', { hint: runUsage });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const job = await readJobFile(jobPath);
+  const connection = await resolveConnection(parsed.values.dsn, log);
+  const jobDir = join(userDataDir(), 'runs', `job-${randomUUID()}`);
+  const view = new ProgressView({ write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
+  const cancel = new AbortController();
+  const onSignal = () => cancel.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const result = await runJob(connection, job, {
+      reportDir: (table) => join(jobDir, table),
+      signal: cancel.signal,
+      onEvent: (_table, event) => view.handle(event),
+    });
+    for (const table of result.tables) {
+      log(`\n${table.table}: ${table.status}`);
+      if (table.result) log(summaryTable(table.result));
+    }
+    if (result.errors.length > 0) {
+      log(`\n${result.errors.length} error(s):`);
+      for (const error of result.errors) log(`  ${error.table}: ${formatError(error)}`);
+    }
+    await mkdir(jobDir, { recursive: true });
+    await writeFile(join(jobDir, 'report.json'), `${JSON.stringify(result, null, 2)}\n`);
+    log(`report: ${join(jobDir, 'report.json')}`);
+    if (parsed.values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return result.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    await closeReaderPool();
+  }
+}
