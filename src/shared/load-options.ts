@@ -35,6 +35,10 @@ export const loadOptionsShape = {
    * disagree on a key's values).
    */
   conflictPolicy: z.enum(['last', 'first', 'version', 'error']).optional(),
+  /** Share the files with other Keyload processes through the manifest: each file loads once. */
+  claim: z.boolean().default(false),
+  /** How long a claimed file stays reserved without a heartbeat before another process takes it over. */
+  leaseSeconds: z.number().int().min(2).max(86_400).default(60),
 };
 
 export const loadOptionsSchema = z

@@ -26,6 +26,10 @@ Connection (first that is set): --dsn URL, DATABASE_URL, PG* variables, else the
   --concurrency N         files staged at once (default 4)
   --internal-concurrency N  connections per file and merge workers per file slot (default 2)
   --disable-internal-parallelism  same as --internal-concurrency 1
+  --claim                 share the files with other keyload processes (any machine) through
+                          the manifest: each file is loaded exactly once
+  --lease-seconds N       a claimed file whose claimer stops renewing for N seconds is taken
+                          over by another process (default 60)
   --batch-size N          rows per committed sub-batch (default 50000)
   --atomic-file           load each file in one transaction
   --max-retries N         retries of transient errors (default 3)
@@ -98,6 +102,8 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
         concurrency: { type: 'string' },
         'internal-concurrency': { type: 'string' },
         'disable-internal-parallelism': { type: 'boolean' },
+        claim: { type: 'boolean' },
+        'lease-seconds': { type: 'string' },
         'batch-size': { type: 'string' },
         'atomic-file': { type: 'boolean' },
         'max-retries': { type: 'string' },
@@ -157,6 +163,9 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
   const internal = integer(v['internal-concurrency'], '--internal-concurrency');
   if (internal !== undefined) options.internalConcurrency = internal;
   if (v['disable-internal-parallelism']) options.disableInternalParallelism = true;
+  if (v.claim) options.claim = true;
+  const lease = integer(v['lease-seconds'], '--lease-seconds');
+  if (lease !== undefined) options.leaseSeconds = lease;
   const batchSize = integer(v['batch-size'], '--batch-size');
   if (batchSize !== undefined) options.batchSize = batchSize;
   const maxRetries = integer(v['max-retries'], '--max-retries');

@@ -28,6 +28,8 @@ export interface RunContext {
   support: ValidationSupport;
   /** Hash partitions of the key: the merge units of every file. */
   partitions: number;
+  /** Take a transaction-level advisory lock per partition while merging (--claim). */
+  partitionLocks: boolean;
   signal: AbortSignal | undefined;
   emit: (event: LoadEvent) => void;
 }

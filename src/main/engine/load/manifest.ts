@@ -5,13 +5,16 @@ import type { ClientBase } from 'pg';
 import type { RowCounts, WriteMode } from '../../../shared/load-types.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 
+/** queued and failed are used by --claim: files waiting for a claimer, and files that failed. */
+export type ManifestStatus = 'queued' | 'loading' | 'loaded' | 'failed';
+
 export interface ManifestEntry {
   sha256: string;
   targetTable: string;
   path: string;
   sizeBytes: number;
   mtime: Date;
-  status: 'loading' | 'loaded';
+  status: ManifestStatus;
   mode: WriteMode;
   batchRows: number;
   batchesDone: number;
@@ -41,7 +44,7 @@ export async function ensureManifest(client: ClientBase, schema: string): Promis
       path text NOT NULL,
       size_bytes bigint NOT NULL,
       mtime timestamptz NOT NULL,
-      status text NOT NULL CHECK (status IN ('loading', 'loaded')),
+      status text NOT NULL,
       mode text NOT NULL,
       batch_rows integer NOT NULL,
       batches_done integer NOT NULL,
@@ -56,8 +59,13 @@ export async function ensureManifest(client: ClientBase, schema: string): Promis
       seconds double precision NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (sha256, target_table))`);
-    // Manifests written before merges were partitioned lack this column.
-    await client.query(`ALTER TABLE ${manifestTable(schema)} ADD COLUMN IF NOT EXISTS parts integer NOT NULL DEFAULT 1`);
+    // Manifests from earlier versions lack the later columns.
+    await client.query(`ALTER TABLE ${manifestTable(schema)}
+      ADD COLUMN IF NOT EXISTS parts integer NOT NULL DEFAULT 1,
+      ADD COLUMN IF NOT EXISTS claimed_by text,
+      ADD COLUMN IF NOT EXISTS lease_until timestamptz,
+      ADD COLUMN IF NOT EXISTS error text,
+      DROP CONSTRAINT IF EXISTS keyload_manifest_status_check`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${progressTable(schema)} (
       sha256 text NOT NULL,
       target_table text NOT NULL,
@@ -76,7 +84,7 @@ export async function ensureManifest(client: ClientBase, schema: string): Promis
 }
 
 interface ManifestRow {
-  status: 'loading' | 'loaded';
+  status: ManifestStatus;
   mode: WriteMode;
   batch_rows: number;
   batches_done: number;
@@ -91,7 +99,7 @@ interface ManifestRow {
 }
 
 export interface ManifestState {
-  status: 'loading' | 'loaded';
+  status: ManifestStatus;
   mode: WriteMode;
   batchRows: number;
   batchesDone: number;

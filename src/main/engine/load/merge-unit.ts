@@ -5,6 +5,7 @@ import type { PoolClient } from 'pg';
 import { checkCancelled, fileKey, type FileContext } from './file-context.ts';
 import { writeProgress, type UnitProgress } from './manifest.ts';
 import { unitMergeSql, type MergeSpec } from './merge-sql.ts';
+import { lockPartition } from './run-locks.ts';
 import { inTransaction } from './transaction.ts';
 
 export function freshProgress(part: number, parts: number, batchRows: number): UnitProgress {
@@ -26,6 +27,7 @@ export async function mergeUnit(ctx: FileContext, spec: MergeSpec, source: strin
   while (!current.done) {
     checkCancelled(ctx.run.signal);
     const batch = async (): Promise<UnitProgress> => {
+      if (ctx.run.partitionLocks) await lockPartition(target.client, ctx.run.plan.table, current.part);
       const result = await target.client.query<{ inserted: string; updated: string; total: string }>(sql, [current.batchRows, current.batchesDone * current.batchRows]);
       const row = result.rows[0];
       const inserted = Number(row?.inserted ?? 0);

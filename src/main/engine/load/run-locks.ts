@@ -2,11 +2,12 @@
 // which marks its staging tables as in use; the table lock serialises the merge phases of
 // concurrent runs into the same table, so their combined result equals one of their serial orders.
 import type { PoolClient } from 'pg';
-import { quoteIdent } from '../sql/identifiers.ts';
+import { displayName, quoteIdent, type TableName } from '../sql/identifiers.ts';
 import { runTag } from './stage.ts';
 
 const RUN_LOCK = 0x4b4c5231; // "KLR1"
 const TABLE_LOCK = 0x4b4c5431; // "KLT1"
+const PARTITION_LOCK = 0x4b4c5031; // "KLP1"
 
 export async function lockRun(client: PoolClient, runId: string): Promise<void> {
   await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [RUN_LOCK, runTag(runId)]);
@@ -18,6 +19,11 @@ export async function lockTable(client: PoolClient, table: string): Promise<void
 
 export async function unlockTable(client: PoolClient, table: string): Promise<void> {
   await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [TABLE_LOCK, table]);
+}
+
+/** Until the end of the transaction: claimers merging the same partition of one table take turns. */
+export async function lockPartition(client: PoolClient, table: TableName, part: number): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PARTITION_LOCK, `${displayName(table)}#${part}`]);
 }
 
 /** Drops staging tables left by runs that died (their run lock is free). */

@@ -6,6 +6,7 @@ import { addCounts, emptyCounts, type FileResult, type LoadEvent, type LoadResul
 import { toErrorInfo } from '../error-info.ts';
 import { displayName } from '../sql/identifiers.ts';
 import { appendFile } from './append-load.ts';
+import { keyedLoader, loadClaimed, Skipped } from './claimed-load.ts';
 import { mapLimit } from './concurrency.ts';
 import { checkCancelled, fileKey, type FileContext, type ReadyFile, type RunContext } from './file-context.ts';
 import { loadKeyed } from './keyed-load.ts';
@@ -49,7 +50,8 @@ function finish(run: FileRun, status: FileResult['status'], extra: Partial<FileR
 }
 
 function settle(run: FileRun, error: unknown): void {
-  if (error) finish(run, 'failed', { error: toErrorInfo(error, run.file.path) });
+  if (error instanceof Skipped) finish(run, 'skipped', { skipReason: error.reason });
+  else if (error) finish(run, 'failed', { error: toErrorInfo(error, run.file.path) });
   else finish(run, 'loaded');
 }
 
@@ -80,7 +82,17 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
     try {
       coordinator = await acquireClient(connections);
       await prepareTarget(coordinator, plan);
-      const run: RunContext = { plan, pool: connections, budget, support: plan.support, partitions: plan.partitions, signal: hooks.signal, emit };
+      const run: RunContext = {
+        plan,
+        pool: connections,
+        budget,
+        support: plan.support,
+        partitions: plan.partitions,
+        // Claimers do not take turns on the whole table; they serialise per partition instead.
+        partitionLocks: options.claim,
+        signal: hooks.signal,
+        emit,
+      };
       const contexts = pending.map((r) => ({ run, file: r.file as ReadyFile, tracker: r.tracker, rejects: r.rejects }));
       const errors = await loadFiles(run, contexts, coordinator, runs);
       pending.forEach((r, i) => settle(r, errors[i]));
@@ -127,6 +139,12 @@ async function prepareTarget(coordinator: HeldClient, plan: LoadPlan): Promise<v
 
 async function loadFiles(run: RunContext, contexts: FileContext[], coordinator: HeldClient, runs: FileRun[]): Promise<unknown[]> {
   const { plan } = run;
+  if (plan.options.claim) {
+    const mode = plan.options.mode;
+    if (mode === 'replace') throw new KeyloadError(ErrorCodes.usage, '--claim cannot be combined with --mode replace, which must see every file');
+    const loadOne = mode === 'append' ? (ctx: FileContext) => appendWithRetry(ctx).then(() => null, (error: unknown) => error) : keyedLoader(mode);
+    return loadClaimed(run, contexts, loadOne);
+  }
   switch (plan.options.mode) {
     case 'append':
       return mapLimit(contexts, plan.budget.concurrency, (ctx) => appendWithRetry(ctx).then(() => null, (error: unknown) => error));

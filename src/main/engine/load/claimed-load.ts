@@ -1,0 +1,108 @@
+// The --claim loop: `concurrency` lanes each claim a file, load it while renewing the lease, and
+// claim the next, until no file of the list is queued or held by a live claimer. Files another
+// process loaded are reported as skipped.
+import { hostname } from 'node:os';
+import type { PoolClient } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import { toErrorInfo } from '../error-info.ts';
+import { displayName } from '../sql/identifiers.ts';
+import { claimNext, claimStates, enqueue, markFailed, renewLease, type ClaimTarget } from './claim.ts';
+import { mapLimit } from './concurrency.ts';
+import { checkCancelled, fileKey, type FileContext, type RunContext } from './file-context.ts';
+import { loadKeyed } from './keyed-load.ts';
+import { acquireClient } from './pool-client.ts';
+import { runTag } from './stage.ts';
+
+/** A file this process did not load: another claimer did, or failed it. */
+export class Skipped {
+  readonly reason: string;
+  constructor(reason: string) {
+    this.reason = reason;
+  }
+}
+
+export type FileLoader = (ctx: FileContext) => Promise<unknown>;
+
+async function withClient<T>(run: RunContext, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const { client, release } = await acquireClient(run.pool);
+  try {
+    return await work(client);
+  } finally {
+    release(false);
+  }
+}
+
+/** Loads one claimed file; the lease is renewed every third of its length, and a lost lease cancels the load. */
+async function loadClaimedFile(run: RunContext, ctx: FileContext, target: ClaimTarget, loadOne: FileLoader): Promise<unknown> {
+  const lost = new AbortController();
+  const sha = fileKey(ctx).sha256;
+  const heartbeat = setInterval(() => {
+    withClient(run, (client) => renewLease(client, target, sha))
+      .then((ours) => {
+        if (!ours) lost.abort();
+      })
+      .catch(() => {}); // a missed heartbeat is retried at the next tick; the lease has slack
+  }, (target.leaseSeconds * 1000) / 3);
+  const signals = [lost.signal, ...(run.signal ? [run.signal] : [])];
+  const claimRun: RunContext = { ...run, signal: AbortSignal.any(signals) };
+  try {
+    const error = await loadOne({ ...ctx, run: claimRun });
+    const failure = lost.signal.aborted ? new KeyloadError(ErrorCodes.cancelled, 'Lost the claim on this file (lease ran out); another process took it over', { file: ctx.file.path }) : error;
+    if (failure) await withClient(run, (client) => markFailed(client, target, sha, toErrorInfo(failure).message));
+    return failure;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+export async function loadClaimed(run: RunContext, contexts: FileContext[], loadOne: FileLoader): Promise<unknown[]> {
+  const { plan } = run;
+  const target: ClaimTarget = {
+    schema: plan.options.manifestSchema,
+    table: displayName(plan.table),
+    claimer: `${hostname()}/${process.pid}/${runTag(plan.runId)}`,
+    leaseSeconds: plan.options.leaseSeconds,
+  };
+  const shas = contexts.map((c) => fileKey(c).sha256);
+  await withClient(run, (client) =>
+    enqueue(client, target, contexts.map((c) => ({
+      sha256: fileKey(c).sha256,
+      path: c.file.path,
+      sizeBytes: c.file.info.totalBytes,
+      mtime: new Date(c.file.info.mtimeMs),
+      mode: plan.options.mode,
+      batchRows: plan.options.batchSize,
+      runId: plan.runId,
+    }))),
+  );
+  const outcomes = new Map<string, unknown>();
+  const lane = async () => {
+    for (;;) {
+      checkCancelled(run.signal);
+      const sha = await withClient(run, (client) => claimNext(client, target, shas));
+      if (sha) {
+        const ctx = contexts[shas.indexOf(sha)] as FileContext;
+        outcomes.set(sha, await loadClaimedFile(run, ctx, target, loadOne));
+        continue;
+      }
+      const states = await withClient(run, (client) => claimStates(client, target, shas));
+      const othersBusy = [...states.values()].some((s) => s.status === 'queued' || (s.status === 'loading' && s.claimedBy !== target.claimer));
+      if (!othersBusy) return;
+      // Wait for other claimers to finish, or for a dead claimer's lease to run out.
+      await sleep(Math.min(1000, (target.leaseSeconds * 1000) / 4));
+    }
+  };
+  await mapLimit(Array.from({ length: run.budget.concurrency }, (_, i) => i), run.budget.concurrency, lane);
+  const finalStates = await withClient(run, (client) => claimStates(client, target, shas));
+  return shas.map((sha) => {
+    if (outcomes.has(sha)) return outcomes.get(sha);
+    const state = finalStates.get(sha);
+    return new Skipped(state?.status === 'failed' ? `failed in another process (${state.claimedBy})` : `loaded by another process (${state?.claimedBy ?? 'unknown'})`);
+  });
+}
+
+/** Keyed modes load a claimed file as a one-file run. */
+export function keyedLoader(mode: 'upsert' | 'insert' | 'ignore'): FileLoader {
+  return async (ctx) => (await loadKeyed(ctx.run, [ctx], mode))[0];
+}
