@@ -1,11 +1,7 @@
 // The keyload command line. Every failure ends as one line on stderr and a documented exit code:
 // 0 all loaded, 3 loaded with rejected rows, 1 failed, 2 usage error.
 import { ErrorCodes, KeyloadError, formatError } from '../../shared/errors.ts';
-import { toErrorInfo } from '../engine/index.ts';
-import { demoCommand } from './commands/demo.ts';
-import { loadCommand } from './commands/load.ts';
-import { localDbCommand } from './commands/local-db.ts';
-import { runJobCommand, runUsage } from './commands/run-job.ts';
+import { toErrorInfo } from '../engine/error-info.ts';
 import { maskPassword } from './connection.ts';
 import { loadUsage } from './load-args.ts';
 
@@ -26,18 +22,19 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command === 'load' ? loadUsage : command === 'run' ? runUsage : usage);
+    console.log(command === 'load' ? loadUsage : command === 'run' ? (await import('./commands/run-job.ts')).runUsage : usage);
     return 0;
   }
+  // Commands load their modules on demand: start-up time counts for every short load.
   switch (command) {
     case 'load':
-      return loadCommand(rest);
+      return (await import('./commands/load.ts')).loadCommand(rest);
     case 'run':
-      return runJobCommand(rest);
+      return (await import('./commands/run-job.ts')).runJobCommand(rest);
     case 'demo':
-      return demoCommand(rest);
+      return (await import('./commands/demo.ts')).demoCommand(rest);
     case 'local-db':
-      return localDbCommand(rest);
+      return (await import('./commands/local-db.ts')).localDbCommand(rest);
     default:
       throw new KeyloadError(ErrorCodes.usage, `Unknown command ${JSON.stringify(command)}`, { hint: 'Run keyload --help.' });
   }
