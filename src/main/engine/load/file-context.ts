@@ -13,7 +13,7 @@ import type { MergeSpec } from './merge-sql.ts';
 import { openOptions, type LoadPlan, type PlannedFile } from './plan.ts';
 import type { PoolBudget } from './pool-budget.ts';
 import type { FileTracker } from './progress.ts';
-import type { RejectedRow, RejectsFile } from './rejects-file.ts';
+import type { RejectedRow } from './rejects-file.ts';
 import type { StagedColumn, ValidationSupport } from './validation.ts';
 
 export interface ReadyFile extends PlannedFile {
@@ -34,11 +34,16 @@ export interface RunContext {
   emit: (event: LoadEvent) => void;
 }
 
+/** Where a file's rejected rows go: a rejects CSV for loads, a table for previews. */
+export interface RejectSink {
+  write(rows: RejectedRow[]): Promise<void>;
+}
+
 export interface FileContext {
   run: RunContext;
   file: ReadyFile;
   tracker: FileTracker;
-  rejects: RejectsFile;
+  rejects: RejectSink;
 }
 
 export function fileKey(ctx: FileContext): FileKey {

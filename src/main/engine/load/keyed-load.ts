@@ -32,10 +32,10 @@ function fail(file: KeyedFile, error: unknown): void {
 }
 
 /**
- * Stages every file (at most `concurrency` at once), retrying transient failures, and readies it
- * for merging: resume state loaded and its "loading" manifest row written before any data lands.
+ * Stages every file (at most `concurrency` at once), retrying transient failures; then `prepare`
+ * runs for each staged file before it counts as staged.
  */
-export function stageAll(run: RunContext, contexts: FileContext[]): KeyedFile[] {
+export function stageAll(run: RunContext, contexts: FileContext[], prepare: (file: KeyedFile) => Promise<void>): KeyedFile[] {
   const files: KeyedFile[] = contexts.map((ctx) => ({ ctx, error: null, staged: Promise.resolve(null), units: [] }));
   const { plan, budget } = run;
   const staging = mapLimit(files, budget.concurrency, async (file) => {
@@ -52,7 +52,7 @@ export function stageAll(run: RunContext, contexts: FileContext[]): KeyedFile[] 
         },
         (error, attempt) => run.emit({ type: 'notice', message: `${ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${plan.options.maxRetries}` }),
       );
-      await prepareMerge(run, file);
+      await prepare(file);
       return staged;
     } catch (error) {
       fail(file, error);
@@ -66,8 +66,11 @@ export function stageAll(run: RunContext, contexts: FileContext[]): KeyedFile[] 
   return files;
 }
 
-/** Resumable units from an interrupted run with the same partitioning; fresh ones otherwise. */
-async function prepareMerge(run: RunContext, file: KeyedFile): Promise<void> {
+/**
+ * Readies a staged file for merging: resumable units from an interrupted run with the same
+ * partitioning (fresh ones otherwise), and its "loading" manifest row written before any data lands.
+ */
+export async function prepareMerge(run: RunContext, file: KeyedFile): Promise<void> {
   const { client, release } = await acquireClient(run.pool);
   try {
     const saved = await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx));
@@ -225,7 +228,7 @@ async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, 
 
 /** Loads the files; returns each file's error (null when it loaded). */
 export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<unknown[]> {
-  const files = stageAll(run, contexts);
+  const files = stageAll(run, contexts, (file) => prepareMerge(run, file));
   if (mode === 'insert') await refuseExistingKeys(run, files);
   if (run.plan.options.conflictPolicy === 'error') await refuseDisagreements(run, files);
   try {

@@ -5,7 +5,7 @@ import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { checkCancelled, mergeSpec, stagedColumns, type FileContext, type RunContext } from './file-context.ts';
 import { recordFile } from './file-status.ts';
-import { stageAll } from './keyed-load.ts';
+import { prepareMerge, stageAll } from './keyed-load.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
 import { acquireClient } from './pool-client.ts';
 import { dropStageTable, type StagedFile } from './stage.ts';
@@ -17,7 +17,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
     const error = new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${blockedBy} failed`, { file: blockedBy });
     return contexts.map(() => error);
   }
-  const files = stageAll(run, contexts);
+  const files = stageAll(run, contexts, (file) => prepareMerge(run, file));
   const staged = await Promise.all(files.map((f) => f.staged));
   const { client, release } = await acquireClient(run.pool);
   let healthy = false;

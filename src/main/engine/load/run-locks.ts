@@ -29,9 +29,9 @@ export async function lockPartition(client: PoolClient, table: TableName, part: 
 /** Drops staging tables left by runs that died (their run lock is free). */
 export async function dropAbandonedStaging(client: PoolClient, schema: string, ownRunId: string): Promise<number> {
   const found = await client.query<{ tag: string; tables: string[] }>(
-    `SELECT substring(c.relname from '^s_([0-9a-f]{8})_[0-9]+$') AS tag, array_agg(c.relname::text) AS tables
+    `SELECT substring(c.relname from '^s_([0-9a-f]{8})_') AS tag, array_agg(c.relname::text) AS tables
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ~ '^s_[0-9a-f]{8}_[0-9]+$'
+     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ~ '^s_[0-9a-f]{8}_'
      GROUP BY 1`,
     [schema],
   );

@@ -1,0 +1,51 @@
+// A preview must predict exactly the counts the load with the same arguments then reports.
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
+import { fileArb, rowArb, rowWithBadArb, writeGeneratedFile } from '../../../../test/generated-files.ts';
+import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { PreviewSession } from './preview-session.ts';
+
+let db: TestDatabase;
+let h: Harness;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  h = await createHarness(db);
+});
+afterAll(async () => {
+  await h.close();
+  await db.drop();
+});
+
+const caseArb = fc.record({
+  initial: fc.array(rowArb, { maxLength: 15 }),
+  files: fc.array(fileArb.chain((f) => fc.array(rowWithBadArb, { maxLength: 30 }).map((rows) => ({ ...f, rows }))), { minLength: 1, maxLength: 4 }),
+  mode: fc.constantFrom('upsert' as const, 'upsert' as const, 'ignore' as const),
+  policy: fc.constantFrom('last' as const, 'first' as const, 'version' as const),
+  batchSize: fc.integer({ min: 1, max: 20 }),
+});
+
+let n = 0;
+test('preview counts equal the following load\'s counts, file by file', { timeout: 600_000 }, async () => {
+  await fc.assert(
+    fc.asyncProperty(caseArb, async (c) => {
+      const table = `cons_${++n}`;
+      await db.query(`CREATE TABLE ${table} (k int PRIMARY KEY, a text, n int, v int NOT NULL)`);
+      for (const r of new Map(c.initial.map((r) => [r.k, r])).values()) await db.query(`INSERT INTO ${table} VALUES ($1, $2, $3, $4)`, [r.k, r.a, r.n, r.v]);
+      const files = await Promise.all(c.files.map((f, i) => writeGeneratedFile(h, `${table}_${i}`, f)));
+      const options = {
+        files,
+        table,
+        mode: c.mode,
+        batchSize: c.batchSize,
+        ...(c.policy === 'version' ? { conflictPolicy: 'version' as const, versionColumn: 'v' } : { conflictPolicy: c.policy }),
+      };
+      const preview = await PreviewSession.open({ connectionString: db.url }, options);
+      const predicted = await preview.summary().finally(() => preview.close());
+      const loaded = await h.load(options);
+      expect(predicted.files.map((f) => f.counts)).toEqual(loaded.files.map((f) => f.counts));
+      await db.query(`DROP TABLE ${table}`);
+    }),
+    { numRuns: 30, timeout: 30_000 },
+  );
+});

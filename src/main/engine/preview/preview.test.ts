@@ -1,0 +1,74 @@
+// Conflict previews against a real PostgreSQL: every kind of conflict, re-ranking, paging.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
+import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { PreviewSession } from './preview-session.ts';
+
+let db: TestDatabase;
+let h: Harness;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  h = await createHarness(db);
+});
+afterAll(async () => {
+  await h.close();
+  await db.drop();
+});
+
+test('every kind of conflict, with versions, winners and stored rows; nothing is written', async () => {
+  await db.query(`CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL, city text)`);
+  await db.query(`INSERT INTO people VALUES (1, 'Ann', 'Oslo'), (2, 'Bob', 'Rome'), (9, 'Zed', 'Nice')`);
+  const a = await h.file('pa.csv', 'id,name,city\n1,Ann,Bergen\n3,Cid,Lyon\n3,Cid,Paris\n4,Dan,Oslo\nx,Bad,Oslo\n');
+  const b = await h.file('pb.csv', 'id,name,city\n3,Cid,Lima\n4,Dan,Oslo\n2,Bob,Rome\n');
+  const preview = await PreviewSession.open({ connectionString: db.url }, { files: [a, b], table: 'people' });
+  try {
+    const summary = await preview.summary();
+    expect(summary.files.map((f) => f.counts)).toEqual([
+      { read: 5, inserted: 2, updated: 1, unchanged: 0, collapsed: 1, rejected: 1 },
+      { read: 3, inserted: 0, updated: 1, unchanged: 2, collapsed: 0, rejected: 0 },
+    ]);
+    expect(summary.files.map((f) => f.duplicateKeys)).toEqual([1, 0]);
+    expect(summary.overlap).toEqual([
+      [3, 2],
+      [2, 3],
+    ]);
+    expect(summary.crossFile).toEqual({ keys: 1, columns: [{ column: 'city', keys: 1 }] });
+    expect(summary.target).toMatchObject({ existingKeys: 2, changed: 1 });
+
+    const cross = await preview.conflicts({ kind: 'cross-file' });
+    expect(cross.total).toBe(1);
+    expect(cross.entries[0]).toMatchObject({ key: { id: 3 }, columns: ['city'], stored: null });
+    expect(cross.entries[0]?.versions.map((v) => [v.line, v.values.city, v.winner])).toEqual([
+      [3, 'Lyon', false],
+      [4, 'Paris', false],
+      [2, 'Lima', true],
+    ]);
+    const dup = await preview.conflicts({ kind: 'duplicate' });
+    expect(dup.entries.map((e) => e.key)).toEqual([{ id: 3 }]);
+    const target = await preview.conflicts({ kind: 'target' });
+    expect(target.entries).toEqual([
+      expect.objectContaining({ key: { id: 1 }, columns: ['city'], stored: { name: 'Ann', city: 'Oslo' } }),
+    ]);
+    const rejected = await preview.conflicts({ kind: 'rejected' });
+    expect(rejected.entries).toEqual([expect.objectContaining({ reject: expect.objectContaining({ file: a, line: 6, column: 'id' }) })]);
+    expect((await preview.conflicts({ files: [a, b] })).entries.map((e) => e.key)).toEqual([{ id: 3 }]);
+    expect((await preview.conflicts({ column: 'city' })).total).toBe(2);
+    expect((await preview.conflicts({ key: '1' })).entries.map((e) => e.key)).toEqual([{ id: 1 }]);
+
+    // Re-ranked without reading the files again: now a.csv loads last and wins key 3.
+    const byName = await preview.summary({ order: 'name', policy: 'last' });
+    expect(byName.files.map((f) => f.path)).toEqual([a, b]);
+    const first = await preview.summary({ policy: 'first' });
+    expect(first.files[1]?.counts.collapsed).toBe(2);
+    const winnerFirst = await preview.conflicts({ kind: 'cross-file' });
+    expect(winnerFirst.entries[0]?.versions.find((v) => v.winner)?.values.city).toBe('Lyon');
+  } finally {
+    await preview.close();
+  }
+  expect(await db.query('SELECT * FROM people ORDER BY id')).toEqual([
+    { id: 1, name: 'Ann', city: 'Oslo' },
+    { id: 2, name: 'Bob', city: 'Rome' },
+    { id: 9, name: 'Zed', city: 'Nice' },
+  ]);
+  expect(await db.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 's\\_%' AND relnamespace = 'keyload'::regnamespace`)).toEqual([{ n: 0 }]);
+});

@@ -1,0 +1,73 @@
+// Random CSV and Parquet files with heavily overlapping keys and duplicates, for property tests.
+import fc from 'fast-check';
+import { parquetWriteFile } from 'hyparquet-writer';
+import type { Harness } from './load-harness.ts';
+
+export interface Row {
+  k: number;
+  a: string | null;
+  n: number | null;
+  v: number;
+  /** Written with a key that is not a number (CSV only), so the load rejects it. */
+  bad?: boolean;
+}
+export interface GeneratedFile {
+  rows: Row[];
+  format: 'csv' | 'parquet';
+  /** Files may leave out column n: stored values then stay, inserts get NULL. */
+  hasN: boolean;
+}
+export type Policy = 'last' | 'first' | 'version';
+export type Mode = 'upsert' | 'ignore';
+export type Table = Map<number, { a: string | null; n: number | null; v: number }>;
+
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export async function writeGeneratedFile(h: Harness, name: string, file: GeneratedFile): Promise<string> {
+  const columns = file.hasN ? (['k', 'a', 'n', 'v'] as const) : (['k', 'a', 'v'] as const);
+  if (file.format === 'csv') {
+    const lines = [columns.join(','), ...file.rows.map((r) => columns.map((c) => (c === 'k' && r.bad ? `${r.k}x` : csvField(r[c]))).join(','))];
+    return h.file(`${name}.csv`, `${lines.join('\r\n')}\r\n`);
+  }
+  const path = `${h.dir}/${name}.parquet`;
+  parquetWriteFile({
+    filename: path,
+    columnData: [
+      { name: 'k', data: file.rows.map((r) => r.k), type: 'INT32', nullable: false },
+      { name: 'a', data: file.rows.map((r) => r.a), type: 'STRING' },
+      ...(file.hasN ? [{ name: 'n', data: file.rows.map((r) => r.n), type: 'INT32' as const }] : []),
+      { name: 'v', data: file.rows.map((r) => r.v), type: 'INT32', nullable: false },
+    ],
+    rowGroupSize: 7,
+  });
+  return path;
+}
+
+export const rowArb = fc.record({
+  k: fc.integer({ min: 0, max: 24 }),
+  a: fc.option(fc.string({ minLength: 1, maxLength: 6, unit: fc.constantFrom('x', 'y', ',', '"', 'é', '\n', ' ') }), { freq: 6 }),
+  n: fc.option(fc.integer({ min: -1000, max: 1000 }), { freq: 5 }),
+  v: fc.integer({ min: 0, max: 9 }),
+});
+export const fileArb = fc.record({
+  rows: fc.array(rowArb, { minLength: 0, maxLength: 40 }),
+  format: fc.constantFrom('csv' as const, 'parquet' as const),
+  hasN: fc.boolean().map((b) => b || Math.random() < 0.6),
+});
+export const caseArb = fc.record({
+  initial: fc.array(rowArb, { maxLength: 15 }),
+  files: fc.array(fileArb, { minLength: 1, maxLength: 5 }),
+  concurrency: fc.integer({ min: 1, max: 8 }),
+  internalConcurrency: fc.integer({ min: 1, max: 3 }),
+  batchSize: fc.integer({ min: 1, max: 30 }),
+  mode: fc.constantFrom<Mode>('upsert', 'upsert', 'ignore'),
+  policy: fc.constantFrom<Policy>('last', 'first', 'version'),
+});
+
+
+/** Rows of which some are bad, for checks that involve rejects. */
+export const rowWithBadArb = fc.tuple(rowArb, fc.nat(9)).map(([row, dice]) => ({ ...row, bad: dice === 0 }));
