@@ -9,6 +9,7 @@ const usage = `Usage: keyload <command> [options]
 
 Commands:
   load [options] <files or dirs...>   load CSV and Parquet files into a table (keyload load --help)
+  preview [options] <files or dirs...> what a load would do, and every conflicting key (writes nothing)
   run <job.yaml>                      load several tables, parents first (docs/jobs.md)
   demo                                write sample files and load them into the local database
   local-db start|stop|status|url      manage the local embedded PostgreSQL
@@ -22,13 +23,20 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command === 'load' ? loadUsage : command === 'run' ? (await import('./commands/run-job.ts')).runUsage : usage);
+    const help: Record<string, () => Promise<string>> = {
+      load: async () => loadUsage,
+      preview: async () => (await import('./commands/preview.ts')).previewUsage,
+      run: async () => (await import('./commands/run-job.ts')).runUsage,
+    };
+    console.log(await (help[command] ?? (async () => usage))());
     return 0;
   }
   // Commands load their modules on demand: start-up time counts for every short load.
   switch (command) {
     case 'load':
       return (await import('./commands/load.ts')).loadCommand(rest);
+    case 'preview':
+      return (await import('./commands/preview.ts')).previewCommand(rest);
     case 'run':
       return (await import('./commands/run-job.ts')).runJobCommand(rest);
     case 'demo':

@@ -6,3 +6,4 @@ export { toErrorInfo } from './error-info.ts';
 export { closeReaderPool } from './reader/reader-pool.ts';
 export { readJobFile, type Job } from './job/job-file.ts';
 export { runJob, type JobHooks } from './job/run-job.ts';
+export { PreviewSession, type PreviewHooks } from './preview/preview-session.ts';

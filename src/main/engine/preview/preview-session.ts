@@ -266,7 +266,9 @@ export class PreviewSession {
     const filtered = `SELECT * FROM (${candidates}) c${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
     const total = Number((await this.client.query<{ n: string }>(`SELECT count(*) AS n FROM (${filtered}) f`, params)).rows[0]?.n ?? 0);
     const page = await this.client.query<Record<string, unknown> & { kind: ConflictEntry['kind'] }>(`${filtered} ORDER BY ${k} LIMIT ${limit} OFFSET ${offset}`, params);
-    const entries = await Promise.all(page.rows.map((row) => this.entry(row)));
+    // One session: its queries run one at a time.
+    const entries: ConflictEntry[] = [];
+    for (const row of page.rows) entries.push(await this.entry(row));
     return { total, offset, limit, entries };
   }
 
@@ -285,10 +287,11 @@ export class PreviewSession {
       params,
     );
     const winner = [...outcomes.rows].reverse().find((o) => o.applied && o.outcome !== 'unchanged') ?? [...outcomes.rows].reverse().find((o) => o.applied);
-    const stored = outcomes.rows[0]?.stored ?? null;
+    const storedValues = outcomes.rows[0]?.stored;
+    const stored = storedValues ? { ...key, ...storedValues } : null;
     const cross = await this.client.query<{ columns: string[] }>(`SELECT columns FROM pg_temp.pv_cross s WHERE ${match}`, params);
     const columns = cross.rows[0]?.columns ??
-      (stored && winner ? Object.keys(winner.v).filter((c) => JSON.stringify(stored[c]) !== JSON.stringify(winner.v[c])) : []);
+      (storedValues && winner ? Object.keys(winner.v).filter((c) => JSON.stringify(storedValues[c]) !== JSON.stringify(winner.v[c])) : []);
     const position = new Map(this.orderedFiles(this.order).map((f, i) => [f.planIndex, i]));
     return {
       kind: row.kind,

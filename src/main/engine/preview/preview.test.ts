@@ -47,7 +47,7 @@ test('every kind of conflict, with versions, winners and stored rows; nothing is
     expect(dup.entries.map((e) => e.key)).toEqual([{ id: 3 }]);
     const target = await preview.conflicts({ kind: 'target' });
     expect(target.entries).toEqual([
-      expect.objectContaining({ key: { id: 1 }, columns: ['city'], stored: { name: 'Ann', city: 'Oslo' } }),
+      expect.objectContaining({ key: { id: 1 }, columns: ['city'], stored: { id: 1, name: 'Ann', city: 'Oslo' } }),
     ]);
     const rejected = await preview.conflicts({ kind: 'rejected' });
     expect(rejected.entries).toEqual([expect.objectContaining({ reject: expect.objectContaining({ file: a, line: 6, column: 'id' }) })]);
