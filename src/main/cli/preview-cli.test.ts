@@ -68,7 +68,7 @@ test('a file set far larger than a 64 MB JavaScript heap could hold as keys prev
       for (let i = start; i < start + 10_000; i++) chunk += `${f * 250_000 + i},${f}\n`;
       if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
     }
-    await new Promise((resolve) => out.end(resolve));
+    await new Promise<void>((resolve) => out.end(() => resolve()));
     files.push(path);
   }
   const { stdout } = await keyload(['--table', 'big', '--json', ...files], ['--max-old-space-size=64']);
