@@ -66,7 +66,7 @@ test('a file set far larger than a 64 MB JavaScript heap could hold as keys prev
     for (let start = 0; start < 500_000; start += 10_000) {
       let chunk = '';
       for (let i = start; i < start + 10_000; i++) chunk += `${f * 250_000 + i},${f}\n`;
-      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve) => out.end(() => resolve()));
     files.push(path);
