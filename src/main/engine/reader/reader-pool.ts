@@ -8,7 +8,8 @@ let pool: Piscina | undefined;
 
 function readerPool(): Piscina {
   pool ??= new Piscina({
-    filename: new URL('./reader-worker.ts', import.meta.url).href,
+    // From source the worker is a .ts file; in the desktop app's bundle it is built next to main.
+    filename: new URL(import.meta.url.endsWith('.ts') ? './reader-worker.ts' : './reader-worker.js', import.meta.url).href,
     // Reading is CPU-bound, but a file's task also waits on the database between batches.
     maxThreads: Math.max(4, availableParallelism() * 2),
     idleTimeout: 5_000,

@@ -1,0 +1,165 @@
+// The one contract between the renderer and the main side, served both by Electron IPC (through the
+// preload) and by the localhost web host. Each request is name -> input (a zod schema, validated by
+// the main side) -> output; each pushed event is name -> payload. Nothing else crosses.
+import { z } from 'zod';
+import type { ErrorInfo } from '../errors.ts';
+import { loadOptionsShape } from '../load-options.ts';
+import type { LoadEvent, LoadResult, PoolSample } from '../load-types.ts';
+import { mappingProfileSchema, type MappingProfile } from '../mapping-profile.ts';
+
+export const connectionInput = z.object({
+  name: z.string().min(1).max(200),
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535),
+  database: z.string().min(1).max(63),
+  user: z.string().min(1).max(63),
+  sslMode: z.enum(['disable', 'prefer', 'require', 'verify-full']),
+});
+
+const connectionRef = z.object({
+  connectionId: z.string().min(1),
+  /** Asked for each time when it is not stored. */
+  password: z.string().optional(),
+});
+
+/** Load options from the renderer: the engine's own schema, minus what the app decides. */
+export const runOptionsSchema = z.object(loadOptionsShape).omit({ rejectsDir: true, manifestSchema: true });
+
+export interface ConnectionInfo extends z.infer<typeof connectionInput> {
+  id: string;
+  /** The built-in local database (embedded PostgreSQL). */
+  builtin: boolean;
+  /** A password is stored (encrypted with the OS keychain); false means "ask each time". */
+  hasPassword: boolean;
+}
+
+export interface FileColumnInfo {
+  name: string;
+  pgType: string;
+}
+
+export interface FileInspection {
+  path: string;
+  sizeBytes: number;
+  /** "csv, ',' separated, UTF-8, header" / "parquet, zstd, 4 row groups" */
+  format: string;
+  type: 'csv' | 'parquet' | null;
+  columns: FileColumnInfo[];
+  error: ErrorInfo | null;
+}
+
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
+export interface TableInfo extends TableRef {
+  columns: { name: string; type: string; notNull: boolean; hasDefault: boolean; generated: boolean }[];
+  uniqueKeys: { name: string; columns: string[]; primary: boolean }[];
+}
+
+export interface MappingSuggestion {
+  path: string;
+  mapped: { source: string; target: string; how: 'explicit' | 'exact' | 'normalized' }[];
+  skipped: string[];
+  /** Source and target types that look incompatible: "text -> integer". */
+  warnings: string[];
+  error: ErrorInfo | null;
+}
+
+export interface RunSummary {
+  runId: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'loaded' | 'loaded with rejects' | 'failed' | 'cancelled';
+  connectionName: string;
+  table: string;
+  mode: string;
+  files: number;
+  totals: LoadResult['totals'] | null;
+  seconds: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  connectionId: string;
+  options: z.infer<typeof runOptionsSchema>;
+  result: LoadResult | null;
+  error: ErrorInfo | null;
+  reportDir: string;
+}
+
+export interface SystemInfo {
+  cores: number;
+  /** Where the app runs: the desktop shell, or a browser on the localhost web host. */
+  host: 'electron' | 'web';
+  /** Whether passwords can be stored (an OS keychain is available; never on the web host). */
+  canStorePasswords: boolean;
+}
+
+export interface ConnectionTest {
+  serverVersion: string;
+  freeConnections: number;
+  /** Concurrency x internal concurrency that fits the free connections and the cores. */
+  recommended: { concurrency: number; internalConcurrency: number };
+}
+
+/** Declares a request: its input schema now, its output type as a type argument. */
+function handler<O>() {
+  return <I extends z.ZodType>(input: I) => ({ input, output: undefined as unknown as O });
+}
+
+const empty = z.object({});
+const connectionSave = connectionInput.extend({ id: z.string().optional(), password: z.string().optional() });
+const idInput = z.object({ id: z.string().min(1) });
+const filesInput = z.object({ paths: z.array(z.string().min(1)).min(1).max(10_000) });
+const tableInput = connectionRef.extend({ table: z.string().min(1) });
+const suggestInput = tableInput.extend({ files: z.array(z.string().min(1)).min(1), map: z.record(z.string(), z.string().nullable()).default({}) });
+const profileInput = z.object({ name: z.string().min(1).max(200), profile: mappingProfileSchema });
+const runStart = connectionRef.extend({ options: runOptionsSchema });
+const runIdInput = z.object({ runId: z.string().min(1) });
+const runsQuery = z.object({
+  search: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+  offset: z.number().int().min(0).default(0),
+});
+
+export const handlers = {
+  'system.info': handler<SystemInfo>()(empty),
+  'connections.list': handler<ConnectionInfo[]>()(empty),
+  'connections.save': handler<ConnectionInfo>()(connectionSave),
+  'connections.remove': handler<void>()(idInput),
+  'connections.test': handler<ConnectionTest>()(connectionRef),
+  'files.inspect': handler<FileInspection[]>()(filesInput),
+  'tables.list': handler<TableRef[]>()(connectionRef),
+  'tables.describe': handler<TableInfo | null>()(tableInput),
+  'mapping.suggest': handler<MappingSuggestion[]>()(suggestInput),
+  'profiles.list': handler<{ name: string; profile: MappingProfile }[]>()(empty),
+  'profiles.save': handler<void>()(profileInput),
+  'runs.start': handler<{ runId: string }>()(runStart),
+  'runs.cancel': handler<void>()(runIdInput),
+  'runs.list': handler<RunSummary[]>()(runsQuery),
+  'runs.get': handler<RunDetail | null>()(runIdInput),
+} as const;
+
+export type HandlerName = keyof typeof handlers;
+export type HandlerInput<N extends HandlerName> = z.input<(typeof handlers)[N]['input']>;
+export type HandlerOutput<N extends HandlerName> = (typeof handlers)[N]['output'];
+
+export interface EventMap {
+  /** Progress of a run: the engine's events, throttled per file. */
+  'run.event': { runId: string; event: LoadEvent };
+  /** Live pool usage of a run. */
+  'run.pool': { runId: string; sample: PoolSample };
+  /** A run ended (loaded, failed or cancelled); its detail is in history. */
+  'run.finished': { runId: string; status: RunSummary['status'] };
+}
+export type EventName = keyof EventMap;
+
+/** What the renderer sees: one typed function per request, one subscription for events. */
+export type KeyloadApi = {
+  [N in HandlerName]: (input: HandlerInput<N>) => Promise<HandlerOutput<N>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+};
+
+export const handlerNames = Object.keys(handlers) as HandlerName[];
