@@ -12,12 +12,14 @@ export default defineConfig({
         input: {
           index: resolve('src/main/electron/main.ts'),
           'reader-worker': resolve('src/main/engine/reader/reader-worker.ts'),
+          'engine-worker': resolve('src/main/app/engine-worker.ts'),
         },
       },
     },
   },
   preload: {
-    build: { rollupOptions: { input: { index: resolve('src/preload/index.ts') } } },
+    // A sandboxed preload must be CommonJS.
+    build: { rollupOptions: { input: { index: resolve('src/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
   },
   renderer: {
     root: 'src/renderer',

@@ -29,6 +29,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [electron] }] },
   },
   {
+    // The preload only exposes the contract: no Node built-ins.
+    files: ['src/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [nodeBuiltins] }] },
+  },
+  {
+    files: ['src/main/app/**/*.ts', 'src/main/web-host/**/*.ts', 'src/main/store/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electron] }] },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { paths: [electron], patterns: [nodeBuiltins] }] },
   },

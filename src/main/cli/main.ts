@@ -12,6 +12,7 @@ Commands:
   preview [options] <files or dirs...> what a load would do, and every conflicting key (writes nothing)
   run <job.yaml>                      load several tables, parents first (docs/jobs.md)
   demo                                write sample files and load them into the local database
+  app [--no-open] [--port N]          the desktop app's screens in your browser (localhost only)
   local-db start|stop|status|url      manage the local embedded PostgreSQL
 
 Exit codes: 0 all loaded, 3 loaded with rejected rows, 1 failed, 2 usage error.`;
@@ -39,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/preview.ts')).previewCommand(rest);
     case 'run':
       return (await import('./commands/run-job.ts')).runJobCommand(rest);
+    case 'app':
+      return (await import('./commands/app.ts')).appCommand(rest);
     case 'demo':
       return (await import('./commands/demo.ts')).demoCommand(rest);
     case 'local-db':

@@ -1,0 +1,58 @@
+// The app's main side without any UI shell: stores, runs, the request dispatcher and the event bus.
+// Electron's main process and the localhost web host both sit on top of this.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SystemInfo } from '../../shared/ipc/contract.ts';
+import { ensureLocalDb } from '../local-db/local-db.ts';
+import { openAppDatabase } from '../store/app-database.ts';
+import { ConnectionStore, type SecretBox } from '../store/connections.ts';
+import { ProfileStore } from '../store/profiles.ts';
+import { RunHistory } from '../store/run-history.ts';
+import { createDispatcher, type Dispatch } from './dispatch.ts';
+import { EventBus } from './event-bus.ts';
+import { connectionHandlers } from './handlers/connections.ts';
+import { fileHandlers } from './handlers/files.ts';
+import { runHandlers } from './handlers/runs.ts';
+import { tableHandlers } from './handlers/tables.ts';
+import { RunManager } from './run-manager.ts';
+
+export interface AppOptions {
+  /** Keyload's data directory: keyload.db and the runs' reports live here. */
+  dataDir: string;
+  host: SystemInfo['host'];
+  /** The OS keychain (Electron's safeStorage); null on the web host, which never stores passwords. */
+  secrets: SecretBox | null;
+  /** The built-in local database's URL (started on demand). */
+  localDbUrl?: () => Promise<string>;
+}
+
+export interface App {
+  dispatch: Dispatch;
+  events: EventBus;
+  close(): Promise<void>;
+}
+
+export function createApp(options: AppOptions): App {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = openAppDatabase(join(options.dataDir, 'keyload.db'));
+  const history = new RunHistory(db);
+  history.markInterrupted();
+  const connections = new ConnectionStore(db, options.secrets, options.localDbUrl ?? (() => ensureLocalDb()));
+  const profiles = new ProfileStore(db);
+  const events = new EventBus();
+  const runs = new RunManager({ connections, history, events, runsDir: join(options.dataDir, 'runs') });
+  const dispatch = createDispatcher({
+    ...connectionHandlers(connections, { host: options.host, canStorePasswords: options.secrets?.canEncrypt() ?? false }),
+    ...fileHandlers(),
+    ...tableHandlers(connections),
+    ...runHandlers(runs, history, profiles),
+  });
+  return {
+    dispatch,
+    events,
+    async close() {
+      await runs.stopAll();
+      db.close();
+    },
+  };
+}

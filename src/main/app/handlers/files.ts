@@ -1,0 +1,47 @@
+// files.inspect: what each file is (format, dialect, columns), read in the reader workers.
+import { stat } from 'node:fs/promises';
+import type { FileInspection } from '../../../shared/ipc/contract.ts';
+import { listFiles } from '../../engine/load/file-list.ts';
+import { ReaderClient } from '../../engine/reader/reader-client.ts';
+import type { SourceDescription } from '../../engine/input/source.ts';
+import { toErrorInfo } from '../../engine/index.ts';
+import type { HandlerImpls } from '../dispatch.ts';
+import { mapLimit } from '../../engine/load/concurrency.ts';
+
+const delimiterNames: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+
+export function describeFormat(description: SourceDescription): string {
+  const dialect = description.dialect;
+  if (description.type === 'parquet') return ['Parquet', description.details].filter(Boolean).join(', ');
+  if (!dialect) return 'CSV';
+  return [
+    description.gzip ? 'CSV (gzip)' : 'CSV',
+    `${delimiterNames[dialect.delimiter] ?? dialect.delimiter}-separated`,
+    `${dialect.encoding}${dialect.bom ? ' with BOM' : ''}`,
+    dialect.hasHeader ? 'header row' : 'no header',
+    dialect.lineEnding === '\r\n' ? 'CRLF' : 'LF',
+  ].join(', ');
+}
+
+export async function inspectFile(path: string): Promise<FileInspection> {
+  const reader = new ReaderClient(path);
+  try {
+    const info = await reader.open({}, false);
+    return { path, sizeBytes: info.totalBytes, format: describeFormat(info.description), type: info.description.type, columns: info.columns, error: null };
+  } catch (error) {
+    const size = await stat(path).then((s) => s.size, () => 0);
+    return { path, sizeBytes: size, format: 'unreadable', type: null, columns: [], error: toErrorInfo(error, path) };
+  } finally {
+    await reader.close();
+  }
+}
+
+export function fileHandlers(): Pick<HandlerImpls, 'files.inspect'> {
+  return {
+    'files.inspect': async ({ paths }) => {
+      // Directories expand in name order, as the CLI does.
+      const files = await listFiles(paths, 'given');
+      return mapLimit(files, 4, inspectFile);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// The same contract over HTTP, so the identical renderer runs in a browser (and in tests): bound to
+// 127.0.0.1 on a random port, every API request carrying a per-launch token. Static files come from
+// the built renderer; requests are POST /api/<name>, events are server-sent, dropped files upload.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, normalize } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { timingSafeEqual } from 'node:crypto';
+import type { App } from '../app/app.ts';
+
+export interface WebHost {
+  url: string;
+  /** The address to open: includes the token. */
+  launchUrl: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const MAX_JSON_BYTES = 16 << 20;
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JSON_BYTES) throw new Error('request too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : {};
+}
+
+export async function startWebHost(app: App, rendererDir: string, port = 0): Promise<WebHost> {
+  const token = randomBytes(24).toString('base64url');
+  const uploads = await mkdtemp(join(tmpdir(), 'keyload-uploads-'));
+  let origin = '';
+  const authorised = (req: IncomingMessage, url: URL): boolean => {
+    const given = req.headers.authorization?.replace(/^Bearer /, '') ?? url.searchParams.get('token') ?? '';
+    const a = Buffer.from(given);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    // Another site in the browser must not reach this server through DNS tricks: check the Host.
+    if (req.headers.host !== new URL(origin).host) return send(res, 421, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'wrong host' } });
+    if (url.pathname.startsWith('/api/')) {
+      if (!authorised(req, url)) return send(res, 401, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'missing or wrong token' } });
+      return void handleApi(req, res, url).catch((error: unknown) => send(res, 400, { ok: false, error: { code: 'KEYLOAD_USAGE', message: (error as Error).message } }));
+    }
+    if (req.method !== 'GET') return send(res, 405, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'method not allowed' } });
+    return void serveStatic(res, url.pathname);
+  });
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const name = url.pathname.slice('/api/'.length);
+    if (name === 'events' && req.method === 'GET') return streamEvents(req, res);
+    if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'use POST' } });
+    if (name === 'upload') return upload(req, res, url);
+    send(res, 200, await app.dispatch(name, await readJson(req)));
+  }
+
+  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    const off = app.events.onAny((event, payload) => res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`));
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => {
+      off();
+      clearInterval(ping);
+    });
+  }
+
+  /** A browser cannot hand over a file's path, so dropped files are copied here first. */
+  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const name = basename(url.searchParams.get('name') ?? 'upload').replace(/[^\w.\- ]+/g, '_') || 'upload';
+    const dir = join(uploads, randomBytes(6).toString('hex'));
+    await mkdir(dir);
+    const path = join(dir, name);
+    await pipeline(req, createWriteStream(path));
+    send(res, 200, { ok: true, value: { path } });
+  }
+
+  async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
+    const relative = normalize(pathname === '/' ? '/index.html' : pathname).replace(/^(\.\.[/\\])+/, '');
+    const file = join(rendererDir, relative);
+    if (!file.startsWith(rendererDir)) return send(res, 404, { ok: false });
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' });
+      res.end(body);
+    } catch {
+      send(res, 404, { ok: false, error: { code: 'KEYLOAD_FILE_NOT_FOUND', message: `${pathname} not found` } });
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  origin = `http://127.0.0.1:${actualPort}`;
+  return {
+    url: origin,
+    launchUrl: `${origin}/?token=${token}`,
+    token,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

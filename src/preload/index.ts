@@ -1,0 +1,25 @@
+// Exposes exactly the contract to the page: one function per request and a typed event
+// subscription. There is no way to reach any other channel.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { ErrorInfo } from '../shared/errors.ts';
+import { handlerNames, type EventName } from '../shared/ipc/contract.ts';
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
+
+async function call(name: string, input: unknown): Promise<unknown> {
+  const reply = (await ipcRenderer.invoke(`keyload:${name}`, input)) as Reply;
+  // Only the message survives the context bridge, so the code travels inside it.
+  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}${reply.error.hint ? ` Hint: ${reply.error.hint}` : ''}`);
+  return reply.value;
+}
+
+const api: Record<string, unknown> = Object.fromEntries(handlerNames.map((name) => [name, (input: unknown) => call(name, input)]));
+api.on = (event: EventName, listener: (payload: unknown) => void) => {
+  const channel = `keyload:event:${event}`;
+  const forward = (_event: unknown, payload: unknown) => listener(payload);
+  ipcRenderer.on(channel, forward);
+  return () => ipcRenderer.removeListener(channel, forward);
+};
+
+contextBridge.exposeInMainWorld('keyload', api);
+contextBridge.exposeInMainWorld('keyloadFiles', { pathForFile: (file: File) => webUtils.getPathForFile(file) });
