@@ -1,0 +1,111 @@
+// The desktop app's own SQLite database (<userDataDir>/keyload.db): saved connections, run history
+// and mapping profiles. Its schema version is PRAGMA user_version; each migration below moves it up
+// by one, so a database is always at exactly the version of the last migration applied to it.
+import Database from 'better-sqlite3';
+import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
+
+export type AppDatabase = Database.Database;
+
+/**
+ * Applied in order, never edited once released: a change to the schema is a new entry at the end.
+ * Tables are STRICT so a wrong type is an error rather than silently stored.
+ */
+const migrations: readonly string[] = [
+  // 1: the initial schema.
+  `
+  CREATE TABLE connections (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    host       TEXT NOT NULL,
+    port       INTEGER NOT NULL,
+    database   TEXT NOT NULL,
+    user       TEXT NOT NULL,
+    ssl_mode   TEXT NOT NULL,
+    -- Encrypted by the OS keychain (SecretBox); NULL means "ask each time". Never plain text.
+    password   BLOB,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+
+  -- Indexed columns for listing and searching; everything else about a run is JSON.
+  -- connection_id has no foreign key: history outlives a removed connection.
+  CREATE TABLE runs (
+    run_id          TEXT PRIMARY KEY,
+    connection_id   TEXT NOT NULL,
+    connection_name TEXT NOT NULL,
+    table_name      TEXT NOT NULL,
+    mode            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('running', 'loaded', 'loaded with rejects', 'failed', 'cancelled')),
+    started_at      TEXT NOT NULL,
+    finished_at     TEXT,
+    seconds         REAL,
+    file_count      INTEGER NOT NULL,
+    report_dir      TEXT NOT NULL,
+    options         TEXT NOT NULL,
+    totals          TEXT,
+    result          TEXT,
+    error           TEXT
+  ) STRICT;
+  CREATE INDEX runs_newest_first ON runs (started_at DESC);
+  CREATE INDEX runs_running ON runs (status) WHERE status = 'running';
+
+  -- One row per input file, so a search can match any file path of a run.
+  CREATE TABLE run_files (
+    run_id   TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    path     TEXT NOT NULL,
+    PRIMARY KEY (run_id, position)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE profiles (
+    name       TEXT PRIMARY KEY,
+    profile    TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+  `,
+];
+
+/** The schema version this build of Keyload writes. */
+export const schemaVersion = migrations.length;
+
+/** Opens (creating if needed) the app database at `file` and brings its schema up to date. */
+export function openAppDatabase(file: string): AppDatabase {
+  const db = new Database(file);
+  try {
+    // WAL: readers (history lists) never block the writer (a finishing run), and commits are cheap.
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable across app crashes in WAL mode; only an OS crash can lose the last commits.
+    db.pragma('synchronous = NORMAL');
+    // SQLite leaves foreign keys off unless asked, per connection.
+    db.pragma('foreign_keys = ON');
+    // Another Keyload process holding the write lock briefly (its own migration) is waited for.
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function userVersion(db: AppDatabase): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: AppDatabase): void {
+  // IMMEDIATE takes the write lock before reading the version, so two processes opening the same
+  // file at once cannot both apply a migration; the schema change and its version commit together.
+  const step = db.transaction((): boolean => {
+    const version = userVersion(db);
+    if (version > migrations.length) {
+      throw new KeyloadError(ErrorCodes.internal, `${db.name} was written by a newer Keyload (schema ${version}; this version knows up to ${migrations.length})`, {
+        hint: 'Update Keyload',
+      });
+    }
+    const next = migrations[version];
+    if (next === undefined) return false;
+    db.exec(next);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (step.immediate());
+}

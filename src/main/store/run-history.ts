@@ -1,0 +1,192 @@
+// The app's run history: one row per load, written when it starts and when it finishes. Listing
+// reads only the indexed summary columns; the full LoadResult (per-file results and errors, timings,
+// pool metrics, rejects files) is kept as JSON for the detail view.
+import type { z } from 'zod';
+import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../shared/errors.ts';
+import { runOptionsSchema, type RunDetail, type RunSummary } from '../../shared/ipc/contract.ts';
+import type { LoadResult } from '../../shared/load-types.ts';
+import type { AppDatabase } from './app-database.ts';
+
+export interface RunStart {
+  runId: string;
+  connectionId: string;
+  /** Kept as it was at the time: the connection may be renamed or removed later. */
+  connectionName: string;
+  table: string;
+  mode: string;
+  files: string[];
+  /** Validated and completed with defaults before it is stored. */
+  options: z.input<typeof runOptionsSchema>;
+  /** Where the run's report and rejects files are written. */
+  reportDir: string;
+  /** ISO 8601. */
+  startedAt: string;
+}
+
+export interface RunOutcome {
+  /** Any status but 'running'. */
+  status: RunSummary['status'];
+  result: LoadResult | null;
+  error: ErrorInfo | null;
+  /** ISO 8601. */
+  finishedAt: string;
+}
+
+export interface RunQuery {
+  /** Case-insensitive substring of the table, connection name, a file path or the status. */
+  search?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** What a run left 'running' by an app that crashed or was killed shows as. */
+export const interruptedError: ErrorInfo = {
+  code: ErrorCodes.internal,
+  message: 'Interrupted: Keyload closed before this run finished',
+  hint: 'Check the target table before running the load again',
+};
+
+interface SummaryRow {
+  run_id: string;
+  started_at: string;
+  finished_at: string | null;
+  status: RunSummary['status'];
+  connection_name: string;
+  table_name: string;
+  mode: string;
+  file_count: number;
+  totals: string | null;
+  seconds: number | null;
+}
+
+interface DetailRow extends SummaryRow {
+  connection_id: string;
+  options: string;
+  result: string | null;
+  error: string | null;
+  report_dir: string;
+}
+
+const summaryColumns = 'run_id, started_at, finished_at, status, connection_name, table_name, mode, file_count, totals, seconds';
+
+export class RunHistory {
+  private readonly db: AppDatabase;
+
+  constructor(db: AppDatabase) {
+    this.db = db;
+    // SQLite's own LIKE and lower() fold ASCII only; search must also match "Ü" with "ü".
+    db.function('keyload_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
+  }
+
+  start(run: RunStart): void {
+    const options = runOptionsSchema.parse(run.options);
+    const insertRun = this.db.prepare(`
+      INSERT INTO runs (run_id, connection_id, connection_name, table_name, mode, status, started_at, file_count, report_dir, options)
+      VALUES (@runId, @connectionId, @connectionName, @table, @mode, 'running', @startedAt, @fileCount, @reportDir, @options)`);
+    const insertFile = this.db.prepare('INSERT INTO run_files (run_id, position, path) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      insertRun.run({
+        runId: run.runId,
+        connectionId: run.connectionId,
+        connectionName: run.connectionName,
+        table: run.table,
+        mode: run.mode,
+        startedAt: isoUtc(run.startedAt),
+        fileCount: run.files.length,
+        reportDir: run.reportDir,
+        options: JSON.stringify(options),
+      });
+      run.files.forEach((path, position) => insertFile.run(run.runId, position, path));
+    })();
+  }
+
+  finish(runId: string, outcome: RunOutcome): void {
+    if (outcome.status === 'running') throw new KeyloadError(ErrorCodes.internal, `Run ${runId} cannot finish with status 'running'`);
+    // Without a result (the engine failed outright) the wall time since the start stands in.
+    const { changes } = this.db
+      .prepare(`
+        UPDATE runs SET status = @status, finished_at = @finishedAt,
+          seconds = COALESCE(@seconds, (julianday(@finishedAt) - julianday(started_at)) * 86400),
+          totals = @totals, result = @result, error = @error
+        WHERE run_id = @runId AND status = 'running'`)
+      .run({
+        runId,
+        status: outcome.status,
+        finishedAt: isoUtc(outcome.finishedAt),
+        seconds: outcome.result?.seconds ?? null,
+        totals: outcome.result ? JSON.stringify(outcome.result.totals) : null,
+        result: outcome.result ? JSON.stringify(outcome.result) : null,
+        error: outcome.error ? JSON.stringify(outcome.error) : null,
+      });
+    if (changes === 0) throw new KeyloadError(ErrorCodes.internal, `Run ${runId} is not running`);
+  }
+
+  /**
+   * Marks every run still 'running' as failed: call once at startup, before starting any run, so
+   * runs of a previous app process that crashed or was killed do not stay 'running' forever. The
+   * time they stopped is unknown, so their finish time stays empty. Returns how many were marked.
+   */
+  markInterrupted(): number {
+    return this.db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE status = 'running'").run(JSON.stringify(interruptedError)).changes;
+  }
+
+  /** Newest first. */
+  list(query: RunQuery): RunSummary[] {
+    const search = query.search?.trim();
+    const pattern = search ? `%${search.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` : null;
+    const rows = this.db
+      .prepare<{ pattern: string | null; limit: number; offset: number }, SummaryRow>(`
+        SELECT ${summaryColumns} FROM runs r
+        WHERE @pattern IS NULL
+          OR keyload_fold(r.table_name) LIKE @pattern ESCAPE '\\'
+          OR keyload_fold(r.connection_name) LIKE @pattern ESCAPE '\\'
+          OR r.status LIKE @pattern ESCAPE '\\'
+          OR EXISTS (SELECT 1 FROM run_files f WHERE f.run_id = r.run_id AND keyload_fold(f.path) LIKE @pattern ESCAPE '\\')
+        ORDER BY r.started_at DESC, r.rowid DESC
+        LIMIT @limit OFFSET @offset`)
+      .all({ pattern, limit: query.limit, offset: query.offset });
+    return rows.map(toSummary);
+  }
+
+  get(runId: string): RunDetail | null {
+    const row = this.db
+      .prepare<[string], DetailRow>(`SELECT ${summaryColumns}, connection_id, options, result, error, report_dir FROM runs WHERE run_id = ?`)
+      .get(runId);
+    if (!row) return null;
+    return {
+      ...toSummary(row),
+      connectionId: row.connection_id,
+      options: JSON.parse(row.options) as RunDetail['options'],
+      result: parseJson<LoadResult>(row.result),
+      error: parseJson<ErrorInfo>(row.error),
+      reportDir: row.report_dir,
+    };
+  }
+}
+
+function toSummary(row: SummaryRow): RunSummary {
+  return {
+    runId: row.run_id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    status: row.status,
+    connectionName: row.connection_name,
+    table: row.table_name,
+    mode: row.mode,
+    files: row.file_count,
+    totals: parseJson<LoadResult['totals']>(row.totals),
+    seconds: row.seconds,
+  };
+}
+
+/** Only for JSON this module wrote itself. */
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+/** Timestamps are stored as UTC ISO strings, so their text order is their time order. */
+function isoUtc(timestamp: string): string {
+  const time = new Date(timestamp);
+  if (Number.isNaN(time.getTime())) throw new KeyloadError(ErrorCodes.internal, `Not a timestamp: ${JSON.stringify(timestamp)}`);
+  return time.toISOString();
+}

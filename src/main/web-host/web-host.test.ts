@@ -1,0 +1,128 @@
+// The app's main side through the localhost web host, against a real PostgreSQL: security checks,
+// input validation, and every request of the contract.
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/database.ts';
+import type { EventMap, RunDetail } from '../../shared/ipc/contract.ts';
+import { createApp, type App } from '../app/app.ts';
+import { startWebHost, type WebHost } from './web-host.ts';
+
+let db: TestDatabase;
+let dir: string;
+let app: App;
+let host: WebHost;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'keyload-web-'));
+  await mkdir(join(dir, 'renderer'));
+  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Keyload</title>');
+  app = createApp({ dataDir: join(dir, 'data'), host: 'web', secrets: null, localDbUrl: async () => db.url });
+  host = await startWebHost(app, join(dir, 'renderer'));
+});
+afterAll(async () => {
+  await host.close();
+  await app.close();
+  await db.drop();
+});
+
+async function call(name: string, input: unknown, token = host.token): Promise<{ status: number; body: { ok: boolean; value?: unknown; error?: { code: string; message: string } } }> {
+  const res = await fetch(`${host.url}/api/${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+  return { status: res.status, body: (await res.json()) as { ok: boolean } };
+}
+
+async function value<T>(name: string, input: unknown): Promise<T> {
+  const { body } = await call(name, input);
+  if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
+  return body.value as T;
+}
+
+test('the API needs the launch token, the right Host header, and POST', async () => {
+  expect((await call('system.info', {}, 'wrong')).status).toBe(401);
+  const viaOtherHost = await new Promise<number>((resolve, reject) => {
+    const req = request(`${host.url}/api/system.info`, { method: 'POST', headers: { host: 'evil.example:80', authorization: `Bearer ${host.token}` } }, (res) => resolve(res.statusCode ?? 0));
+    req.on('error', reject);
+    req.end('{}');
+  });
+  expect(viaOtherHost).toBe(421);
+  expect((await fetch(`${host.url}/api/system.info?token=${host.token}`)).status).toBe(405);
+  const page = await fetch(`${host.url}/`);
+  expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+  expect(await value('system.info', {})).toMatchObject({ host: 'web', canStorePasswords: false });
+});
+
+test('every input is validated: unknown requests and malformed inputs are clear usage errors', async () => {
+  expect((await call('files.delete', {})).body.error).toMatchObject({ code: 'KEYLOAD_USAGE', message: expect.stringContaining('Unknown request') });
+  expect((await call('files.inspect', { paths: [] })).body.error?.message).toMatch(/Invalid files\.inspect request: paths/);
+  expect((await call('connections.save', { name: 'x', host: 'h', port: 99999, database: 'd', user: 'u', sslMode: 'disable' })).body.error?.message).toMatch(/port/);
+  expect((await call('runs.start', { connectionId: 'local', options: { files: ['a.csv'], table: 't', mode: 'merge' } })).body.error?.message).toMatch(/options\.mode/);
+});
+
+test('connections, files, tables and mapping, then a run streamed as server-sent events and kept in history', async () => {
+  await db.query('CREATE TABLE web_items (id int PRIMARY KEY, name text)');
+  const csv = join(dir, 'items.csv');
+  await writeFile(csv, 'id,Name,extra\n1,a,x\n2,b,y\n');
+  const connections = await value<{ id: string; builtin: boolean }[]>('connections.list', {});
+  expect(connections[0]).toMatchObject({ id: 'local', builtin: true });
+  const url = new URL(db.url);
+  const saved = await value<{ id: string; hasPassword: boolean }>('connections.save', {
+    name: 'test server', host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: url.username, sslMode: 'disable', password: url.password,
+  });
+  expect(saved.hasPassword).toBe(false); // the web host never stores passwords
+  expect((await call('tables.list', { connectionId: saved.id })).body.error?.code).toBe('KEYLOAD_CONNECTION');
+  const tested = await value<{ serverVersion: string; freeConnections: number }>('connections.test', { connectionId: saved.id, password: url.password });
+  expect(tested.freeConnections).toBeGreaterThan(0);
+  expect(await value('tables.list', { connectionId: 'local' })).toContainEqual({ schema: 'public', name: 'web_items' });
+  expect(await value('tables.describe', { connectionId: 'local', table: 'web_items' })).toMatchObject({ uniqueKeys: [{ columns: ['id'], primary: true }] });
+  const [inspected] = await value<{ format: string; columns: { name: string }[] }[]>('files.inspect', { paths: [csv] });
+  expect(inspected?.format).toMatch(/^CSV, comma-separated/);
+  const [suggestion] = await value<{ mapped: { source: string; target: string }[]; skipped: string[] }[]>('mapping.suggest', { connectionId: 'local', table: 'web_items', files: [csv] });
+  expect(suggestion?.mapped.map((m) => `${m.source}->${m.target}`)).toEqual(['id->id', 'Name->name']);
+  expect(suggestion?.skipped).toEqual(['extra']);
+
+  const events = new AbortController();
+  const seen: { event: string; data: unknown }[] = [];
+  const stream = fetch(`${host.url}/api/events?token=${host.token}`, { signal: events.signal }).then(async (res) => {
+    const reader = res.body?.getReader();
+    let buffer = '';
+    for (;;) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) return;
+      buffer += new TextDecoder().decode(chunk.value);
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const name = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (name && data) seen.push({ event: name, data: JSON.parse(data) });
+      }
+    }
+  }).catch(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const { runId } = await value<{ runId: string }>('runs.start', { connectionId: 'local', options: { files: [csv], table: 'web_items', map: { extra: null } } });
+  for (let i = 0; i < 200 && !seen.some((e) => e.event === 'run.finished'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  events.abort();
+  await stream;
+  const finished = seen.find((e) => e.event === 'run.finished')?.data as EventMap['run.finished'];
+  expect(finished).toEqual({ runId, status: 'loaded' });
+  const stages = seen.flatMap((e) => (e.event === 'run.event' && (e.data as EventMap['run.event']).event.type === 'file-progress' ? [((e.data as EventMap['run.event']).event as { file: { stage: string } }).file.stage] : []));
+  expect(stages.at(-1)).toBe('done');
+  expect(await db.query('SELECT id, name FROM web_items ORDER BY id')).toEqual([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+  const detail = await value<RunDetail>('runs.get', { runId });
+  expect(detail).toMatchObject({ status: 'loaded', table: 'web_items', connectionName: 'Local database', totals: { inserted: 2 } });
+  const listed = await value<{ runId: string }[]>('runs.list', { search: 'web_items' });
+  expect(listed.map((r) => r.runId)).toContain(runId);
+  expect((await call('runs.cancel', { runId })).body.error?.message).toMatch(/not running/);
+});
+
+test('dropped files upload to the host and can then be inspected', async () => {
+  const res = await fetch(`${host.url}/api/upload?name=${encodeURIComponent('../../evil name.csv')}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: 'a,b\n1,2\n' });
+  const body = (await res.json()) as { ok: boolean; value: { path: string } };
+  expect(body.value.path).toMatch(/evil name\.csv$/);
+  expect(body.value.path).not.toContain('..');
+  const [inspected] = await value<{ columns: { name: string }[] }[]>('files.inspect', { paths: [body.value.path] });
+  expect(inspected?.columns.map((c) => c.name)).toEqual(['a', 'b']);
+});
