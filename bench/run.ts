@@ -1,0 +1,106 @@
+// `npm run bench [-- --only append,upsert] [--rows N] [--skip-1gb]`: starts a throw-away
+// PostgreSQL, generates the data, runs the cases, prints the markdown report on stdout and writes
+// it to bench/results/latest.md. Progress goes to stderr.
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, release, tmpdir, totalmem, type } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CASE_IDS, buildCase, runCase, type CaseId } from './cases.ts';
+import { createDataSet } from './data.ts';
+import { hasGnuTime } from './measure.ts';
+import { renderReport, type Machine, type Report } from './report.ts';
+import { startBenchServer } from './server.ts';
+import { sourceState } from './source-state.ts';
+
+const usage = `Usage: npm run bench -- [--only ${CASE_IDS.join(',')}] [--rows N] [--skip-1gb]
+  --only      cases to run (default: all)
+  --rows      rows in the base and upsert files (default 1000000); the 1gb case uses 15x
+  --skip-1gb  leave out the ~1 GB peak-memory case`;
+
+function options(): { cases: CaseId[]; rows: number } {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, rows: { type: 'string' }, 'skip-1gb': { type: 'boolean' }, help: { type: 'boolean' } } });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const only = values.only?.split(',').map((s) => s.trim()) ?? [...CASE_IDS];
+  const unknown = only.filter((id) => !(CASE_IDS as readonly string[]).includes(id));
+  const rows = Number(values.rows ?? 1_000_000);
+  if (unknown.length || !Number.isInteger(rows) || rows < 2) {
+    console.error(unknown.length ? `Unknown case(s): ${unknown.join(', ')}\n${usage}` : `--rows must be a whole number >= 2\n${usage}`);
+    process.exit(2);
+  }
+  return { cases: CASE_IDS.filter((id) => only.includes(id) && !(id === '1gb' && values['skip-1gb'])), rows };
+}
+
+function version(command: string): string {
+  const result = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  return result.status === 0 ? (result.stdout.split('\n')[0] ?? '').trim() : 'not installed';
+}
+
+function machine(postgres: string): Machine {
+  return {
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${type()} ${release()}`,
+    node: process.version,
+    postgres,
+    psql: version('psql'),
+    pgloader: version('pgloader'),
+    gnuTime: hasGnuTime,
+  };
+}
+
+async function main(): Promise<void> {
+  const { cases, rows } = options();
+  const log = (line: string) => console.error(line);
+  const started = new Date();
+  const args = process.argv.slice(2);
+  const source = sourceState();
+  const dir = await mkdtemp(join(tmpdir(), 'keyload-bench-'));
+  const server = await startBenchServer();
+  const cleanup = async () => {
+    await server.stop().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    log('Interrupted: stopping the bench server and removing its files...');
+    void cleanup().finally(() => process.exit(130));
+  });
+  const report: Report = { started, command: ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' '), machine: machine(server.version), source: { start: source, end: source }, results: [], skipped: [] };
+  try {
+    const data = createDataSet(dir, rows, log);
+    const paths = { url: server.url, dir };
+    for (const id of cases) {
+      try {
+        const spec = await buildCase(id, paths, data);
+        if (typeof spec === 'string') {
+          log(`[${id}] skipped: ${spec}`);
+          report.skipped.push({ id, reason: spec });
+          continue;
+        }
+        report.results.push(await runCase(server, paths, spec, log));
+      } catch (error) {
+        // One broken tool must not cost the other cases' results.
+        log(`[${id}] failed: ${(error as Error).message}`);
+        report.skipped.push({ id, reason: `failed: ${(error as Error).message.split('\n').slice(0, 4).join(' ').replaceAll(server.url, '$DATABASE_URL')}` });
+        process.exitCode = 1;
+      } finally {
+        if (id === '1gb') await data.remove('big');
+      }
+    }
+  } finally {
+    await cleanup();
+  }
+  report.source.end = sourceState();
+  const markdown = renderReport(report);
+  process.stdout.write(markdown);
+  const results = fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(results, { recursive: true });
+  await writeFile(join(results, 'latest.md'), markdown);
+  log(`Report written to ${join(results, 'latest.md')}`);
+}
+
+await main();
