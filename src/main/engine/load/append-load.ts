@@ -1,13 +1,17 @@
-// Append: no key, no staging. Each sub-batch is COPY'd straight into the table (as fast as psql's
-// \copy) inside a transaction that also advances the manifest; a batch the server refuses is
-// rolled back to its savepoint and re-sent through validation, minus its bad rows. Files append in
-// parallel: without a key, order cannot change the result.
+// Append: no key, no staging. Each sub-batch of --batch-size rows is one COPY straight into the
+// table (as fast as psql's \copy), fed chunk by chunk as the reader produces them, inside a
+// transaction that also advances the manifest. A sub-batch the server refuses is rolled back to its
+// savepoint and sent again through validation, minus its bad rows. Files append in parallel:
+// without a key, order cannot change the result.
 import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
+import type { CopyBatch } from '../reader/protocol.ts';
 import { copyIn, isDataError } from './copy.ts';
 import { acceptRejects, readBatches, stagedColumns, type FileContext } from './file-context.ts';
 import { recordFile } from './file-status.ts';
 import type { ManifestState } from './manifest.ts';
 import { acquireClient } from './pool-client.ts';
+import { STAGE_ROWS } from './stage.ts';
+import { ASYNC_COMMIT } from './transaction.ts';
 import { BatchValidator } from './validation.ts';
 
 export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | null): Promise<void> {
@@ -15,7 +19,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
   const options = plan.options;
   const columns = stagedColumns(ctx);
   const target = qualifiedName(plan.table);
-  const columnList = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const copySql = `COPY ${target} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
   const batchRows = resumeFrom?.batchRows ?? options.batchSize;
   const skip = resumeFrom?.batchesDone ?? 0;
   const counts = ctx.tracker.counts;
@@ -23,27 +27,57 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
   const { client, release } = await acquireClient(ctx.run.pool);
   const validator = new BatchValidator(client, `append_${ctx.file.rank}`, columns, ctx.run.support, false);
   const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1 });
+  // Small chunks for the reader; a chunk never crosses a sub-batch boundary.
+  const chunks = readBatches(ctx, STAGE_ROWS, false, batchRows)[Symbol.asyncIterator]();
+  let finished = false;
+  /** The chunks of the next sub-batch, as they arrive; `kept` collects them for a retry. */
+  async function* subBatch(kept: CopyBatch[]): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const { value: next } = await chunks.next();
+      if (!next) {
+        finished = true;
+        return;
+      }
+      kept.push(next);
+      yield next.copy;
+      if (next.rowsRead % batchRows === 0) return;
+    }
+  }
   let healthy = false;
-  ctx.tracker.stage('staging');
   let batchNumber = 0;
+  ctx.tracker.stage('staging');
   try {
     if (options.atomicFile) await client.query('BEGIN');
-    for await (const batch of readBatches(ctx, batchRows, false)) {
-      batchNumber++;
-      if (batchNumber <= skip) continue;
-      if (!options.atomicFile) await client.query('BEGIN');
+    while (!finished) {
+      const kept: CopyBatch[] = [];
+      const number = batchNumber + 1;
+      if (number <= skip) {
+        for await (const _ of subBatch(kept));
+        if (kept.length > 0) batchNumber = number;
+        continue;
+      }
+      if (!options.atomicFile) await client.query(`BEGIN; ${ASYNC_COMMIT}`);
       await client.query('SAVEPOINT keyload_batch');
+      const rowsIn = () => kept.reduce((n, c) => n + c.rows, 0);
       try {
-        await copyIn(client, `COPY ${target} (${columnList}) FROM STDIN`, batch.copy);
-        counts.inserted += batch.rows;
+        await copyIn(client, copySql, subBatch(kept));
+        counts.inserted += rowsIn();
       } catch (error) {
         if (!isDataError(error)) throw error;
         await client.query('ROLLBACK TO SAVEPOINT keyload_batch');
-        const validated = await validator.validate(batch.copy, batch.lines);
+        for await (const _ of subBatch(kept)); // the rest of this sub-batch, not yet read
+        const data = Buffer.concat(kept.map((c) => c.copy));
+        const lines = kept.flatMap((c) => Array.from(c.lines));
+        const validated = await validator.validate(data, lines);
         await acceptRejects(ctx, validated.rejects);
-        const inserted = await client.query(`INSERT INTO ${target} (${columnList}) ${validated.goodRows}`);
+        const inserted = await client.query(`INSERT INTO ${target} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) ${validated.goodRows}`);
         counts.inserted += inserted.rowCount ?? 0;
       }
+      if (kept.length === 0) {
+        await client.query(options.atomicFile ? 'RELEASE SAVEPOINT keyload_batch' : 'ROLLBACK');
+        break;
+      }
+      batchNumber = number;
       if (!options.atomicFile) {
         await recordFile(ctx, client, 'loading', shape(batchNumber));
         await client.query('COMMIT');
@@ -57,6 +91,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
+    await chunks.return?.(undefined);
     release(!healthy);
   }
 }

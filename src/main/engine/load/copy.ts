@@ -4,8 +4,10 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-export async function copyIn(client: PoolClient, sql: string, data: Uint8Array): Promise<void> {
-  await pipeline(Readable.from([data], { objectMode: false }), client.query(copyFrom(sql)));
+/** Streams one buffer, or a stream of buffers, into a single COPY. */
+export async function copyIn(client: PoolClient, sql: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
+  const source = data instanceof Uint8Array ? [data] : data;
+  await pipeline(Readable.from(source, { objectMode: false }), client.query(copyFrom(sql)));
 }
 
 /** A server-side data error (class 22 or 23) leaves the session usable; anything else does not. */

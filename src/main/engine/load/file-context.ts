@@ -95,27 +95,33 @@ export async function acceptRejects(ctx: FileContext, rows: RejectedRow[]): Prom
   await ctx.rejects.write(rows);
 }
 
-/** Yields the file's batches in order; `rowsPerBatch` counts rejected rows too, so batches are stable. */
-export async function* readBatches(ctx: FileContext, rowsPerBatch: number, prefixed: boolean): AsyncGenerator<CopyBatch> {
+/** Chunks requested ahead, so the reader keeps working while the database commits. */
+const READ_AHEAD = 4;
+
+/**
+ * Yields the file's rows in chunks of at most `chunkRows`, in order, never crossing a multiple of
+ * `alignTo` rows (rejected rows count too, so boundaries depend only on the file).
+ */
+export async function* readBatches(ctx: FileContext, chunkRows: number, prefixed: boolean, alignTo?: number): AsyncGenerator<CopyBatch> {
   const reader = new ReaderClient(ctx.file.path);
   const indexes = ctx.file.mapping.mapped.map((m) => m.sourceIndex);
-  let next: Promise<CopyBatch | null> | undefined;
+  const ahead: Promise<CopyBatch | null>[] = [];
   try {
     await reader.open(openOptions(ctx.run.plan.options), false);
-    next = reader.pull(indexes, rowsPerBatch, prefixed);
+    const request = () => ahead.push(reader.pull(indexes, chunkRows, prefixed, alignTo));
+    for (let i = 0; i < READ_AHEAD; i++) request();
     for (;;) {
-      const batch = await next;
+      const batch = await ahead.shift();
       if (!batch) break;
-      next = reader.pull(indexes, rowsPerBatch, prefixed);
+      request();
       checkCancelled(ctx.run.signal);
       ctx.tracker.counts.read = batch.rowsRead;
       await acceptRejects(ctx, batch.rejects.map((r) => ({ ...r, column: null })));
       yield batch;
       ctx.tracker.update(batch.bytesRead);
     }
-    next = undefined;
   } finally {
-    next?.catch(() => {});
+    for (const pending of ahead) pending.catch(() => {});
     await reader.close();
   }
 }

@@ -179,3 +179,22 @@ describe('bad rows', () => {
     expect(rejects.map((r) => r.split(',')[0])).toEqual(['3', '6']);
   });
 });
+
+describe('many chunks', () => {
+  const rows = 42_123;
+  const big = `id,name,qty\n${Array.from({ length: rows }, (_, i) => `${i},n${i},${i % 1000}`).join('\n')}\n`;
+
+  test.each(['append', 'upsert'] as const)('%s: a file of many read-ahead chunks loads every row exactly once', async (mode) => {
+    await db.query('CREATE TABLE IF NOT EXISTS many (id int, name text, qty int)');
+    await db.query('TRUNCATE many');
+    if (mode === 'upsert') await db.query('ALTER TABLE many ADD PRIMARY KEY (id)');
+    const path = await h.file(`many-${mode}.csv`, big);
+    // 7,000-row sub-batches do not line up with the reader's 5,000-row chunks.
+    const result = await h.load({ files: [path], table: 'many', mode, batchSize: 7_000 });
+    expect(result.totals).toMatchObject({ read: rows, inserted: rows });
+    expect(await db.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, sum(id)::bigint AS s FROM many')).toEqual([
+      { n: rows, d: rows, s: String((rows * (rows - 1)) / 2) },
+    ]);
+    await db.query('DROP TABLE many');
+  });
+});

@@ -44,7 +44,7 @@ export async function mergeUnit(ctx: FileContext, spec: MergeSpec, source: strin
       if (!target.inCallerTransaction) await writeProgress(target.client, ctx.run.plan.options.manifestSchema, fileKey(ctx), next);
       return next;
     };
-    const next = target.inCallerTransaction ? await batch() : await inTransaction(target.client, batch);
+    const next = target.inCallerTransaction ? await batch() : await inTransaction(target.client, batch, true);
     counts.inserted += next.inserted - current.inserted;
     counts.updated += next.updated - current.updated;
     counts.unchanged += next.unchanged - current.unchanged;

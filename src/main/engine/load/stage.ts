@@ -10,8 +10,11 @@ import { acceptRejects, readBatches, stagedColumns, type FileContext } from './f
 import { acquireClient, type HeldClient } from './pool-client.ts';
 import { BatchValidator, LINE, NULL_REASON, ORD, type StagedColumn } from './validation.ts';
 
-/** Rows per COPY while staging: big enough for fast COPY, small enough to re-validate cheaply. */
-const STAGE_ROWS = 25_000;
+/**
+ * Rows per COPY while staging. Small batches keep the reader's garbage young (measured: 50,000-row
+ * batches spent 42% of the reader's time in GC, 2,000-5,000-row ones 13%) and re-validate cheaply.
+ */
+export const STAGE_ROWS = 5_000;
 
 export interface StageTable {
   /** The table COPY writes to. */
@@ -99,7 +102,9 @@ export async function stageFile(ctx: FileContext, table: StageTable, lanes: numb
     await Promise.all(inFlight);
     await Promise.all(validators.map((v) => v.drop()));
     staged -= await rejectNulls(ctx, first.client, table.parent, columns);
-    await first.client.query(`ANALYZE ${table.parent}`);
+    // No ANALYZE: on a partitioned table it samples every partition (seconds per million rows),
+    // and the merge plans (scan, sort, insert) do not depend on statistics; the planner sizes
+    // never-analysed tables from their pages.
     healthy = true;
     return { table, rows: staged };
   } finally {

@@ -33,7 +33,8 @@ export interface CopyBatch {
 export type ReaderRequest =
   | { seq: number; type: 'open'; path: string; options: OpenSourceOptions; hash: boolean }
   /** Starts (first call) or continues streaming; answered by one batch or by end. */
-  | { seq: number; type: 'pull'; sourceIndexes: number[]; batchRows: number; prefixed: boolean };
+  /** Rows per batch are at most batchRows, and a batch never crosses a multiple of alignTo. */
+  | { seq: number; type: 'pull'; sourceIndexes: number[]; batchRows: number; alignTo: number; prefixed: boolean };
 
 export type ReaderReply =
   | { seq: number; type: 'opened'; info: FileInfo }

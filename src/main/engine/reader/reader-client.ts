@@ -50,9 +50,9 @@ export class ReaderClient {
     return reply.info;
   }
 
-  /** Next batch of COPY text, or null at the end of the file. */
-  async pull(sourceIndexes: number[], batchRows: number, prefixed: boolean): Promise<CopyBatch | null> {
-    const reply = await this.request({ type: 'pull', sourceIndexes, batchRows, prefixed });
+  /** Next batch of COPY text, or null at the end of the file. Several may be requested ahead. */
+  async pull(sourceIndexes: number[], batchRows: number, prefixed: boolean, alignTo = Number.MAX_SAFE_INTEGER): Promise<CopyBatch | null> {
+    const reply = await this.request({ type: 'pull', sourceIndexes, batchRows, alignTo, prefixed });
     if (reply.type === 'batch') return reply.batch;
     if (reply.type === 'end') return null;
     throw new KeyloadError(ErrorCodes.internal, `unexpected reply ${reply.type}`);

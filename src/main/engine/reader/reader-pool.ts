@@ -13,6 +13,9 @@ function readerPool(): Piscina {
     // Reading is CPU-bound, but a file's task also waits on the database between batches.
     maxThreads: Math.max(4, availableParallelism() * 2),
     idleTimeout: 5_000,
+    // Parsing makes short-lived garbage; a bounded young generation makes V8 collect it early
+    // instead of growing each worker's heap (the process's peak memory is the sum of them).
+    resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },
   });
   return pool;
 }

@@ -40,7 +40,8 @@ class FileReader {
         return { seq: request.seq, type: 'opened', info };
       }
       case 'pull': {
-        const batch = await this.nextBatch(request.sourceIndexes, request.batchRows, request.prefixed);
+        const limit = Math.min(request.batchRows, request.alignTo - (this.rowsRead % request.alignTo));
+        const batch = await this.nextBatch(request.sourceIndexes, limit, request.prefixed);
         if (batch) return { seq: request.seq, type: 'batch', batch };
         return { seq: request.seq, type: 'end', rowsRead: this.rowsRead, bytesRead: this.source?.totalBytes ?? 0 };
       }
@@ -102,15 +103,19 @@ function toErrorInfo(error: unknown): ErrorInfo {
 /** Serves requests until the engine closes its end of the port. */
 export default function readFile({ port }: ReaderTask): Promise<void> {
   const reader = new FileReader();
+  // Requests may arrive ahead of time (read-ahead); they are served strictly one after another.
+  let queue = Promise.resolve();
   return new Promise((resolve) => {
     port.on('message', (request: ReaderRequest) => {
-      reader.handle(request).then(
-        (reply) => port.postMessage(reply, reply.type === 'batch' ? transferables(reply.batch) : []),
-        (error: unknown) => port.postMessage({ seq: request.seq, type: 'error', error: toErrorInfo(error) } satisfies ReaderReply),
+      queue = queue.then(() =>
+        reader.handle(request).then(
+          (reply) => port.postMessage(reply, reply.type === 'batch' ? transferables(reply.batch) : []),
+          (error: unknown) => port.postMessage({ seq: request.seq, type: 'error', error: toErrorInfo(error) } satisfies ReaderReply),
+        ),
       );
     });
     port.once('close', () => {
-      void reader.close().finally(resolve);
+      void queue.then(() => reader.close()).finally(resolve);
     });
   });
 }
