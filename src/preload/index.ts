@@ -2,7 +2,8 @@
 // subscription. There is no way to reach any other channel.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ErrorInfo } from '../shared/errors.ts';
-import { handlerNames, type EventName } from '../shared/ipc/contract.ts';
+import type { EventName } from '../shared/ipc/contract.ts';
+import { handlerNames } from '../shared/ipc/handler-names.ts';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
 

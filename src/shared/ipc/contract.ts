@@ -6,6 +6,7 @@ import type { ErrorInfo } from '../errors.ts';
 import { loadOptionsShape } from '../load-options.ts';
 import type { LoadEvent, LoadResult, PoolSample } from '../load-types.ts';
 import { mappingProfileSchema, type MappingProfile } from '../mapping-profile.ts';
+import { handlerNames, type HandlerName } from './handler-names.ts';
 
 export const connectionInput = z.object({
   name: z.string().min(1).max(200),
@@ -139,9 +140,7 @@ export const handlers = {
   'runs.cancel': handler<void>()(runIdInput),
   'runs.list': handler<RunSummary[]>()(runsQuery),
   'runs.get': handler<RunDetail | null>()(runIdInput),
-} as const;
-
-export type HandlerName = keyof typeof handlers;
+} as const satisfies { [N in HandlerName]: { input: z.ZodType; output: unknown } };
 export type HandlerInput<N extends HandlerName> = z.input<(typeof handlers)[N]['input']>;
 export type HandlerOutput<N extends HandlerName> = (typeof handlers)[N]['output'];
 
@@ -162,4 +161,4 @@ export type KeyloadApi = {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 };
 
-export const handlerNames = Object.keys(handlers) as HandlerName[];
+export { handlerNames, type HandlerName };

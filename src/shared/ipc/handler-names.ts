@@ -1,0 +1,21 @@
+// The contract's request names on their own, without zod, for the sandboxed preload (which can
+// load nothing but electron). contract.ts checks that its handlers match this list exactly.
+export const handlerNames = [
+  'system.info',
+  'connections.list',
+  'connections.save',
+  'connections.remove',
+  'connections.test',
+  'files.inspect',
+  'tables.list',
+  'tables.describe',
+  'mapping.suggest',
+  'profiles.list',
+  'profiles.save',
+  'runs.start',
+  'runs.cancel',
+  'runs.list',
+  'runs.get',
+] as const;
+
+export type HandlerName = (typeof handlerNames)[number];
