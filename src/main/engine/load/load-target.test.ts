@@ -97,3 +97,12 @@ test('json columns (no equality operator) still upsert and skip unchanged rows',
   const again = await h.load({ files: [path], table: 'docs', force: true });
   expect(again.totals).toMatchObject({ unchanged: 1, updated: 0 });
 });
+
+test('a mapping may name a column only some files have, but not one no file has', async () => {
+  await db.query('CREATE TABLE mixed (id int PRIMARY KEY, v text)');
+  const a = await h.file('mixed-a.csv', 'id,v,extra\n1,a,x\n');
+  const b = await h.file('mixed-b.csv', 'id,v\n2,b\n');
+  const result = await h.load({ files: [a, b], table: 'mixed', map: { extra: null } });
+  expect(result.exitCode).toBe(0);
+  await expect(h.load({ files: [a, b], table: 'mixed', map: { nowhere: 'v' }, force: true })).rejects.toThrow(/"nowhere", which no file has/);
+});

@@ -213,6 +213,11 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
         if (state?.status === 'loading' && state.mode === options.mode) file.resumeParts = state.parts;
       }
     }
+    const readable = files.filter((f) => f.info);
+    const unknownSources = Object.keys(options.map).filter((name) => readable.length > 0 && !readable.some((f) => f.info?.columns.some((c) => c.name === name)));
+    if (unknownSources.length > 0) {
+      throw new KeyloadError(ErrorCodes.mapping, `--map names file column(s) ${unknownSources.map((n) => `"${n}"`).join(', ')}, which no file has`);
+    }
     const internal = options.disableInternalParallelism ? 1 : options.internalConcurrency;
     const budget = fitBudget({ concurrency: options.concurrency, internalConcurrency: internal }, await freeConnections(client));
     if (budget.notice) notices.push(budget.notice);

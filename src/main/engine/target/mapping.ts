@@ -71,9 +71,6 @@ export function mapColumns(sourceColumns: string[], table: TargetColumn[], optio
     else unmatched.push(name);
   }
 
-  for (const name of Object.keys(options.explicit)) {
-    if (!sourceColumns.includes(name)) throw fail(`--map names file column "${name}", which the file does not have`);
-  }
   if (unmatched.length > 0 && !options.ignoreExtraColumns) {
     const list = unmatched.map((n) => `"${n}"`).join(', ');
     throw fail(`File columns ${list} match no table column`, 'Map them with --map src=dst, skip them with --map src=, or pass --ignore-extra-columns.');

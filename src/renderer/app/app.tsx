@@ -1,0 +1,47 @@
+// The app shell: navigation beside the current screen.
+import { useEffect, useRef, useState } from 'react';
+import type { Transport } from '../api/transport.ts';
+import { FilesScreen } from '../features/files/files-screen.tsx';
+import { HistoryScreen } from '../features/history/history-screen.tsx';
+import { RunScreen } from '../features/run/run-screen.tsx';
+import { TargetScreen } from '../features/target/target-screen.tsx';
+import { Navigation, type Screen } from './navigation.tsx';
+import { AppProviders } from './providers.tsx';
+
+export function App({ transport }: { transport: Transport }) {
+  return (
+    <AppProviders transport={transport}>
+      <Shell />
+    </AppProviders>
+  );
+}
+
+function Shell() {
+  const [screen, setScreen] = useState<Screen>('files');
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+  // After a screen change, move focus to its heading so keyboard and screen reader users land there.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    mainRef.current?.querySelector('h1')?.focus();
+  }, [screen]);
+
+  return (
+    <div className="shell">
+      <header className="brand">
+        <span className="brand-name">Keyload</span>
+        <span className="muted">CSV and Parquet into PostgreSQL</span>
+      </header>
+      <Navigation current={screen} onNavigate={setScreen} />
+      <main ref={mainRef} className="screen">
+        {screen === 'files' && <FilesScreen onContinue={() => setScreen('target')} />}
+        {screen === 'target' && <TargetScreen onContinue={() => setScreen('run')} />}
+        {screen === 'run' && <RunScreen />}
+        {screen === 'history' && <HistoryScreen onRunStarted={() => setScreen('run')} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+// The files in load order. Virtualized: a load can have hundreds of files.
+import type { FileInspection } from '../../../shared/ipc/contract.ts';
+import { formatBytes } from '../../ui/format.ts';
+import { EmptyState } from '../../ui/states.tsx';
+import { VirtualList } from '../../ui/virtual-list.tsx';
+import { FileRow } from './file-row.tsx';
+
+export function FileList({ files }: { files: FileInspection[] }) {
+  if (files.length === 0) {
+    return <EmptyState title="No files yet">Drop files or folders above, or use Add files. They load in the order listed here.</EmptyState>;
+  }
+  const failed = files.filter((file) => file.error).length;
+  const bytes = files.reduce((sum, file) => sum + file.sizeBytes, 0);
+  return (
+    <>
+      <p className="list-summary">
+        {files.length} {files.length === 1 ? 'file' : 'files'}, {formatBytes(bytes)}
+        {failed > 0 && <span className="text-error">, {failed} cannot be read</span>}. Files load from top to bottom; with duplicate keys the later file wins by default.
+      </p>
+      <VirtualList
+        kind="list"
+        label="Files in load order"
+        count={files.length}
+        estimateSize={96}
+        getKey={(index) => files[index]?.path ?? String(index)}
+        renderItem={(index) => {
+          const file = files[index];
+          return file && <FileRow file={file} position={index} count={files.length} />;
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+// One past run: its settings, timings, per-file results and errors, and pool usage.
+import { formatError } from '../../../shared/errors.ts';
+import type { RunDetail } from '../../../shared/ipc/contract.ts';
+import type { PoolMetrics } from '../../../shared/load-types.ts';
+import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { fileName, formatDate, formatDuration } from '../../ui/format.ts';
+import { EmptyState, Loading } from '../../ui/states.tsx';
+import { StatusBadge } from '../../ui/status-badge.tsx';
+import { CountsList, FileResults, RejectsFiles } from '../run/results.tsx';
+import { useRunDetail } from './queries.ts';
+import { RunAgain } from './run-again.tsx';
+
+export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunStarted: () => void }) {
+  const detail = useRunDetail(runId);
+  if (detail.isPending) return <Loading>Loading the run…</Loading>;
+  if (detail.isError) return <ErrorNotice error={detail.error} title="Could not open the run" />;
+  if (!detail.data) return <EmptyState title="Run not found">It is no longer in the history.</EmptyState>;
+  const run = detail.data;
+  return (
+    <article className="run-detail" aria-labelledby="run-detail-heading">
+      <header className="run-detail-header">
+        <h2 id="run-detail-heading">
+          {run.table} <StatusBadge status={run.status} />
+        </h2>
+        <RunAgain detail={run} onStarted={onRunStarted} />
+      </header>
+      {run.error && (
+        <p className="inline-error">
+          <code>{run.error.code}</code> {formatError(run.error)}
+        </p>
+      )}
+      <Settings run={run} />
+      {run.result && (
+        <>
+          <h3>Results</h3>
+          <CountsList counts={run.result.totals} label="Total rows" />
+          <RejectsFiles files={run.result.files} />
+          <FileResults files={run.result.files} />
+          {run.result.pool && <Pool pool={run.result.pool} />}
+        </>
+      )}
+    </article>
+  );
+}
+
+function Settings({ run }: { run: RunDetail }) {
+  const { options } = run;
+  const policy = options.mode === 'append' ? 'none (append)' : options.conflictPolicy === 'version' ? `highest ${options.versionColumn}` : (options.conflictPolicy ?? 'last');
+  const rows: [string, string][] = [
+    ['Connection', run.connectionName],
+    ['Table', `${options.table}${options.createTable ? ' (created)' : ''}`],
+    ['Mode', options.mode],
+    ['Key', options.key?.join(', ') ?? 'primary key'],
+    ['Duplicate keys', policy],
+    ['Column mapping', describeMap(options.map)],
+    ['Concurrency', `${options.concurrency} files × ${options.internalConcurrency} connections`],
+    ['Started', formatDate(run.startedAt)],
+    ['Finished', run.finishedAt ? formatDate(run.finishedAt) : 'not finished'],
+    ['Duration', run.seconds !== null ? formatDuration(run.seconds) : 'unknown'],
+    ['Report', run.reportDir],
+  ];
+  return (
+    <>
+      <h3>Settings</h3>
+      <dl className="settings">
+        {rows.map(([name, value]) => (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <h4>Files in load order</h4>
+      <ol className="file-order">
+        {options.files.map((path) => (
+          <li key={path} title={path}>
+            {fileName(path)}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function describeMap(map: Record<string, string | null>): string {
+  const choices = Object.values(map);
+  if (choices.length === 0) return 'by name';
+  const skipped = choices.filter((target) => target === null).length;
+  return `${choices.length - skipped} mapped, ${skipped} skipped, others by name`;
+}
+
+function Pool({ pool }: { pool: PoolMetrics }) {
+  const rows: [string, string][] = [
+    ['Pool size', String(pool.size)],
+    ['Peak connections', String(pool.peakTotal)],
+    ['Peak waiting', String(pool.peakWaiting)],
+    ['Average in use', (pool.averageTotal - pool.averageIdle).toFixed(1)],
+    ['Average waiting', pool.averageWaiting.toFixed(1)],
+  ];
+  return (
+    <>
+      <h3>Connection pool</h3>
+      <dl className="settings" aria-label="Connection pool">
+        {rows.map(([name, value]) => (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+// What a finished run did: totals, rejects files, each file, and why it failed if it did.
+import { useRunDetail } from '../history/queries.ts';
+import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { formatDuration } from '../../ui/format.ts';
+import { CountsList, FileResults, RejectsFiles } from './results.tsx';
+import type { RunView } from './run-store.ts';
+
+export function RunOutcome({ run }: { run: RunView }) {
+  const { result } = run;
+  return (
+    <section className="panel" aria-labelledby="outcome-heading">
+      <h2 id="outcome-heading">Summary</h2>
+      {run.status === 'failed' && <RunFailure runId={run.runId} />}
+      {result && (
+        <>
+          <p className="muted">
+            {result.files.length} files into {result.table} ({result.mode}) in {formatDuration(result.seconds)}, concurrency {result.concurrency} × {result.internalConcurrency}.
+          </p>
+          <CountsList counts={result.totals} label="Total rows" />
+          <RejectsFiles files={result.files} />
+          <FileResults files={result.files} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The run's own error (e.g. the target could not be planned) is only in its history record. */
+function RunFailure({ runId }: { runId: string }) {
+  const detail = useRunDetail(runId);
+  return <ErrorNotice error={detail.error ?? detail.data?.error} title="The run failed" />;
+}

@@ -1,0 +1,37 @@
+// Display formatting shared by the screens. Paths may come from Windows or POSIX main sides.
+
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
+
+const count = new Intl.NumberFormat();
+
+export function formatCount(value: number): string {
+  return count.format(value);
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function formatEta(seconds: number | null): string {
+  return seconds === null ? 'ETA unknown' : `${formatDuration(seconds)} left`;
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleString();
+}
