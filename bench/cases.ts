@@ -1,54 +1,82 @@
-// The benchmark cases from the issue and how one is run: each repetition resets the table (outside
+// The benchmark cases from the issues and how one is run: each repetition resets the table (outside
 // the timing), checkpoints so no earlier run's dirty pages are flushed inside this one, then times
-// the baseline and the subject as child processes and fingerprints the table each left behind.
+// the baseline and every subject as child processes and fingerprints the table each left behind.
 import type { RowCounts } from '../src/shared/load-types.ts';
-import { CREATE_TABLE, TABLE, hasPgloader, keyload, pgloader, psqlAppend, psqlUpsert, type BenchPaths, type Tool } from './commands.ts';
+import { CREATE_TABLE, TABLE, hasPgloader, keyload, pgloader, psqlAppend, psqlUpsert, psqlUpsertLoop, type BenchPaths, type Tool } from './commands.ts';
 import { measure, type Run } from './measure.ts';
 import type { BenchServer } from './server.ts';
 
-export const CASE_IDS = ['append', 'upsert', 'upsert-parquet', 'pgloader', '1gb'] as const;
+export const CASE_IDS = ['append', 'upsert', 'upsert-parquet', 'pgloader', '1gb', 'parallel', 'preview'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export const REPETITIONS = 3;
 
+/** One data file, or a set of files loaded together in this order. */
 export interface DataFile {
-  path: string;
+  paths: string[];
+  /** How the report names it: the file name, or "8 files p0.csv .. p7.csv". */
+  label: string;
+  /** Rows over all the files. */
   rows: number;
   bytes: number;
 }
 
-export type DataName = 'base' | 'upsert' | 'upsert-parquet' | 'big';
+export type DataName = 'base' | 'upsert' | 'upsert-parquet' | 'big' | 'parallel' | 'parallel-parquet' | 'preview-big';
 
 /** The bench's data files, generated on first use. */
 export interface DataSet {
   file(name: DataName): Promise<DataFile>;
 }
 
-/** 'ratio': time(subject) / time(baseline) at most `max`; 'rss': subject's peak RSS at most `maxMb`. */
-export type Target = { kind: 'ratio'; max: number } | { kind: 'rss'; maxMb: number };
+/** Data too big to keep: removed right after the case that uses it. */
+export const TEMPORARY_DATA: Partial<Record<CaseId, DataName[]>> = { '1gb': ['big'], preview: ['preview-big'] };
+
+/**
+ * 'ratio': time(subject) / time(baseline) at most `max`; 'speedup': time(baseline) / time(subject)
+ * at least `min`; 'rss': subject's peak RSS at most `maxMb`.
+ */
+export type Target = { kind: 'ratio'; max: number } | { kind: 'speedup'; min: number } | { kind: 'rss'; maxMb: number };
+
+export interface Subject {
+  tool: Tool;
+  file: DataFile;
+  /** Null: measured for comparison only. */
+  target: Target | null;
+  /** Timed against the baseline; false: reported on its own (other data). */
+  compared: boolean;
+  /**
+   * What the table must hold after each run: the baseline's result, or exactly what the reset left
+   * ('unchanged': a preview writes nothing).
+   */
+  table: 'baseline' | 'unchanged';
+  /** Its row counts must be the baseline's (a preview predicts the load's). */
+  sameCounts: boolean;
+}
 
 export interface CaseSpec {
   id: CaseId;
   title: string;
   /** What the table holds before each run (null: empty). */
   start: DataFile | null;
-  /** What the subject loads; the baseline loads `baselineFile`, the same rows as CSV. */
-  file: DataFile;
-  baselineFile: DataFile;
-  /** Null: measured for comparison only. */
-  target: Target | null;
-  baseline: Tool;
-  subject: Tool;
+  baseline: { tool: Tool; file: DataFile };
+  subjects: Subject[];
+  /** How the report compares times: time(subject) / time(baseline), or the speed-up baseline / subject. */
+  show: 'ratio' | 'speedup';
+  /** Parts of the case left out of this run, and why. */
+  omitted: string[];
 }
 
 /** Seconds spent in each of Keyload's stages, from the arrival times of its progress lines. */
 export interface StageSplit {
-  /** Process start, planning (file hash, introspection) until staging starts. */
+  /** Files that reached 'done'. */
+  files: number;
+  /** Process start, planning (file hash, introspection) until the first file starts staging. */
   plan: number;
-  /** Parsing and COPY; for keyed modes also dedup into the winners table. */
+  /** Until the last file is staged (parsing and COPY; merges of staged files may overlap). */
   staging: number;
+  /** From the last file staged to the last file done (a preview: its analysis). */
   merging: number | null;
-  /** After the last stage: report file, pool shutdown, process exit. */
+  /** After the last file is done: report file, pool shutdown, process exit. */
   exit: number;
 }
 
@@ -58,41 +86,88 @@ export interface TimedRun {
   stages: StageSplit | null;
   counts: RowCounts | null;
   fingerprint: string;
+  /** The table's fingerprint before the run, where the run must leave it unchanged. */
+  before: string | null;
 }
 
 export interface CaseResult {
   spec: CaseSpec;
   baseline: TimedRun[];
-  subject: TimedRun[];
+  /** Runs per subject, in spec.subjects' order. */
+  subjects: TimedRun[][];
 }
 
+export interface BuildOptions {
+  /** Leave out the parts that need ~1 GB of data (--skip-1gb). */
+  skipBig: boolean;
+}
+
+const compared = (tool: Tool, file: DataFile, target: Target | null = null): Subject => ({ tool, file, target, compared: true, table: 'baseline', sameCounts: false });
+
+const single = (file: DataFile) => file.paths[0] as string;
+
 /** The case, or why it is skipped here. */
-export async function buildCase(id: CaseId, paths: BenchPaths, data: DataSet): Promise<CaseSpec | string> {
+export async function buildCase(id: CaseId, paths: BenchPaths, data: DataSet, options: BuildOptions): Promise<CaseSpec | string> {
+  const base = { id, omitted: [] as string[], show: 'ratio' as const };
   switch (id) {
     case 'append': {
       const file = await data.file('base');
-      const baseline = psqlAppend(paths, file.path);
-      return { id, title: 'append into an empty keyed table', start: null, file, baselineFile: file, target: { kind: 'ratio', max: 1.25 }, baseline, subject: keyload(paths, file.path, 'append') };
+      const baseline = { tool: psqlAppend(paths, single(file)), file };
+      return { ...base, title: 'append into an empty keyed table', start: null, baseline, subjects: [compared(keyload(paths, file.paths, { mode: 'append' }), file, { kind: 'ratio', max: 1.25 })] };
     }
     case 'upsert': {
       const [start, file] = [await data.file('base'), await data.file('upsert')];
-      const baseline = await psqlUpsert(paths, file.path);
-      return { id, title: 'upsert, 50% overlap, CSV', start, file, baselineFile: file, target: { kind: 'ratio', max: 1.2 }, baseline, subject: keyload(paths, file.path, 'upsert') };
+      const baseline = { tool: await psqlUpsert(paths, single(file)), file };
+      return { ...base, title: 'upsert, 50% overlap, CSV', start, baseline, subjects: [compared(keyload(paths, file.paths), file, { kind: 'ratio', max: 1.2 })] };
     }
     case 'upsert-parquet': {
       const [start, csv, file] = [await data.file('base'), await data.file('upsert'), await data.file('upsert-parquet')];
-      const baseline = await psqlUpsert(paths, csv.path);
-      return { id, title: 'upsert, 50% overlap, Parquet', start, file, baselineFile: csv, target: { kind: 'ratio', max: 1.5 }, baseline, subject: keyload(paths, file.path, 'upsert') };
+      const baseline = { tool: await psqlUpsert(paths, single(csv)), file: csv };
+      return { ...base, title: 'upsert, 50% overlap, Parquet', start, baseline, subjects: [compared(keyload(paths, file.paths), file, { kind: 'ratio', max: 1.5 })] };
     }
     case 'pgloader': {
       if (!hasPgloader) return 'pgloader is not installed (apt-get install -y pgloader)';
       const file = await data.file('base');
-      return { id, title: 'pgloader append, for comparison', start: null, file, baselineFile: file, target: null, baseline: psqlAppend(paths, file.path), subject: await pgloader(paths, file.path) };
+      const baseline = { tool: psqlAppend(paths, single(file)), file };
+      return { ...base, title: 'pgloader append, for comparison', start: null, baseline, subjects: [compared(await pgloader(paths, single(file)), file)] };
     }
     case '1gb': {
       const file = await data.file('big');
-      const baseline = psqlAppend(paths, file.path);
-      return { id, title: 'append a ~1 GB CSV: peak memory', start: null, file, baselineFile: file, target: { kind: 'rss', maxMb: 300 }, baseline, subject: keyload(paths, file.path, 'append') };
+      const baseline = { tool: psqlAppend(paths, single(file)), file };
+      return { ...base, title: 'append a ~1 GB CSV: peak memory', start: null, baseline, subjects: [compared(keyload(paths, file.paths, { mode: 'append' }), file, { kind: 'rss', maxMb: 300 })] };
+    }
+    case 'parallel': {
+      const [csv, parquet] = [await data.file('parallel'), await data.file('parallel-parquet')];
+      const load = (files: DataFile, concurrency: number, name: string, extra: string[] = []) =>
+        keyload(paths, files.paths, { flags: ['--concurrency', String(concurrency), ...extra], name });
+      return {
+        ...base,
+        show: 'speedup',
+        title: '8 overlapping files upserted into an empty keyed table',
+        start: null,
+        baseline: { tool: await psqlUpsertLoop(paths, csv.paths), file: csv },
+        subjects: [
+          compared(load(csv, 4, 'keyload c4'), csv, { kind: 'speedup', min: 1.3 }),
+          compared(load(parquet, 4, 'keyload c4 Parquet'), parquet),
+          compared(load(csv, 1, 'keyload c1 i1 (one file at a time)', ['--disable-internal-parallelism']), csv),
+          compared(load(csv, 1, 'keyload c1'), csv),
+          compared(load(csv, 2, 'keyload c2'), csv),
+          compared(load(csv, 8, 'keyload c8'), csv),
+        ],
+      };
+    }
+    case 'preview': {
+      const csv = await data.file('parallel');
+      const flags = ['--concurrency', '4'];
+      const preview = (file: DataFile, name: string) => keyload(paths, file.paths, { command: 'preview', flags, name });
+      const subjects: Subject[] = [{ tool: preview(csv, 'keyload preview c4'), file: csv, target: { kind: 'ratio', max: 1.5 }, compared: true, table: 'unchanged', sameCounts: true }];
+      const omitted: string[] = [];
+      if (options.skipBig) omitted.push('the 10M-row preview memory check (--skip-1gb)');
+      else {
+        const big = await data.file('preview-big');
+        subjects.push({ tool: preview(big, 'keyload preview c4, 10 files'), file: big, target: { kind: 'rss', maxMb: 400 }, compared: false, table: 'unchanged', sameCounts: false });
+      }
+      return { ...base, omitted, title: 'conflict preview of the parallel files, against their load', start: null, baseline: { tool: keyload(paths, csv.paths, { flags, name: 'keyload load c4' }), file: csv }, subjects };
     }
   }
 }
@@ -103,8 +178,10 @@ async function resetTable(server: BenchServer, paths: BenchPaths, start: DataFil
   // Keyload skips (or resumes) files its manifest knows; every run must be a first load.
   await server.query('DROP SCHEMA IF EXISTS keyload CASCADE');
   if (start) {
-    const load = psqlAppend(paths, start.path);
-    await measure(load.argv, load.env);
+    for (const path of start.paths) {
+      const load = psqlAppend(paths, path);
+      await measure(load.argv, load.env);
+    }
     // Set hint bits and statistics now, so neither tool pays for them, and autovacuum stays away.
     await server.query(`VACUUM ANALYZE ${TABLE}`);
   }
@@ -113,22 +190,34 @@ async function resetTable(server: BenchServer, paths: BenchPaths, start: DataFil
 
 const STAGES = new Set(['reading', 'staging', 'merging', 'done']);
 
-function stageSplit(run: Run): StageSplit | null {
-  const at = new Map<string, number>();
+/**
+ * From Keyload's plain progress lines (`<stage> <file name> ...`, one per file and stage change):
+ * when the first file started staging, the last file was staged (its merging line) and the last
+ * file was done. With one file these are simply its stages.
+ */
+export function stageSplit(run: Pick<Run, 'seconds' | 'stderr'>): StageSplit | null {
+  const at = new Map<string, Map<string, number>>();
   for (const { at: seconds, line } of run.stderr) {
-    const stage = line.split(' ')[0] ?? '';
-    if (STAGES.has(stage) && !at.has(stage)) at.set(stage, seconds);
+    const [stage = '', file = ''] = line.split(/\s+/);
+    if (!STAGES.has(stage) || !file) continue;
+    const files = at.get(stage) ?? new Map<string, number>();
+    if (!files.has(file)) files.set(file, seconds);
+    at.set(stage, files);
   }
-  const staging = at.get('staging');
-  const done = at.get('done');
-  if (staging === undefined || done === undefined) return null;
-  const merging = at.get('merging');
-  return { plan: staging, staging: (merging ?? done) - staging, merging: merging === undefined ? null : done - merging, exit: run.seconds - done };
+  const times = (stage: string) => [...(at.get(stage)?.values() ?? [])];
+  const [staging, merging, done] = [times('staging'), times('merging'), times('done')];
+  if (!staging.length || !done.length) return null;
+  const plan = Math.min(...staging);
+  const end = Math.max(...done);
+  const staged = merging.length ? Math.max(...merging) : end;
+  return { files: done.length, plan, staging: staged - plan, merging: merging.length ? end - staged : null, exit: run.seconds - end };
 }
 
+/** The `totals` of Keyload's --json output (a load's result or a preview). */
 function keyloadCounts(run: Run): RowCounts | null {
   try {
-    return (JSON.parse(run.stdout) as { totals: RowCounts }).totals;
+    const { read, inserted, updated, unchanged, collapsed, rejected } = (JSON.parse(run.stdout) as { totals: RowCounts }).totals;
+    return { read, inserted, updated, unchanged, collapsed, rejected };
   } catch {
     return null;
   }
@@ -141,24 +230,30 @@ async function fingerprint(server: BenchServer): Promise<string> {
   return rows[0]?.f ?? '';
 }
 
-async function timedRun(server: BenchServer, paths: BenchPaths, spec: CaseSpec, tool: Tool): Promise<TimedRun> {
+async function timedRun(server: BenchServer, paths: BenchPaths, spec: CaseSpec, tool: Tool, unchanged: boolean): Promise<TimedRun> {
   await resetTable(server, paths, spec.start);
+  const before = unchanged ? await fingerprint(server) : null;
   const run = await measure(tool.argv, tool.env);
-  const isKeyload = tool.name === 'keyload';
   return {
     seconds: run.seconds,
     peakRssMb: run.peakRssMb,
-    stages: isKeyload ? stageSplit(run) : null,
-    counts: isKeyload ? keyloadCounts(run) : null,
+    stages: tool.keyload ? stageSplit(run) : null,
+    counts: tool.keyload ? keyloadCounts(run) : null,
     fingerprint: await fingerprint(server),
+    before,
   };
 }
 
 export async function runCase(server: BenchServer, paths: BenchPaths, spec: CaseSpec, log: (line: string) => void): Promise<CaseResult> {
-  const result: CaseResult = { spec, baseline: [], subject: [] };
+  const result: CaseResult = { spec, baseline: [], subjects: spec.subjects.map(() => []) };
+  const tools = [
+    { tool: spec.baseline.tool, runs: result.baseline, unchanged: false },
+    ...spec.subjects.map((s, i) => ({ tool: s.tool, runs: result.subjects[i] as TimedRun[], unchanged: s.table === 'unchanged' })),
+  ];
+  // Repetitions outermost, so a slow spell on the shared machine hits every tool alike.
   for (let rep = 1; rep <= REPETITIONS; rep++) {
-    for (const [tool, runs] of [[spec.baseline, result.baseline], [spec.subject, result.subject]] as const) {
-      const run = await timedRun(server, paths, spec, tool);
+    for (const { tool, runs, unchanged } of tools) {
+      const run = await timedRun(server, paths, spec, tool, unchanged);
       runs.push(run);
       log(`[${spec.id}] ${rep}/${REPETITIONS} ${tool.name}: ${run.seconds.toFixed(2)} s${run.peakRssMb === null ? '' : `, peak RSS ${run.peakRssMb.toFixed(0)} MB`}`);
     }

@@ -1,6 +1,7 @@
-// The exact command lines compared: Keyload's CLI, psql's \copy (plain and as an upsert script),
-// and pgloader. Each comes with a display form for the report, where the throw-away server's URL
-// and the temp directory read as $DATABASE_URL and $BENCH_DIR.
+// The exact command lines compared: Keyload's CLI (load and preview), psql's \copy (plain, as an
+// upsert script, and that script once per file in a loop), and pgloader. Each comes with a display
+// form for the report, where the throw-away server's URL and the temp directory read as
+// $DATABASE_URL and $BENCH_DIR.
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export interface Tool {
   env: NodeJS.ProcessEnv;
   /** Shown in the report: the command, plus any script it runs. */
   display: string;
+  /** Keyload's CLI: its progress lines give the stage split and its --json output the counts. */
+  keyload?: boolean;
 }
 
 /** Double quotes where they suffice, so a displayed $BENCH_DIR still expands when pasted. */
@@ -50,26 +53,57 @@ export function psqlAppend(paths: BenchPaths, file: string): Tool {
   return { name: 'psql \\copy', argv, env, display: showArgv(paths, argv) };
 }
 
+const UPSERT_SQL = `INSERT INTO ${TABLE} SELECT DISTINCT ON (id) * FROM s ORDER BY id
+  ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, city = EXCLUDED.city, amount = EXCLUDED.amount, created_at = EXCLUDED.created_at;`;
+
+/** Stage in a temp table, one INSERT ... ON CONFLICT; `source` is \\copy's source ('file' or pstdin). */
+function upsertScript(source: string): string {
+  return `BEGIN;
+CREATE TEMP TABLE s (LIKE ${TABLE}) ON COMMIT DROP;
+\\copy s FROM ${source} CSV HEADER
+${UPSERT_SQL}
+COMMIT;
+`;
+}
+
 /** The hand-written upsert the issue compares against: stage in a temp table, one INSERT ... ON CONFLICT. */
 export async function psqlUpsert(paths: BenchPaths, file: string): Promise<Tool> {
   const script = join(paths.dir, 'psql-upsert.sql');
-  const text = `BEGIN;
-CREATE TEMP TABLE s (LIKE ${TABLE}) ON COMMIT DROP;
-\\copy s FROM '${file}' CSV HEADER
-INSERT INTO ${TABLE} SELECT DISTINCT ON (id) * FROM s ORDER BY id
-  ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, city = EXCLUDED.city, amount = EXCLUDED.amount, created_at = EXCLUDED.created_at;
-COMMIT;
-`;
+  const text = upsertScript(`'${file}'`);
   await writeFile(script, text);
   const { argv, env } = psql(paths, ['-f', script]);
   return { name: 'psql upsert', argv, env, display: `${showArgv(paths, argv)}\n\n${show(paths, text)}` };
 }
 
-export function keyload(paths: BenchPaths, file: string, mode: 'append' | 'upsert'): Tool {
-  const args = ['load', '--dsn', paths.url, '--table', TABLE, ...(mode === 'append' ? ['--mode', 'append'] : []), '--json', file];
+/**
+ * The same upsert once per file, one psql process after another in file order (the loop stops at
+ * the first failure): a later file's row wins, as in Keyload's default --conflict-policy last.
+ */
+export async function psqlUpsertLoop(paths: BenchPaths, files: string[]): Promise<Tool> {
+  const script = join(paths.dir, 'psql-upsert-stdin.sql');
+  const text = upsertScript('pstdin');
+  await writeFile(script, text);
+  const { argv: psqlArgv, env } = psql(paths, ['-f', script]);
+  const loop = `for f in ${files.map(shellQuote).join(' ')}; do\n  ${psqlArgv.map(shellQuote).join(' ')} < "$f" || exit 1\ndone`;
+  return { name: 'psql loop', argv: ['sh', '-c', loop], env, display: `${show(paths, loop)}\n\n# ${show(paths, script)}:\n${show(paths, text)}` };
+}
+
+export interface KeyloadOptions {
+  command?: 'load' | 'preview';
+  mode?: 'append' | 'upsert';
+  /** Extra flags, e.g. ['--concurrency', '4']. */
+  flags?: string[];
+  /** The tool's name in the report (default: keyload). */
+  name?: string;
+}
+
+/** The real CLI as a user runs it, with --json (the result, or the preview, on stdout). */
+export function keyload(paths: BenchPaths, files: string[], options: KeyloadOptions = {}): Tool {
+  const { command = 'load', mode = 'upsert', flags = [], name = 'keyload' } = options;
+  const args = [command, '--dsn', paths.url, '--table', TABLE, ...(mode === 'append' ? ['--mode', 'append'] : []), ...flags, '--json', ...files];
   const argv = [process.execPath, KEYLOAD_BIN, ...args];
   const env = { ...process.env, KEYLOAD_HOME: join(paths.dir, 'keyload-home') };
-  return { name: 'keyload', argv, env, display: `KEYLOAD_HOME=$BENCH_DIR/keyload-home ${showArgv(paths, ['node', 'bin/keyload.js', ...args])}` };
+  return { name, argv, env, display: `KEYLOAD_HOME=$BENCH_DIR/keyload-home ${showArgv(paths, ['node', 'bin/keyload.js', ...args])}`, keyload: true };
 }
 
 export const hasPgloader = spawnSync('pgloader', ['--version']).status === 0;

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEADER, writeBaseCsv, writeUpsertCsv } from './generate.ts';
+import { HEADER, writeBaseCsv, writeOverlappingCsvs, writeUpsertCsv } from './generate.ts';
 
 const ROWS = 2000;
 const SEED = 7;
@@ -53,5 +53,30 @@ describe('bench data generator', () => {
     await writeUpsertCsv(c, ROWS, SEED + 1);
     expect((await readFile(a)).equals(await readFile(b))).toBe(true);
     expect((await readFile(a)).equals(await readFile(c))).toBe(false);
+  });
+
+  it('writes overlapping files: equal sizes, ascending unique ids, 30% of keys in 2+ files with differing values', async () => {
+    for (const n of [8, 10]) {
+      const blocks = 100;
+      const paths = Array.from({ length: n }, (_, i) => join(dir, `o${i}.csv`));
+      const sizes = await writeOverlappingCsvs(paths, blocks, SEED);
+      const files = await Promise.all(paths.map(linesById));
+      const versions = new Map<number, string[]>();
+      for (const [i, rows] of files.entries()) {
+        expect(rows.size).toBe((blocks * 40) / n); // no id twice in a file
+        const ids = [...rows.keys()];
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(sizes[i]).toBe((await readFile(paths[i] as string)).length);
+        for (const [id, line] of rows) versions.set(id, [...(versions.get(id) ?? []), line]);
+      }
+      expect(versions.size).toBe(blocks * 30);
+      const copies = [...versions.values()].map((lines) => lines.length);
+      expect(copies.filter((c) => c === 2).length).toBe(blocks * 8);
+      expect(copies.filter((c) => c === 3).length).toBe(blocks);
+      expect(copies.filter((c) => c >= 2).length / versions.size).toBe(0.3);
+      for (const lines of versions.values()) expect(new Set(lines).size).toBe(lines.length);
+      // Every pair of files shares some keys.
+      for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) expect([...(files[a] as Map<number, string>).keys()].some((id) => (files[b] as Map<number, string>).has(id))).toBe(true);
+    }
   });
 });

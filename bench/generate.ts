@@ -77,3 +77,66 @@ export function writeBaseCsv(path: string, rows: number, seed: number): Promise<
 export function writeUpsertCsv(path: string, rows: number, seed: number): Promise<number> {
   return writeRows(path, seed, Math.floor(rows / 2), rows, (id) => (id < rows && id % 2 === 0 ? 1 : 0));
 }
+
+/**
+ * Overlapping files for the parallel and preview cases. Ids come in blocks of 30 whose rows are
+ * spread over 40 row slots: 21 ids (70%) appear in one file, 8 in two files and 1 in three (30% of
+ * the keys in two or more files). Slot s of a block goes to file perm[s mod n], where perm is a
+ * permutation of the n files drawn per block, so every file gets exactly 40/n rows per block, the
+ * two or three copies of a shared id land in different files (their slots are consecutive), and
+ * which files share keys varies from block to block. A row's values are the id's version `file + 1`,
+ * so a shared key's values differ between files. Each file lists its ids in ascending order.
+ */
+export const OVERLAP_BLOCK_IDS = 30;
+export const OVERLAP_BLOCK_ROWS = 40;
+
+/** The id offset within its block for row slot s (0..39): 0..20 once, 21..28 twice, 29 three times. */
+function slotOffset(slot: number): number {
+  if (slot < 21) return slot;
+  if (slot < 37) return 21 + Math.floor((slot - 21) / 2);
+  return 29;
+}
+
+/** The block's file for each of the first n slots (slot s goes to perm[s mod n]). */
+function blockPermutation(seed: number, block: number, n: number): number[] {
+  const random = rowRandom(seed ^ 0x5bd1e995, block, n);
+  const perm = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [perm[i], perm[j]] = [perm[j] as number, perm[i] as number];
+  }
+  return perm;
+}
+
+/**
+ * Writes `paths.length` files (n must divide 40, n >= 3) of `blocks * 40 / n` rows each, in one
+ * streaming pass. Returns each file's size.
+ */
+export async function writeOverlappingCsvs(paths: string[], blocks: number, seed: number): Promise<number[]> {
+  const n = paths.length;
+  if (n < 3 || OVERLAP_BLOCK_ROWS % n !== 0) throw new Error(`writeOverlappingCsvs: ${n} files; need a divisor of ${OVERLAP_BLOCK_ROWS} of at least 3`);
+  const outs = paths.map((path) => createWriteStream(path));
+  const chunks = outs.map(() => `${HEADER}\n`);
+  const flush = async (file: number) => {
+    const out = outs[file] as ReturnType<typeof createWriteStream>;
+    const ok = out.write(chunks[file] as string);
+    chunks[file] = '';
+    if (!ok) await once(out, 'drain');
+  };
+  const blocksPerChunk = Math.max(1, Math.floor(CHUNK_ROWS / (OVERLAP_BLOCK_ROWS / n)));
+  for (let block = 0; block < blocks; block++) {
+    const perm = blockPermutation(seed, block, n);
+    const first = block * OVERLAP_BLOCK_IDS;
+    for (let slot = 0; slot < OVERLAP_BLOCK_ROWS; slot++) {
+      const file = perm[slot % n] as number;
+      chunks[file] += csvRow(seed, first + slotOffset(slot), file + 1);
+    }
+    if ((block + 1) % blocksPerChunk === 0) for (let file = 0; file < n; file++) await flush(file);
+  }
+  for (let file = 0; file < n; file++) {
+    await flush(file);
+    (outs[file] as ReturnType<typeof createWriteStream>).end();
+  }
+  await Promise.all(outs.map((out) => finished(out)));
+  return Promise.all(paths.map(async (path) => (await stat(path)).size));
+}

@@ -1,7 +1,7 @@
-// The markdown report: machine, a summary table with pass/fail against the issue's targets, then
+// The markdown report: machine, a summary table with pass/fail against the issues' targets, then
 // per case the exact commands, every timing, peak memory, Keyload's stage split and row counts.
-import { basename } from 'node:path';
-import type { CaseId, CaseResult, DataFile, TimedRun } from './cases.ts';
+import type { RowCounts } from '../src/shared/load-types.ts';
+import type { CaseId, CaseResult, CaseSpec, DataFile, Subject, TimedRun } from './cases.ts';
 import { describeSource, type SourceState } from './source-state.ts';
 
 export interface Machine {
@@ -40,81 +40,154 @@ function medianRun(runs: TimedRun[]): TimedRun | undefined {
 const secs = (s: number) => s.toFixed(2);
 const mb = (n: number | null) => (n === null ? 'n/a' : n.toFixed(0));
 const count = (n: number) => n.toLocaleString('en-US');
-const describeFile = (f: DataFile) => `${basename(f.path)} (${count(f.rows)} rows, ${(f.bytes / 1e6).toFixed(1)} MB)`;
+const describeFile = (f: DataFile) => `${f.label} (${count(f.rows)} rows, ${(f.bytes / 1e6).toFixed(1)} MB)`;
+const seconds = (runs: TimedRun[]) => median(runs.map((r) => r.seconds));
 
 function peakRss(runs: TimedRun[]): number | null {
   const known = runs.map((r) => r.peakRssMb).filter((r): r is number => r !== null);
   return known.length ? Math.max(...known) : null;
 }
 
-function consistent(result: CaseResult): boolean {
-  return new Set([...result.baseline, ...result.subject].map((r) => r.fingerprint)).size === 1;
+/** One subject of a case with its runs. */
+interface Entry {
+  spec: CaseSpec;
+  subject: Subject;
+  baseline: TimedRun[];
+  runs: TimedRun[];
 }
 
-function ratio(result: CaseResult): number {
-  return median(result.subject.map((r) => r.seconds)) / median(result.baseline.map((r) => r.seconds));
+const entries = (r: CaseResult): Entry[] => r.spec.subjects.map((subject, i) => ({ spec: r.spec, subject, baseline: r.baseline, runs: r.subjects[i] ?? [] }));
+
+const sameCounts = (a: RowCounts | null, b: RowCounts | null) => a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b);
+
+/** Why the subject's runs cannot be trusted, or null: tables and counts as the case requires. */
+function inconsistency(e: Entry): string | null {
+  const baselinePrints = new Set(e.baseline.map((r) => r.fingerprint));
+  if (baselinePrints.size !== 1) return 'baseline runs differ';
+  if (e.subject.table === 'baseline' && e.runs.some((r) => !baselinePrints.has(r.fingerprint))) return 'tables differ';
+  if (e.subject.table === 'unchanged' && e.runs.some((r) => r.fingerprint !== r.before)) return 'table changed';
+  if (e.subject.sameCounts && e.runs.some((r) => !sameCounts(r.counts, medianRun(e.baseline)?.counts ?? null))) return 'counts differ';
+  return null;
 }
 
-function targetText(result: CaseResult): string {
-  const target = result.spec.target;
+/** time(subject) / time(baseline). */
+const ratio = (e: Entry) => seconds(e.runs) / seconds(e.baseline);
+
+/** The ratio, or in a speed-up case the speed-up (labelled where the column does not say so). */
+function comparison(e: Entry, label = false): string {
+  if (!e.subject.compared) return '—';
+  return e.spec.show === 'speedup' ? `${label ? 'speed-up ' : ''}${(1 / ratio(e)).toFixed(2)}` : ratio(e).toFixed(2);
+}
+
+function targetText(e: Entry): string {
+  const target = e.subject.target;
   if (!target) return 'none (comparison)';
-  return target.kind === 'ratio' ? `ratio ≤ ${target.max}` : `peak RSS ≤ ${target.maxMb} MB`;
+  if (target.kind === 'ratio') return `ratio ≤ ${target.max}`;
+  if (target.kind === 'speedup') return `speed-up ≥ ${target.min}`;
+  return `peak RSS ≤ ${target.maxMb} MB`;
 }
 
-function verdict(result: CaseResult): string {
-  if (!consistent(result)) return '**FAIL** (tables differ)';
-  const target = result.spec.target;
+function verdict(e: Entry): string {
+  const problem = inconsistency(e);
+  if (problem) return `**FAIL** (${problem})`;
+  const target = e.subject.target;
   if (!target) return '—';
-  const value = target.kind === 'ratio' ? ratio(result) : peakRss(result.subject);
-  if (value === null) return 'n/a (no GNU time)';
-  return value <= (target.kind === 'ratio' ? target.max : target.maxMb) ? 'pass' : '**FAIL**';
+  if (target.kind === 'ratio') return ratio(e) <= target.max ? 'pass' : '**FAIL**';
+  if (target.kind === 'speedup') return 1 / ratio(e) >= target.min ? 'pass' : '**FAIL**';
+  const rss = peakRss(e.runs);
+  if (rss === null) return 'n/a (no GNU time)';
+  return rss <= target.maxMb ? 'pass' : '**FAIL**';
 }
 
 function summary(results: CaseResult[]): string[] {
   const lines = [
-    '| case | data | psql median (s) | subject | subject median (s) | ratio | target | result | subject peak RSS (MB) |',
-    '| --- | --- | ---: | --- | ---: | ---: | --- | --- | ---: |',
+    '| case | data | baseline | baseline median (s) | subject | subject median (s) | ratio | target | result | subject peak RSS (MB) |',
+    '| --- | --- | --- | ---: | --- | ---: | ---: | --- | --- | ---: |',
   ];
   for (const r of results) {
-    const cells = [
-      `${r.spec.id}: ${r.spec.title}`,
-      describeFile(r.spec.file),
-      secs(median(r.baseline.map((x) => x.seconds))),
-      r.spec.subject.name,
-      secs(median(r.subject.map((x) => x.seconds))),
-      ratio(r).toFixed(2),
-      targetText(r),
-      verdict(r),
-      mb(peakRss(r.subject)),
-    ];
-    lines.push(`| ${cells.join(' | ')} |`);
+    for (const [i, e] of entries(r).entries()) {
+      const cells = [
+        i === 0 ? `${r.spec.id}: ${r.spec.title}` : `${r.spec.id}`,
+        describeFile(e.subject.file),
+        e.subject.compared ? r.spec.baseline.tool.name : '—',
+        e.subject.compared ? secs(seconds(r.baseline)) : '—',
+        e.subject.tool.name,
+        secs(seconds(e.runs)),
+        comparison(e, true),
+        targetText(e),
+        verdict(e),
+        mb(peakRss(e.runs)),
+      ];
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
   }
   return lines;
 }
 
+function stageText(run: TimedRun): string | null {
+  const s = run.stages;
+  if (!s) return null;
+  const many = s.files > 1;
+  const parts = [
+    `start-up + plan ${secs(s.plan)} s`,
+    `staging ${secs(s.staging)} s${many ? ' (until the last file is staged)' : ''}`,
+    ...(s.merging === null ? [] : [`merging ${secs(s.merging)} s${many ? ' (after that)' : ''}`]),
+    `exit ${secs(s.exit)} s`,
+  ];
+  return parts.join(' · ');
+}
+
+function countsText(c: RowCounts): string {
+  return `read ${count(c.read)}, inserted ${count(c.inserted)}, updated ${count(c.updated)}, unchanged ${count(c.unchanged)}, collapsed ${count(c.collapsed)}, rejected ${count(c.rejected)}`;
+}
+
 function details(r: CaseResult): string[] {
   const { spec } = r;
+  const all = entries(r);
   const lines = [`### ${spec.id}: ${spec.title}`, ''];
   lines.push(`- Table before each run: ${spec.start ? `${describeFile(spec.start)} loaded with psql \\copy, then VACUUM ANALYZE` : 'empty'}; CHECKPOINT; then the timed command.`);
-  lines.push(`- ${spec.subject.name} loads ${describeFile(spec.file)}${spec.baselineFile === spec.file ? '' : `; psql loads ${describeFile(spec.baselineFile)}`}.`);
-  lines.push('', '```sh', `# baseline: ${spec.baseline.name}`, spec.baseline.display.trimEnd(), '', `# subject: ${spec.subject.name}`, spec.subject.display.trimEnd(), '```', '');
-  lines.push('| tool | median (s) | runs (s) | peak RSS, max of runs (MB) |', '| --- | ---: | --- | ---: |');
-  for (const [tool, runs] of [[spec.baseline, r.baseline], [spec.subject, r.subject]] as const) {
-    lines.push(`| ${tool.name} | ${secs(median(runs.map((x) => x.seconds)))} | ${runs.map((x) => secs(x.seconds)).join(' / ')} | ${mb(peakRss(runs))} |`);
+  const files = [...new Set([spec.baseline.file, ...spec.subjects.map((s) => s.file)])];
+  lines.push(`- Data: ${files.map(describeFile).join('; ')}.`);
+  lines.push(...spec.omitted.map((o) => `- Left out of this run: ${o}.`));
+  lines.push('', '```sh', `# baseline: ${spec.baseline.tool.name}`, spec.baseline.tool.display.trimEnd());
+  for (const s of spec.subjects) lines.push('', `# ${s.tool.name}`, s.tool.display.trimEnd());
+  lines.push('```', '');
+  const versus = spec.show === 'speedup' ? `speed-up (${spec.baseline.tool.name} time / its time)` : `ratio (its time / ${spec.baseline.tool.name} time)`;
+  lines.push(`| tool | data | median (s) | runs (s) | ${versus} | target | result | peak RSS, max of runs (MB) |`, '| --- | --- | ---: | --- | ---: | --- | --- | ---: |');
+  const row = (name: string, file: DataFile, runs: TimedRun[], cells: string[]) =>
+    lines.push(`| ${name} | ${file.label} | ${secs(seconds(runs))} | ${runs.map((x) => secs(x.seconds)).join(' / ')} | ${cells.join(' | ')} | ${mb(peakRss(runs))} |`);
+  row(`${spec.baseline.tool.name} (baseline)`, spec.baseline.file, r.baseline, ['', '', '']);
+  for (const e of all) row(e.subject.tool.name, e.subject.file, e.runs, [comparison(e), targetText(e), verdict(e)]);
+  lines.push('');
+  const keyloadRuns = [
+    ...(spec.baseline.tool.keyload ? [{ name: spec.baseline.tool.name, runs: r.baseline }] : []),
+    ...all.filter((e) => e.subject.tool.keyload).map((e) => ({ name: e.subject.tool.name, runs: e.runs })),
+  ];
+  const splits = keyloadRuns.flatMap(({ name, runs }) => {
+    const run = medianRun(runs);
+    const text = run && stageText(run);
+    return text && run ? [`- ${name} (${secs(run.seconds)} s): ${text}.`] : [];
+  });
+  if (splits.length) lines.push('Keyload stage split of the median run:', '', ...splits, '');
+  const counts = keyloadRuns.flatMap(({ name, runs }) => {
+    const c = medianRun(runs)?.counts;
+    return c ? [`- ${name}: ${countsText(c)}.`] : [];
+  });
+  if (counts.length) lines.push('Keyload counts (median run):', '', ...counts, '');
+  const baselinePrints = [...new Set(r.baseline.map((x) => x.fingerprint))];
+  lines.push(baselinePrints.length === 1 ? `Every ${spec.baseline.tool.name} run left ${baselinePrints[0]}.` : `**${spec.baseline.tool.name}'s runs left different tables:** ${baselinePrints.join('; ')}.`);
+  for (const e of all) {
+    const problem = inconsistency(e);
+    const expectation =
+      e.subject.table === 'baseline' ? `left the same table as ${spec.baseline.tool.name}` : 'left the table as it found it';
+    const counted = e.subject.sameCounts ? ` and reported the counts of ${spec.baseline.tool.name}` : '';
+    lines.push(
+      problem
+        ? `**${e.subject.tool.name}: ${problem}** (tables: ${[...new Set(e.runs.map((x) => x.fingerprint))].join('; ')}).`
+        : `Every ${e.subject.tool.name} run ${expectation}${counted}.`,
+    );
   }
-  lines.push('', `Ratio ${spec.subject.name}/psql: **${ratio(r).toFixed(2)}**; target: ${targetText(r)}; result: ${verdict(r)}.`);
-  const run = medianRun(r.subject);
-  if (run?.stages) {
-    const s = run.stages;
-    const parts = [`start-up + plan ${secs(s.plan)} s`, `staging ${secs(s.staging)} s`, ...(s.merging === null ? [] : [`merging ${secs(s.merging)} s`]), `exit ${secs(s.exit)} s`];
-    lines.push('', `Keyload stage split (median run, ${secs(run.seconds)} s): ${parts.join(' · ')}.`);
-  }
-  if (run?.counts) {
-    const c = run.counts;
-    lines.push('', `Keyload counts: read ${count(c.read)}, inserted ${count(c.inserted)}, updated ${count(c.updated)}, unchanged ${count(c.unchanged)}, collapsed ${count(c.collapsed)}, rejected ${count(c.rejected)}.`);
-  }
-  const prints = [...new Set([...r.baseline, ...r.subject].map((x) => x.fingerprint))];
-  lines.push('', consistent(r) ? `Every run left the same table: ${prints[0]}.` : `**Runs left different tables:** ${prints.join('; ')}.`, '');
+  lines.push('');
   return lines;
 }
 
@@ -132,12 +205,14 @@ export function renderReport(report: Report): string {
       ? []
       : [`- **Warning: Keyload's sources changed during this run** (now ${describeSource(report.source.end)}): the results mix versions; run again.`]),
     `- Peak RSS from GNU time: ${m.gnuTime ? 'yes' : 'no (not installed: RSS columns are n/a)'}`,
-    '- Times are wall-clock seconds of the whole child process (start-up included); each case is run 3 times, median reported. Ratio = median(subject) / median(psql).',
+    '- Times are wall-clock seconds of the whole child process (start-up included); each command is run 3 times, median reported.',
+    '- Ratio = median(subject) / median(baseline), lower is better; in the parallel case the speed-up = median(psql loop) / median(Keyload), higher is better (> 1: Keyload faster).',
     '',
     ...summary(report.results),
     '',
     ...report.skipped.map((s) => `- Skipped ${s.id}: ${s.reason}`),
-    ...(report.skipped.length ? [''] : []),
+    ...report.results.flatMap((r) => r.spec.omitted.map((o) => `- Left out of ${r.spec.id}: ${o}`)),
+    ...(report.skipped.length || report.results.some((r) => r.spec.omitted.length) ? [''] : []),
     '## Cases',
     '',
     ...report.results.flatMap(details),

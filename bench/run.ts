@@ -7,7 +7,7 @@ import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CASE_IDS, buildCase, runCase, type CaseId } from './cases.ts';
+import { CASE_IDS, TEMPORARY_DATA, buildCase, runCase, type CaseId } from './cases.ts';
 import { createDataSet } from './data.ts';
 import { hasGnuTime } from './measure.ts';
 import { renderReport, type Machine, type Report } from './report.ts';
@@ -16,10 +16,11 @@ import { sourceState } from './source-state.ts';
 
 const usage = `Usage: npm run bench -- [--only ${CASE_IDS.join(',')}] [--rows N] [--skip-1gb]
   --only      cases to run (default: all)
-  --rows      rows in the base and upsert files (default 1000000); the 1gb case uses 15x
-  --skip-1gb  leave out the ~1 GB peak-memory case`;
+  --rows      rows in the base and upsert files (default 1000000); the 1gb case uses 15x, the
+              parallel and preview cases 8 files of rows/4, the preview memory check 10 x rows
+  --skip-1gb  leave out the ~1 GB cases: 1gb, and preview's 10-file memory check`;
 
-function options(): { cases: CaseId[]; rows: number } {
+function options(): { cases: CaseId[]; rows: number; skipBig: boolean } {
   const { values } = parseArgs({ options: { only: { type: 'string' }, rows: { type: 'string' }, 'skip-1gb': { type: 'boolean' }, help: { type: 'boolean' } } });
   if (values.help) {
     console.log(usage);
@@ -32,7 +33,8 @@ function options(): { cases: CaseId[]; rows: number } {
     console.error(unknown.length ? `Unknown case(s): ${unknown.join(', ')}\n${usage}` : `--rows must be a whole number >= 2\n${usage}`);
     process.exit(2);
   }
-  return { cases: CASE_IDS.filter((id) => only.includes(id) && !(id === '1gb' && values['skip-1gb'])), rows };
+  const skipBig = values['skip-1gb'] === true;
+  return { cases: CASE_IDS.filter((id) => only.includes(id) && !(id === '1gb' && skipBig)), rows, skipBig };
 }
 
 function version(command: string): string {
@@ -54,7 +56,7 @@ function machine(postgres: string): Machine {
 }
 
 async function main(): Promise<void> {
-  const { cases, rows } = options();
+  const { cases, rows, skipBig } = options();
   const log = (line: string) => console.error(line);
   const started = new Date();
   const args = process.argv.slice(2);
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     const paths = { url: server.url, dir };
     for (const id of cases) {
       try {
-        const spec = await buildCase(id, paths, data);
+        const spec = await buildCase(id, paths, data, { skipBig });
         if (typeof spec === 'string') {
           log(`[${id}] skipped: ${spec}`);
           report.skipped.push({ id, reason: spec });
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
         report.skipped.push({ id, reason: `failed: ${(error as Error).message.split('\n').slice(0, 4).join(' ').replaceAll(server.url, '$DATABASE_URL')}` });
         process.exitCode = 1;
       } finally {
-        if (id === '1gb') await data.remove('big');
+        for (const name of TEMPORARY_DATA[id] ?? []) await data.remove(name);
       }
     }
   } finally {

@@ -1,6 +1,7 @@
 // Which Keyload the numbers belong to: the commit, any uncommitted changes, and a hash of the
-// sources the CLI runs (src/, bin/), taken at the start and end of a run so a bench that ran while
-// the engine was being edited says so instead of silently mixing versions.
+// sources the CLI runs (src/main, src/shared, bin/, the lockfile; not the desktop app's renderer
+// or preload), taken at the start and end of a run so a bench that ran while the engine was being
+// edited says so instead of silently mixing versions.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['src', 'bin', 'package-lock.json'];
+const SOURCES = ['src/main', 'src/shared', 'bin', 'package-lock.json'];
 
 export interface SourceState {
   commit: string;

@@ -75,6 +75,7 @@ test('connections, files, tables and mapping, then a run streamed as server-sent
   expect((await call('tables.list', { connectionId: saved.id })).body.error?.code).toBe('KEYLOAD_CONNECTION');
   const tested = await value<{ serverVersion: string; freeConnections: number }>('connections.test', { connectionId: saved.id, password: url.password });
   expect(tested.freeConnections).toBeGreaterThan(0);
+  expect(tested.serverVersion).toMatch(/^\d+\.\d+/);
   expect(await value('tables.list', { connectionId: 'local' })).toContainEqual({ schema: 'public', name: 'web_items' });
   expect(await value('tables.describe', { connectionId: 'local', table: 'web_items' })).toMatchObject({ uniqueKeys: [{ columns: ['id'], primary: true }] });
   const [inspected] = await value<{ format: string; columns: { name: string }[] }[]>('files.inspect', { paths: [csv] });

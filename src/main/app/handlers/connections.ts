@@ -23,7 +23,7 @@ export function connectionHandlers(
     'connections.remove': async ({ id }) => connections.remove(id),
     'connections.test': async ({ connectionId, password }) =>
       withClient(await connections.connectionString(connectionId, password), async (client) => {
-        const version = await client.query<{ v: string }>('SHOW server_version');
+        const version = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
         const free = await freeConnections(client);
         return { serverVersion: version.rows[0]?.v ?? 'unknown', freeConnections: free, recommended: recommendedConcurrency(availableParallelism(), free) };
       }),
