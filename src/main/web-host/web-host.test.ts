@@ -119,6 +119,17 @@ test('connections, files, tables and mapping, then a run streamed as server-sent
   expect((await call('runs.cancel', { runId })).body.error?.message).toMatch(/not running/);
 });
 
+test('mapping profiles are saved and listed; saved connections are removed but the built-in one is not', async () => {
+  const profile = { version: 1, columns: { 'E-Mail': 'email', Notes: null } };
+  await value('profiles.save', { name: 'customers', profile });
+  expect(await value('profiles.list', {})).toContainEqual({ name: 'customers', profile });
+  expect((await call('profiles.save', { name: 'bad', profile: { version: 2, columns: {} } })).body.error?.message).toMatch(/profile/);
+  const saved = await value<{ id: string }>('connections.save', { name: 'gone soon', host: 'db', port: 5432, database: 'x', user: 'u', sslMode: 'require' });
+  await value('connections.remove', { id: saved.id });
+  expect((await value<{ id: string }[]>('connections.list', {})).map((c) => c.id)).not.toContain(saved.id);
+  expect((await call('connections.remove', { id: 'local' })).body.ok).toBe(false);
+});
+
 test('dropped files upload to the host and can then be inspected', async () => {
   const res = await fetch(`${host.url}/api/upload?name=${encodeURIComponent('../../evil name.csv')}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: 'a,b\n1,2\n' });
   const body = (await res.json()) as { ok: boolean; value: { path: string } };
