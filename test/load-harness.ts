@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { LoadOptionsInput } from '../src/shared/load-options.ts';
 import type { LoadEvent, LoadResult } from '../src/shared/load-types.ts';
 import { planLoad, runLoad } from '../src/main/engine/index.ts';
-import type { TestDatabase } from './database.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface Harness {
   dir: string;
@@ -42,4 +43,18 @@ export async function createHarness(db: TestDatabase): Promise<Harness> {
     },
     close: async () => {},
   };
+}
+
+/** A database and a harness for the test file, created before its tests and dropped after them. */
+export function useTestHarness(): { db: TestDatabase; h: Harness } {
+  const context = {} as { db: TestDatabase; h: Harness };
+  beforeAll(async () => {
+    context.db = await createTestDatabase();
+    context.h = await createHarness(context.db);
+  });
+  afterAll(async () => {
+    await context.h.close();
+    await context.db.drop();
+  });
+  return context;
 }

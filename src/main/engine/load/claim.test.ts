@@ -4,36 +4,26 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
-import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { expect, test } from 'vitest';
+import { useTestHarness } from '../../../../test/load-harness.ts';
 import type { LoadResult } from '../../../shared/load-types.ts';
 import { ensureManifest } from './manifest.ts';
 
 const run = promisify(execFile);
-let db: TestDatabase;
-let h: Harness;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await createHarness(db);
-});
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-});
+const t = useTestHarness();
 
 function keyload(args: string[]): Promise<{ stdout: string }> {
-  return run(process.execPath, ['bin/keyload.js', 'load', '--dsn', db.url, '--json', ...args], { env: { PATH: process.env.PATH ?? '', KEYLOAD_HOME: h.dir } });
+  return run(process.execPath, ['bin/keyload.js', 'load', '--dsn', t.db.url, '--json', ...args], { env: { PATH: process.env.PATH ?? '', KEYLOAD_HOME: t.h.dir } });
 }
 
 test('three claimers load every file exactly once, and take over a dead claimer\'s file when its lease runs out', async () => {
   // Append has no key: a file loaded twice would show up as duplicate rows.
-  await db.query('CREATE TABLE claimed (file int, n int)');
+  await t.db.query('CREATE TABLE claimed (file int, n int)');
   const files = await Promise.all(
-    Array.from({ length: 9 }, (_, f) => h.file(`claim-${f}.csv`, `file,n\n${Array.from({ length: 2000 }, (_, n) => `${f},${n}`).join('\n')}\n`)),
+    Array.from({ length: 9 }, (_, f) => t.h.file(`claim-${f}.csv`, `file,n\n${Array.from({ length: 2000 }, (_, n) => `${f},${n}`).join('\n')}\n`)),
   );
   // File 0 was claimed by a process that died: its lease ran out a second ago.
-  const client = new pg.Client({ connectionString: db.url });
+  const client = new pg.Client({ connectionString: t.db.url });
   await client.connect();
   await ensureManifest(client, 'keyload');
   const sha = createHash('sha256').update(await readFile(files[0] as string)).digest('hex');
@@ -50,10 +40,10 @@ test('three claimers load every file exactly once, and take over a dead claimer\
   const loadedBy = files.map((file) => results.filter((r) => r.files.find((f) => f.path === file)?.status === 'loaded').length);
   expect(loadedBy).toEqual(files.map(() => 1));
   expect(results.every((r) => r.exitCode === 0)).toBe(true);
-  const counts = await db.query<{ file: number; n: string }>('SELECT file, count(*) AS n FROM claimed GROUP BY file ORDER BY file');
+  const counts = await t.db.query<{ file: number; n: string }>('SELECT file, count(*) AS n FROM claimed GROUP BY file ORDER BY file');
   expect(counts).toEqual(files.map((_, f) => ({ file: f, n: '2000' })));
-  const manifest = await db.query<{ status: string; claimed_by: string }>(`SELECT status, claimed_by FROM keyload.keyload_manifest WHERE sha256 = $1`, [sha]);
+  const manifest = await t.db.query<{ status: string; claimed_by: string }>(`SELECT status, claimed_by FROM keyload.keyload_manifest WHERE sha256 = $1`, [sha]);
   expect(manifest[0]?.status).toBe('loaded');
   expect(manifest[0]?.claimed_by).not.toContain('dead-host'); // taken over by a live claimer
-  expect(await db.query(`SELECT DISTINCT status FROM keyload.keyload_manifest WHERE target_table = 'public.claimed'`)).toEqual([{ status: 'loaded' }]);
+  expect(await t.db.query(`SELECT DISTINCT status FROM keyload.keyload_manifest WHERE target_table = 'public.claimed'`)).toEqual([{ status: 'loaded' }]);
 });

@@ -2,10 +2,9 @@
 // at a time in order would leave it. Random CSV and Parquet files with heavily overlapping keys and
 // duplicates are loaded with random settings and compared with a plain TypeScript model.
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
+import { expect, test } from 'vitest';
 import { caseArb, writeGeneratedFile, type GeneratedFile, type Mode, type Policy, type Row, type Table } from '../../../../test/generated-files.ts';
-import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { useTestHarness } from '../../../../test/load-harness.ts';
 
 /** Loading the files one at a time: per file one survivor per key, then the mode's rule. */
 function model(initial: Table, files: GeneratedFile[], mode: Mode, policy: Policy): Table {
@@ -32,27 +31,18 @@ function model(initial: Table, files: GeneratedFile[], mode: Mode, policy: Polic
   return table;
 }
 
-let db: TestDatabase;
-let h: Harness;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await createHarness(db);
-});
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-});
+const t = useTestHarness();
 
 let caseNumber = 0;
 test('any concurrency and batch size gives the table that loading the files one at a time gives', { timeout: 600_000 }, async () => {
   await fc.assert(
     fc.asyncProperty(caseArb, async (c) => {
       const table = `det_${++caseNumber}`;
-      await db.query(`CREATE TABLE ${table} (k int PRIMARY KEY, a text, n int, v int NOT NULL)`);
+      await t.db.query(`CREATE TABLE ${table} (k int PRIMARY KEY, a text, n int, v int NOT NULL)`);
       const initial: Table = new Map(c.initial.map((r) => [r.k, { a: r.a, n: r.n, v: r.v }]));
-      for (const [k, r] of initial) await db.query(`INSERT INTO ${table} VALUES ($1, $2, $3, $4)`, [k, r.a, r.n, r.v]);
-      const paths = await Promise.all(c.files.map((f, i) => writeGeneratedFile(h, `${table}_${i}`, f)));
-      const result = await h.load({
+      for (const [k, r] of initial) await t.db.query(`INSERT INTO ${table} VALUES ($1, $2, $3, $4)`, [k, r.a, r.n, r.v]);
+      const paths = await Promise.all(c.files.map((f, i) => writeGeneratedFile(t.h, `${table}_${i}`, f)));
+      const result = await t.h.load({
         files: paths,
         table,
         mode: c.mode,
@@ -63,13 +53,13 @@ test('any concurrency and batch size gives the table that loading the files one 
       });
       expect(result.files.map((f) => f.error?.message ?? f.status)).toEqual(paths.map(() => 'loaded'));
       const expected = model(initial, c.files, c.mode, c.policy);
-      const actual = await db.query<{ k: number; a: string | null; n: number | null; v: number }>(`SELECT k, a, n, v FROM ${table} ORDER BY k`);
+      const actual = await t.db.query<{ k: number; a: string | null; n: number | null; v: number }>(`SELECT k, a, n, v FROM ${table} ORDER BY k`);
       expect(actual).toEqual([...expected].sort(([x], [y]) => x - y).map(([k, r]) => ({ k, ...r })));
       const loadedRows = c.files.reduce((n, f) => n + f.rows.length, 0);
-      const t = result.totals;
-      expect(t.read).toBe(loadedRows);
-      expect(t.inserted + t.updated + t.unchanged + t.collapsed).toBe(loadedRows);
-      await db.query(`DROP TABLE ${table}`);
+      const totals = result.totals;
+      expect(totals.read).toBe(loadedRows);
+      expect(totals.inserted + totals.updated + totals.unchanged + totals.collapsed).toBe(loadedRows);
+      await t.db.query(`DROP TABLE ${table}`);
     }),
     { numRuns: 40, timeout: 20_000 },
   );

@@ -1,34 +1,24 @@
 // Every write mode against a real PostgreSQL, with real CSV files on disk.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
-import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { useTestHarness } from '../../../../test/load-harness.ts';
 
-let db: TestDatabase;
-let h: Harness;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await createHarness(db);
-});
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-});
+const t = useTestHarness();
 
 async function table(): Promise<Record<string, unknown>[]> {
-  return db.query('SELECT id, name, qty FROM items ORDER BY id');
+  return t.db.query('SELECT id, name, qty FROM items ORDER BY id');
 }
 
 beforeEach(async () => {
-  await db.query('DROP TABLE IF EXISTS items; DROP SCHEMA IF EXISTS keyload CASCADE');
-  await db.query('CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, qty integer, touched timestamptz, version integer)');
+  await t.db.query('DROP TABLE IF EXISTS items; DROP SCHEMA IF EXISTS keyload CASCADE');
+  await t.db.query('CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, qty integer, touched timestamptz, version integer)');
 });
 
 describe('upsert', () => {
   test('inserts, updates changed rows, skips unchanged ones, and a re-run of the same file is skipped', async () => {
-    await db.query(`INSERT INTO items (id, name, qty) VALUES (1, 'old', 1), (2, 'same', 2)`);
-    const path = await h.file('a.csv', 'id,name,qty\n1,new,10\n2,same,2\n3,fresh,30\n');
-    const first = await h.load({ files: [path], table: 'items' });
+    await t.db.query(`INSERT INTO items (id, name, qty) VALUES (1, 'old', 1), (2, 'same', 2)`);
+    const path = await t.h.file('a.csv', 'id,name,qty\n1,new,10\n2,same,2\n3,fresh,30\n');
+    const first = await t.h.load({ files: [path], table: 'items' });
     expect(first.exitCode).toBe(0);
     expect(first.totals).toMatchObject({ read: 3, inserted: 1, updated: 1, unchanged: 1, collapsed: 0, rejected: 0 });
     expect(await table()).toEqual([
@@ -36,16 +26,16 @@ describe('upsert', () => {
       { id: '2', name: 'same', qty: 2 },
       { id: '3', name: 'fresh', qty: 30 },
     ]);
-    const again = await h.load({ files: [path], table: 'items' });
+    const again = await t.h.load({ files: [path], table: 'items' });
     expect(again.files[0]).toMatchObject({ status: 'skipped', skipReason: 'already loaded' });
-    const forced = await h.load({ files: [path], table: 'items', force: true });
+    const forced = await t.h.load({ files: [path], table: 'items', force: true });
     expect(forced.totals).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
   });
 
   test('the last occurrence of a key wins within a batch, across batches and across files, and duplicates are counted', async () => {
-    const a = await h.file('dup-a.csv', 'id,name,qty\n1,a1,1\n2,a2,2\n1,a1-late,3\n3,a3,3\n2,a2-late,4\n');
-    const b = await h.file('dup-b.csv', 'id,name,qty\n3,b3,5\n');
-    const result = await h.load({ files: [a, b], table: 'items', batchSize: 2 });
+    const a = await t.h.file('dup-a.csv', 'id,name,qty\n1,a1,1\n2,a2,2\n1,a1-late,3\n3,a3,3\n2,a2-late,4\n');
+    const b = await t.h.file('dup-b.csv', 'id,name,qty\n3,b3,5\n');
+    const result = await t.h.load({ files: [a, b], table: 'items', batchSize: 2 });
     expect(result.files[0]?.counts).toMatchObject({ read: 5, inserted: 3, collapsed: 2 });
     expect(result.files[1]?.counts).toMatchObject({ read: 1, updated: 1 });
     expect(await table()).toEqual([
@@ -56,17 +46,17 @@ describe('upsert', () => {
   });
 
   test('--order name changes which file wins', async () => {
-    const z = await h.file('z.csv', 'id,name\n1,from-z\n');
-    const y = await h.file('y.csv', 'id,name\n1,from-y\n');
-    await h.load({ files: [z, y], table: 'items', order: 'name' });
+    const z = await t.h.file('z.csv', 'id,name\n1,from-z\n');
+    const y = await t.h.file('y.csv', 'id,name\n1,from-y\n');
+    await t.h.load({ files: [z, y], table: 'items', order: 'name' });
     expect((await table())[0]?.name).toBe('from-z');
   });
 
   test('--touch-column stamps inserts and real updates only; columns the file lacks keep their value', async () => {
-    await db.query(`INSERT INTO items (id, name, qty, touched) VALUES (1, 'same', 5, '2000-01-01'), (2, 'old', 6, '2000-01-01')`);
-    const path = await h.file('touch.csv', 'id,name\n1,same\n2,changed\n3,new\n');
-    await h.load({ files: [path], table: 'items', touchColumn: 'touched' });
-    const rows = await db.query<{ id: string; qty: number | null; recent: boolean }>(`SELECT id, qty, touched > now() - interval '1 hour' AS recent FROM items ORDER BY id`);
+    await t.db.query(`INSERT INTO items (id, name, qty, touched) VALUES (1, 'same', 5, '2000-01-01'), (2, 'old', 6, '2000-01-01')`);
+    const path = await t.h.file('touch.csv', 'id,name\n1,same\n2,changed\n3,new\n');
+    await t.h.load({ files: [path], table: 'items', touchColumn: 'touched' });
+    const rows = await t.db.query<{ id: string; qty: number | null; recent: boolean }>(`SELECT id, qty, touched > now() - interval '1 hour' AS recent FROM items ORDER BY id`);
     expect(rows).toEqual([
       { id: '1', qty: 5, recent: false },
       { id: '2', qty: 6, recent: true },
@@ -75,10 +65,10 @@ describe('upsert', () => {
   });
 
   test('--version-column only overwrites older stored rows, and within the load the highest version wins', async () => {
-    await db.query(`INSERT INTO items (id, name, version) VALUES (1, 'stored-v5', 5), (2, 'stored-v1', 1)`);
-    const path = await h.file('version.csv', 'id,name,version\n1,older-v4,4\n2,v3,3\n2,v2-later-in-file,2\n');
-    const result = await h.load({ files: [path], table: 'items', versionColumn: 'version' });
-    expect(await db.query('SELECT id, name, version FROM items ORDER BY id')).toEqual([
+    await t.db.query(`INSERT INTO items (id, name, version) VALUES (1, 'stored-v5', 5), (2, 'stored-v1', 1)`);
+    const path = await t.h.file('version.csv', 'id,name,version\n1,older-v4,4\n2,v3,3\n2,v2-later-in-file,2\n');
+    const result = await t.h.load({ files: [path], table: 'items', versionColumn: 'version' });
+    expect(await t.db.query('SELECT id, name, version FROM items ORDER BY id')).toEqual([
       { id: '1', name: 'stored-v5', version: 5 },
       { id: '2', name: 'v3', version: 3 },
     ]);
@@ -88,9 +78,9 @@ describe('upsert', () => {
 
 describe('other modes', () => {
   test('insert refuses keys that already exist, naming them', async () => {
-    await db.query(`INSERT INTO items (id, name) VALUES (2, 'there')`);
-    const path = await h.file('insert.csv', 'id,name\n1,a\n2,b\n');
-    const result = await h.load({ files: [path], table: 'items', mode: 'insert' });
+    await t.db.query(`INSERT INTO items (id, name) VALUES (2, 'there')`);
+    const path = await t.h.file('insert.csv', 'id,name\n1,a\n2,b\n');
+    const result = await t.h.load({ files: [path], table: 'items', mode: 'insert' });
     expect(result.exitCode).toBe(1);
     expect(result.files[0]?.error).toMatchObject({ code: 'KEYLOAD_DUPLICATE_KEY', file: path, line: 3 });
     expect(result.files[0]?.error?.message).toContain('(2)');
@@ -98,38 +88,38 @@ describe('other modes', () => {
   });
 
   test('ignore leaves existing rows untouched', async () => {
-    await db.query(`INSERT INTO items (id, name) VALUES (1, 'kept')`);
-    const path = await h.file('ignore.csv', 'id,name\n1,ignored\n2,added\n');
-    const result = await h.load({ files: [path], table: 'items', mode: 'ignore' });
+    await t.db.query(`INSERT INTO items (id, name) VALUES (1, 'kept')`);
+    const path = await t.h.file('ignore.csv', 'id,name\n1,ignored\n2,added\n');
+    const result = await t.h.load({ files: [path], table: 'items', mode: 'ignore' });
     expect(result.totals).toMatchObject({ inserted: 1, unchanged: 1 });
     expect((await table()).map((r) => r.name)).toEqual(['kept', 'added']);
   });
 
   test('replace swaps the whole content in one transaction, later files winning', async () => {
-    await db.query(`INSERT INTO items (id, name) VALUES (9, 'gone')`);
-    const a = await h.file('r-a.csv', 'id,name\n1,a\n2,a\n');
-    const b = await h.file('r-b.csv', 'id,name\n2,b\n');
-    const result = await h.load({ files: [a, b], table: 'items', mode: 'replace' });
+    await t.db.query(`INSERT INTO items (id, name) VALUES (9, 'gone')`);
+    const a = await t.h.file('r-a.csv', 'id,name\n1,a\n2,a\n');
+    const b = await t.h.file('r-b.csv', 'id,name\n2,b\n');
+    const result = await t.h.load({ files: [a, b], table: 'items', mode: 'replace' });
     expect(result.exitCode).toBe(0);
     expect((await table()).map((r) => `${r.id}:${r.name}`)).toEqual(['1:a', '2:b']);
   });
 
   test('replace is all-or-nothing: one unreadable file leaves the table as it was', async () => {
-    await db.query(`INSERT INTO items (id, name) VALUES (9, 'kept')`);
-    const a = await h.file('ok.csv', 'id,name\n1,a\n');
-    const bad = await h.file('bad.csv', 'id,name\n"unterminated\n');
-    const result = await h.load({ files: [a, bad], table: 'items', mode: 'replace' });
+    await t.db.query(`INSERT INTO items (id, name) VALUES (9, 'kept')`);
+    const a = await t.h.file('ok.csv', 'id,name\n1,a\n');
+    const bad = await t.h.file('bad.csv', 'id,name\n"unterminated\n');
+    const result = await t.h.load({ files: [a, bad], table: 'items', mode: 'replace' });
     expect(result.exitCode).toBe(1);
     expect(result.files.every((f) => f.status === 'failed')).toBe(true);
     expect(await table()).toEqual([{ id: '9', name: 'kept', qty: null }]);
   });
 
   test('append copies every row, duplicates included, without needing a key', async () => {
-    await db.query('CREATE TABLE events (at date, what text)');
-    const path = await h.file('events.csv', 'at,what\n2024-01-01,x\n2024-01-01,x\n2024-01-02,y\n');
-    const result = await h.load({ files: [path], table: 'events', mode: 'append' });
+    await t.db.query('CREATE TABLE events (at date, what text)');
+    const path = await t.h.file('events.csv', 'at,what\n2024-01-01,x\n2024-01-01,x\n2024-01-02,y\n');
+    const result = await t.h.load({ files: [path], table: 'events', mode: 'append' });
     expect(result.totals).toMatchObject({ read: 3, inserted: 3 });
-    expect(await db.query(`SELECT at::text, what FROM events ORDER BY at, what`)).toHaveLength(3);
+    expect(await t.db.query(`SELECT at::text, what FROM events ORDER BY at, what`)).toHaveLength(3);
   });
 });
 
@@ -147,8 +137,8 @@ describe('bad rows', () => {
   ].join('\n');
 
   test('are written to a rejects CSV with line, column and reason, while the good rows load', async () => {
-    const path = await h.file('bad.csv', `${bad}\n`);
-    const result = await h.load({ files: [path], table: 'items' });
+    const path = await t.h.file('bad.csv', `${bad}\n`);
+    const result = await t.h.load({ files: [path], table: 'items' });
     expect(result.exitCode).toBe(3);
     expect(result.totals).toMatchObject({ read: 7, inserted: 3, rejected: 4 });
     expect((await table()).map((r) => r.id)).toEqual(['1', '6', '7']);
@@ -162,19 +152,19 @@ describe('bad rows', () => {
   });
 
   test('--on-error abort fails the file at the first bad row and writes nothing', async () => {
-    const path = await h.file('abort.csv', `${bad}\n`);
-    const result = await h.load({ files: [path], table: 'items', onError: 'abort' });
+    const path = await t.h.file('abort.csv', `${bad}\n`);
+    const result = await t.h.load({ files: [path], table: 'items', onError: 'abort' });
     expect(result.exitCode).toBe(1);
     expect(result.files[0]?.error).toMatchObject({ code: 'KEYLOAD_ROW_REJECTED', line: 3 });
     expect(await table()).toEqual([]);
   });
 
   test('append rejects bad rows too, line numbers intact', async () => {
-    await db.query('CREATE TABLE IF NOT EXISTS counts (n smallint NOT NULL)');
-    await db.query('TRUNCATE counts');
-    const path = await h.file('counts.csv', 'n\n1\n70000\n\n2\nabc\n');
-    const result = await h.load({ files: [path], table: 'counts', mode: 'append' });
-    expect(await db.query('SELECT n FROM counts ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }]);
+    await t.db.query('CREATE TABLE IF NOT EXISTS counts (n smallint NOT NULL)');
+    await t.db.query('TRUNCATE counts');
+    const path = await t.h.file('counts.csv', 'n\n1\n70000\n\n2\nabc\n');
+    const result = await t.h.load({ files: [path], table: 'counts', mode: 'append' });
+    expect(await t.db.query('SELECT n FROM counts ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }]);
     const rejects = (await readFile(result.files[0]?.rejectsFile as string, 'utf8')).trim().split('\n').slice(1);
     expect(rejects.map((r) => r.split(',')[0])).toEqual(['3', '6']);
   });
@@ -185,16 +175,16 @@ describe('many chunks', () => {
   const big = `id,name,qty\n${Array.from({ length: rows }, (_, i) => `${i},n${i},${i % 1000}`).join('\n')}\n`;
 
   test.each(['append', 'upsert'] as const)('%s: a file of many read-ahead chunks loads every row exactly once', async (mode) => {
-    await db.query('CREATE TABLE IF NOT EXISTS many (id int, name text, qty int)');
-    await db.query('TRUNCATE many');
-    if (mode === 'upsert') await db.query('ALTER TABLE many ADD PRIMARY KEY (id)');
-    const path = await h.file(`many-${mode}.csv`, big);
+    await t.db.query('CREATE TABLE IF NOT EXISTS many (id int, name text, qty int)');
+    await t.db.query('TRUNCATE many');
+    if (mode === 'upsert') await t.db.query('ALTER TABLE many ADD PRIMARY KEY (id)');
+    const path = await t.h.file(`many-${mode}.csv`, big);
     // 7,000-row sub-batches do not line up with the reader's 5,000-row chunks.
-    const result = await h.load({ files: [path], table: 'many', mode, batchSize: 7_000 });
+    const result = await t.h.load({ files: [path], table: 'many', mode, batchSize: 7_000 });
     expect(result.totals).toMatchObject({ read: rows, inserted: rows });
-    expect(await db.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, sum(id)::bigint AS s FROM many')).toEqual([
+    expect(await t.db.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, sum(id)::bigint AS s FROM many')).toEqual([
       { n: rows, d: rows, s: String((rows * (rows - 1)) / 2) },
     ]);
-    await db.query('DROP TABLE many');
+    await t.db.query('DROP TABLE many');
   });
 });

@@ -1,21 +1,11 @@
 // Interrupted and failing loads: cancel midway then re-run, a killed connection, the manifest.
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
-import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { beforeEach, expect, test } from 'vitest';
+import { useTestHarness } from '../../../../test/load-harness.ts';
 import type { LoadEvent } from '../../../shared/load-types.ts';
 
-let db: TestDatabase;
-let h: Harness;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await createHarness(db);
-});
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-});
+const t = useTestHarness();
 beforeEach(async () => {
-  await db.query('DROP TABLE IF EXISTS t; DROP SCHEMA IF EXISTS keyload CASCADE');
+  await t.db.query('DROP TABLE IF EXISTS t; DROP SCHEMA IF EXISTS keyload CASCADE');
 });
 
 function csv(rows: number, start = 0, suffix = ''): string {
@@ -33,65 +23,65 @@ function abortAfterMerging(controller: AbortController, batches: number, batchRo
 
 for (const mode of ['upsert', 'append'] as const) {
   test(`${mode}: a run cancelled midway and re-run ends with exactly the file's rows`, async () => {
-    await db.query(mode === 'append' ? 'CREATE TABLE t (id bigint, v text)' : 'CREATE TABLE t (id bigint PRIMARY KEY, v text)');
-    const path = await h.file(`resume-${mode}.csv`, csv(2000));
+    await t.db.query(mode === 'append' ? 'CREATE TABLE t (id bigint, v text)' : 'CREATE TABLE t (id bigint PRIMARY KEY, v text)');
+    const path = await t.h.file(`resume-${mode}.csv`, csv(2000));
     const controller = new AbortController();
     const onEvent = (event: LoadEvent) => {
       if (event.type === 'file-progress' && event.file.counts.inserted >= 600) controller.abort();
     };
-    const first = await h.load({ files: [path], table: 't', mode, batchSize: 200 }, controller.signal, mode === 'append' ? onEvent : abortAfterMerging(controller, 3, 200));
+    const first = await t.h.load({ files: [path], table: 't', mode, batchSize: 200 }, controller.signal, mode === 'append' ? onEvent : abortAfterMerging(controller, 3, 200));
     expect(first.files[0]?.status).toBe('failed');
     expect(first.files[0]?.error?.code).toBe('KEYLOAD_CANCELLED');
-    const partial = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM t'))[0]?.n);
+    const partial = Number((await t.db.query<{ n: string }>('SELECT count(*) AS n FROM t'))[0]?.n);
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(2000);
     // Append commits whole sub-batches of the file; upsert commits sub-batches of hash partitions.
     if (mode === 'append') expect(partial % 200).toBe(0);
 
-    const second = await h.load({ files: [path], table: 't', mode, batchSize: 200 });
+    const second = await t.h.load({ files: [path], table: 't', mode, batchSize: 200 });
     expect(second.files[0]?.status).toBe('loaded');
     expect(second.files[0]?.counts.inserted).toBe(2000);
-    const rows = await db.query<{ n: string; distinct: string }>('SELECT count(*) AS n, count(DISTINCT id) AS distinct FROM t');
+    const rows = await t.db.query<{ n: string; distinct: string }>('SELECT count(*) AS n, count(DISTINCT id) AS distinct FROM t');
     expect(rows[0]).toEqual({ n: '2000', distinct: '2000' });
-    const manifest = await db.query('SELECT status, inserted FROM keyload.keyload_manifest');
+    const manifest = await t.db.query('SELECT status, inserted FROM keyload.keyload_manifest');
     expect(manifest).toEqual([{ status: 'loaded', inserted: '2000' }]);
-    expect(await db.query('SELECT * FROM keyload.keyload_progress')).toEqual([]);
+    expect(await t.db.query('SELECT * FROM keyload.keyload_progress')).toEqual([]);
   });
 }
 
 test('a dropped connection is retried, resumes after the last committed sub-batch, and the file loads completely', async () => {
-  await db.query('CREATE TABLE t (id bigint PRIMARY KEY, v text)');
+  await t.db.query('CREATE TABLE t (id bigint PRIMARY KEY, v text)');
   // The server drops the loading connection once, in the middle of the third sub-batch.
-  await db.query(`CREATE SEQUENCE drop_once;
+  await t.db.query(`CREATE SEQUENCE drop_once;
     CREATE FUNCTION drop_connection_once() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF NEW.id = 1200 AND nextval('drop_once') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
       RETURN NEW;
     END $$;
     CREATE TRIGGER drop_connection BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION drop_connection_once();`);
-  const path = await h.file('retry.csv', csv(3000));
-  const result = await h.load({ files: [path], table: 't', batchSize: 500, maxRetries: 2 });
+  const path = await t.h.file('retry.csv', csv(3000));
+  const result = await t.h.load({ files: [path], table: 't', batchSize: 500, maxRetries: 2 });
   const notices = result.events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
   expect(notices.some((n) => /retry 1 of 2/.test(n))).toBe(true);
   expect(result.files[0]?.status).toBe('loaded');
   expect(result.files[0]?.counts.inserted).toBe(3000);
-  expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM t'))[0]?.n).toBe('3000');
-  await db.query('DROP TRIGGER drop_connection ON t; DROP FUNCTION drop_connection_once(); DROP SEQUENCE drop_once');
+  expect((await t.db.query<{ n: string }>('SELECT count(*) AS n FROM t'))[0]?.n).toBe('3000');
+  await t.db.query('DROP TRIGGER drop_connection ON t; DROP FUNCTION drop_connection_once(); DROP SEQUENCE drop_once');
 });
 
 test('--dry-run validates and writes nothing, not even the manifest', async () => {
-  await db.query('CREATE TABLE t (id bigint PRIMARY KEY, v text)');
-  const path = await h.file('dry.csv', csv(10));
-  const result = await h.load({ files: [path], table: 't', dryRun: true });
+  await t.db.query('CREATE TABLE t (id bigint PRIMARY KEY, v text)');
+  const path = await t.h.file('dry.csv', csv(10));
+  const result = await t.h.load({ files: [path], table: 't', dryRun: true });
   expect(result.files[0]?.status).toBe('planned');
-  expect(await db.query('SELECT * FROM t')).toEqual([]);
-  expect(await db.query(`SELECT to_regclass('keyload.keyload_manifest') AS m`)).toEqual([{ m: null }]);
+  expect(await t.db.query('SELECT * FROM t')).toEqual([]);
+  expect(await t.db.query(`SELECT to_regclass('keyload.keyload_manifest') AS m`)).toEqual([{ m: null }]);
 });
 
 test('progress events carry every stage, and the last one per file is done', async () => {
-  await db.query('CREATE TABLE t (id bigint PRIMARY KEY, v text)');
-  const path = await h.file('stages.csv', csv(100));
-  const result = await h.load({ files: [path], table: 't' });
+  await t.db.query('CREATE TABLE t (id bigint PRIMARY KEY, v text)');
+  const path = await t.h.file('stages.csv', csv(100));
+  const result = await t.h.load({ files: [path], table: 't' });
   const stages = result.events.flatMap((e) => (e.type === 'file-progress' ? [e.file.stage] : []));
   expect(stages).toEqual(expect.arrayContaining(['reading', 'staging', 'merging', 'done']));
   expect(stages.at(-1)).toBe('done');

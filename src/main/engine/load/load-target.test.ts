@@ -1,27 +1,17 @@
 // The target side: creating tables, keys, mapping through to SQL, hostile identifiers.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
-import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { expect, test } from 'vitest';
+import { useTestHarness } from '../../../../test/load-harness.ts';
 import { introspectTable } from '../target/introspect.ts';
 import pg from 'pg';
 
-let db: TestDatabase;
-let h: Harness;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await createHarness(db);
-});
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-});
+const t = useTestHarness();
 
 test('introspection reads types, NOT NULL, defaults, generated and identity columns and unique keys', async () => {
-  await db.query(`CREATE TABLE intro (
+  await t.db.query(`CREATE TABLE intro (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, code varchar(8) NOT NULL UNIQUE, price numeric(10,2) DEFAULT 0,
     doubled numeric GENERATED ALWAYS AS (price * 2) STORED, doc json, a int, b int, UNIQUE (a, b))`);
-  await db.query('CREATE UNIQUE INDEX partial_idx ON intro (a) WHERE a > 0');
-  const client = new pg.Client({ connectionString: db.url });
+  await t.db.query('CREATE UNIQUE INDEX partial_idx ON intro (a) WHERE a > 0');
+  const client = new pg.Client({ connectionString: t.db.url });
   await client.connect();
   const table = await introspectTable(client, { schema: 'public', name: 'intro' });
   expect(await introspectTable(client, { schema: 'public', name: 'missing' })).toBeNull();
@@ -37,10 +27,10 @@ test('introspection reads types, NOT NULL, defaults, generated and identity colu
 });
 
 test('--create-table builds the table from CSV types with the key as primary key', async () => {
-  const path = await h.file('create.csv', 'id,name,amount,day,at,flag\n1,x,1.50,2024-01-02,2024-01-02T03:04:05Z,true\n2,y,2,2024-02-03,2024-02-03T00:00:00Z,false\n');
-  const result = await h.load({ files: [path], table: 'created', createTable: true, key: ['id'] });
+  const path = await t.h.file('create.csv', 'id,name,amount,day,at,flag\n1,x,1.50,2024-01-02,2024-01-02T03:04:05Z,true\n2,y,2,2024-02-03,2024-02-03T00:00:00Z,false\n');
+  const result = await t.h.load({ files: [path], table: 'created', createTable: true, key: ['id'] });
   expect(result.exitCode).toBe(0);
-  const columns = await db.query<{ column_name: string; data_type: string }>(
+  const columns = await t.db.query<{ column_name: string; data_type: string }>(
     `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'created' ORDER BY ordinal_position`,
   );
   expect(columns.map((c) => `${c.column_name}:${c.data_type}`)).toEqual([
@@ -51,58 +41,58 @@ test('--create-table builds the table from CSV types with the key as primary key
     'at:timestamp with time zone',
     'flag:boolean',
   ]);
-  const pk = await db.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'created'::regclass AND i.indisprimary`);
+  const pk = await t.db.query(`SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'created'::regclass AND i.indisprimary`);
   expect(pk).toEqual([{ attname: 'id' }]);
-  expect(await db.query('SELECT id, amount::text FROM created ORDER BY id')).toEqual([{ id: '1', amount: '1.50' }, { id: '2', amount: '2' }]);
+  expect(await t.db.query('SELECT id, amount::text FROM created ORDER BY id')).toEqual([{ id: '1', amount: '1.50' }, { id: '2', amount: '2' }]);
 });
 
 test('a missing table, a key without a unique index, and --create-table without a key are clear errors', async () => {
-  await db.query('CREATE TABLE nokey (a int, b int)');
-  const path = await h.file('k.csv', 'a,b\n1,2\n');
-  await expect(h.load({ files: [path], table: 'absent' })).rejects.toMatchObject({ code: 'KEYLOAD_TABLE_NOT_FOUND', hint: expect.stringContaining('--create-table') });
-  await expect(h.load({ files: [path], table: 'nokey' })).rejects.toMatchObject({ code: 'KEYLOAD_KEY_MISSING' });
-  await expect(h.load({ files: [path], table: 'nokey', key: ['a'] })).rejects.toMatchObject({
+  await t.db.query('CREATE TABLE nokey (a int, b int)');
+  const path = await t.h.file('k.csv', 'a,b\n1,2\n');
+  await expect(t.h.load({ files: [path], table: 'absent' })).rejects.toMatchObject({ code: 'KEYLOAD_TABLE_NOT_FOUND', hint: expect.stringContaining('--create-table') });
+  await expect(t.h.load({ files: [path], table: 'nokey' })).rejects.toMatchObject({ code: 'KEYLOAD_KEY_MISSING' });
+  await expect(t.h.load({ files: [path], table: 'nokey', key: ['a'] })).rejects.toMatchObject({
     code: 'KEYLOAD_KEY_NOT_UNIQUE',
     hint: expect.stringContaining('CREATE UNIQUE INDEX'),
   });
-  await expect(h.load({ files: [path], table: 'fresh', createTable: true })).rejects.toMatchObject({ code: 'KEYLOAD_KEY_MISSING' });
+  await expect(t.h.load({ files: [path], table: 'fresh', createTable: true })).rejects.toMatchObject({ code: 'KEYLOAD_KEY_MISSING' });
 });
 
 test('hostile column and table names are quoted everywhere and values never become SQL', async () => {
   const evil = 'x"); DROP TABLE victim; --';
-  await db.query('CREATE TABLE victim (id int); CREATE SCHEMA weird');
-  const path = await h.file('evil.csv', `"${evil.replaceAll('"', '""')}",value\n1,"'); DROP TABLE victim; --"\n`);
-  const result = await h.load({ files: [path], table: 'weird."Tab""le"', createTable: true, key: [evil] });
+  await t.db.query('CREATE TABLE victim (id int); CREATE SCHEMA weird');
+  const path = await t.h.file('evil.csv', `"${evil.replaceAll('"', '""')}",value\n1,"'); DROP TABLE victim; --"\n`);
+  const result = await t.h.load({ files: [path], table: 'weird."Tab""le"', createTable: true, key: [evil] });
   expect(result.exitCode).toBe(0);
-  expect(await db.query(`SELECT to_regclass('victim') IS NOT NULL AS ok`)).toEqual([{ ok: true }]);
-  const rows = await db.query(`SELECT * FROM weird."Tab""le"`);
+  expect(await t.db.query(`SELECT to_regclass('victim') IS NOT NULL AS ok`)).toEqual([{ ok: true }]);
+  const rows = await t.db.query(`SELECT * FROM weird."Tab""le"`);
   expect(rows).toEqual([{ [evil]: '1', value: "'); DROP TABLE victim; --" }]);
 });
 
 test('a file whose column mapping is wrong fails alone; other files still load', async () => {
-  await db.query('CREATE TABLE two (id int PRIMARY KEY, v text)');
-  const good = await h.file('good.csv', 'id,v\n1,a\n');
-  const bad = await h.file('extra.csv', 'id,v,surprise\n2,b,c\n');
-  const result = await h.load({ files: [bad, good], table: 'two' });
+  await t.db.query('CREATE TABLE two (id int PRIMARY KEY, v text)');
+  const good = await t.h.file('good.csv', 'id,v\n1,a\n');
+  const bad = await t.h.file('extra.csv', 'id,v,surprise\n2,b,c\n');
+  const result = await t.h.load({ files: [bad, good], table: 'two' });
   expect(result.exitCode).toBe(1);
   expect(result.files[0]).toMatchObject({ status: 'failed', error: { code: 'KEYLOAD_MAPPING', file: bad } });
   expect(result.files[1]?.status).toBe('loaded');
-  expect(await db.query('SELECT id FROM two')).toEqual([{ id: 1 }]);
+  expect(await t.db.query('SELECT id FROM two')).toEqual([{ id: 1 }]);
 });
 
 test('json columns (no equality operator) still upsert and skip unchanged rows', async () => {
-  await db.query('CREATE TABLE docs (id int PRIMARY KEY, body json)');
-  const path = await h.file('docs.csv', 'id,body\n1,"{""a"": 1}"\n');
-  await h.load({ files: [path], table: 'docs' });
-  const again = await h.load({ files: [path], table: 'docs', force: true });
+  await t.db.query('CREATE TABLE docs (id int PRIMARY KEY, body json)');
+  const path = await t.h.file('docs.csv', 'id,body\n1,"{""a"": 1}"\n');
+  await t.h.load({ files: [path], table: 'docs' });
+  const again = await t.h.load({ files: [path], table: 'docs', force: true });
   expect(again.totals).toMatchObject({ unchanged: 1, updated: 0 });
 });
 
 test('a mapping may name a column only some files have, but not one no file has', async () => {
-  await db.query('CREATE TABLE mixed (id int PRIMARY KEY, v text)');
-  const a = await h.file('mixed-a.csv', 'id,v,extra\n1,a,x\n');
-  const b = await h.file('mixed-b.csv', 'id,v\n2,b\n');
-  const result = await h.load({ files: [a, b], table: 'mixed', map: { extra: null } });
+  await t.db.query('CREATE TABLE mixed (id int PRIMARY KEY, v text)');
+  const a = await t.h.file('mixed-a.csv', 'id,v,extra\n1,a,x\n');
+  const b = await t.h.file('mixed-b.csv', 'id,v\n2,b\n');
+  const result = await t.h.load({ files: [a, b], table: 'mixed', map: { extra: null } });
   expect(result.exitCode).toBe(0);
-  await expect(h.load({ files: [a, b], table: 'mixed', map: { nowhere: 'v' }, force: true })).rejects.toThrow(/"nowhere", which no file has/);
+  await expect(t.h.load({ files: [a, b], table: 'mixed', map: { nowhere: 'v' }, force: true })).rejects.toThrow(/"nowhere", which no file has/);
 });

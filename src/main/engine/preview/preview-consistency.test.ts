@@ -1,21 +1,11 @@
 // A preview must predict exactly the counts the load with the same arguments then reports.
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
+import { expect, test } from 'vitest';
 import { fileArb, rowArb, rowWithBadArb, writeGeneratedFile } from '../../../../test/generated-files.ts';
-import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { useTestHarness } from '../../../../test/load-harness.ts';
 import { PreviewSession } from './preview-session.ts';
 
-let db: TestDatabase;
-let h: Harness;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await createHarness(db);
-});
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-});
+const t = useTestHarness();
 
 const caseArb = fc.record({
   initial: fc.array(rowArb, { maxLength: 15 }),
@@ -30,9 +20,9 @@ test('preview counts equal the following load\'s counts, file by file', { timeou
   await fc.assert(
     fc.asyncProperty(caseArb, async (c) => {
       const table = `cons_${++n}`;
-      await db.query(`CREATE TABLE ${table} (k int PRIMARY KEY, a text, n int, v int NOT NULL)`);
-      for (const r of new Map(c.initial.map((r) => [r.k, r])).values()) await db.query(`INSERT INTO ${table} VALUES ($1, $2, $3, $4)`, [r.k, r.a, r.n, r.v]);
-      const files = await Promise.all(c.files.map((f, i) => writeGeneratedFile(h, `${table}_${i}`, f)));
+      await t.db.query(`CREATE TABLE ${table} (k int PRIMARY KEY, a text, n int, v int NOT NULL)`);
+      for (const r of new Map(c.initial.map((r) => [r.k, r])).values()) await t.db.query(`INSERT INTO ${table} VALUES ($1, $2, $3, $4)`, [r.k, r.a, r.n, r.v]);
+      const files = await Promise.all(c.files.map((f, i) => writeGeneratedFile(t.h, `${table}_${i}`, f)));
       const options = {
         files,
         table,
@@ -40,11 +30,11 @@ test('preview counts equal the following load\'s counts, file by file', { timeou
         batchSize: c.batchSize,
         ...(c.policy === 'version' ? { conflictPolicy: 'version' as const, versionColumn: 'v' } : { conflictPolicy: c.policy }),
       };
-      const preview = await PreviewSession.open({ connectionString: db.url }, options);
+      const preview = await PreviewSession.open({ connectionString: t.db.url }, options);
       const predicted = await preview.summary().finally(() => preview.close());
-      const loaded = await h.load(options);
+      const loaded = await t.h.load(options);
       expect(predicted.files.map((f) => f.counts)).toEqual(loaded.files.map((f) => f.counts));
-      await db.query(`DROP TABLE ${table}`);
+      await t.db.query(`DROP TABLE ${table}`);
     }),
     { numRuns: 30, timeout: 30_000 },
   );

@@ -1,26 +1,16 @@
 // Conflict previews against a real PostgreSQL: every kind of conflict, re-ranking, paging.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
-import { createHarness, type Harness } from '../../../../test/load-harness.ts';
+import { expect, test } from 'vitest';
+import { useTestHarness } from '../../../../test/load-harness.ts';
 import { PreviewSession } from './preview-session.ts';
 
-let db: TestDatabase;
-let h: Harness;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await createHarness(db);
-});
-afterAll(async () => {
-  await h.close();
-  await db.drop();
-});
+const t = useTestHarness();
 
 test('every kind of conflict, with versions, winners and stored rows; nothing is written', async () => {
-  await db.query(`CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL, city text)`);
-  await db.query(`INSERT INTO people VALUES (1, 'Ann', 'Oslo'), (2, 'Bob', 'Rome'), (9, 'Zed', 'Nice')`);
-  const a = await h.file('pa.csv', 'id,name,city\n1,Ann,Bergen\n3,Cid,Lyon\n3,Cid,Paris\n4,Dan,Oslo\nx,Bad,Oslo\n');
-  const b = await h.file('pb.csv', 'id,name,city\n3,Cid,Lima\n4,Dan,Oslo\n2,Bob,Rome\n');
-  const preview = await PreviewSession.open({ connectionString: db.url }, { files: [a, b], table: 'people' });
+  await t.db.query(`CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL, city text)`);
+  await t.db.query(`INSERT INTO people VALUES (1, 'Ann', 'Oslo'), (2, 'Bob', 'Rome'), (9, 'Zed', 'Nice')`);
+  const a = await t.h.file('pa.csv', 'id,name,city\n1,Ann,Bergen\n3,Cid,Lyon\n3,Cid,Paris\n4,Dan,Oslo\nx,Bad,Oslo\n');
+  const b = await t.h.file('pb.csv', 'id,name,city\n3,Cid,Lima\n4,Dan,Oslo\n2,Bob,Rome\n');
+  const preview = await PreviewSession.open({ connectionString: t.db.url }, { files: [a, b], table: 'people' });
   try {
     const summary = await preview.summary();
     expect(summary.files.map((f) => f.counts)).toEqual([
@@ -65,10 +55,10 @@ test('every kind of conflict, with versions, winners and stored rows; nothing is
   } finally {
     await preview.close();
   }
-  expect(await db.query('SELECT * FROM people ORDER BY id')).toEqual([
+  expect(await t.db.query('SELECT * FROM people ORDER BY id')).toEqual([
     { id: 1, name: 'Ann', city: 'Oslo' },
     { id: 2, name: 'Bob', city: 'Rome' },
     { id: 9, name: 'Zed', city: 'Nice' },
   ]);
-  expect(await db.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 's\\_%' AND relnamespace = 'keyload'::regnamespace`)).toEqual([{ n: 0 }]);
+  expect(await t.db.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 's\\_%' AND relnamespace = 'keyload'::regnamespace`)).toEqual([{ n: 0 }]);
 });
