@@ -11,7 +11,7 @@ import { startWebHost } from '../src/main/web-host/web-host.ts';
 export const stateFile = join(tmpdir(), 'keyload-e2e-state.json');
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  execFileSync(process.execPath, ['node_modules/.bin/electron-vite', 'build'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: 'inherit' });
   const server = await startEmbeddedServer({
     dataDir: await mkdtemp(join(tmpdir(), 'keyload-e2e-pg-')),
     persistent: false,
