@@ -2,12 +2,25 @@
 import { z } from 'zod';
 
 /** The fields, shared with job files (src/shared/job.ts). */
+/** What the desktop app lets an analyst override per file when the sniffed format is wrong. */
+export const fileOverridesSchema = z.object({
+  fileType: z.enum(['csv', 'parquet']).optional(),
+  delimiter: z.enum([',', ';', '\t', '|']).optional(),
+  quote: z.enum(['"', "'"]).optional(),
+  encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
+  hasHeader: z.boolean().optional(),
+});
+
+export type FileOverrides = z.infer<typeof fileOverridesSchema>;
+
 export const loadOptionsShape = {
   files: z.array(z.string().min(1)).min(1),
   table: z.string().min(1),
   key: z.array(z.string().min(1)).optional(),
   mode: z.enum(['upsert', 'insert', 'ignore', 'replace', 'append']).default('upsert'),
   fileType: z.enum(['csv', 'parquet']).optional(),
+  /** Per file path: format and dialect overrides (the desktop app's Files screen). */
+  fileOverrides: z.record(z.string(), fileOverridesSchema).default({}),
   batchSize: z.number().int().min(1).max(10_000_000).default(50_000),
   maxRetries: z.number().int().min(0).max(20).default(3),
   /** File column -> table column; null skips the file column. */

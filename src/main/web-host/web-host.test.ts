@@ -78,8 +78,15 @@ test('connections, files, tables and mapping, then a run streamed as server-sent
   expect(tested.serverVersion).toMatch(/^\d+\.\d+/);
   expect(await value('tables.list', { connectionId: 'local' })).toContainEqual({ schema: 'public', name: 'web_items' });
   expect(await value('tables.describe', { connectionId: 'local', table: 'web_items' })).toMatchObject({ uniqueKeys: [{ columns: ['id'], primary: true }] });
-  const [inspected] = await value<{ format: string; columns: { name: string }[] }[]>('files.inspect', { paths: [csv] });
+  const [inspected] = await value<{ format: string; rowEstimate: number; columns: { name: string }[] }[]>('files.inspect', { paths: [csv] });
   expect(inspected?.format).toMatch(/^CSV, comma-separated/);
+  expect(inspected?.rowEstimate).toBe(2);
+  const ambiguous = join(dir, 'ambiguous.csv');
+  await writeFile(ambiguous, 'a;b,c\n1;2,3\n');
+  for (const [delimiter, columns] of [[';', ['a', 'b,c']], [',', ['a;b', 'c']]] as const) {
+    const [read] = await value<{ columns: { name: string }[] }[]>('files.inspect', { paths: [ambiguous], overrides: { [ambiguous]: { delimiter } } });
+    expect(read?.columns.map((c) => c.name)).toEqual(columns);
+  }
   const [suggestion] = await value<{ mapped: { source: string; target: string }[]; skipped: string[] }[]>('mapping.suggest', { connectionId: 'local', table: 'web_items', files: [csv] });
   expect(suggestion?.mapped.map((m) => `${m.source}->${m.target}`)).toEqual(['id->id', 'Name->name']);
   expect(suggestion?.skipped).toEqual(['extra']);

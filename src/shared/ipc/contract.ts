@@ -3,7 +3,7 @@
 // the main side) -> output; each pushed event is name -> payload. Nothing else crosses.
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors.ts';
-import { loadOptionsShape } from '../load-options.ts';
+import { fileOverridesSchema, loadOptionsShape } from '../load-options.ts';
 import type { LoadEvent, LoadResult, PoolSample } from '../load-types.ts';
 import { mappingProfileSchema, type MappingProfile } from '../mapping-profile.ts';
 import { handlerNames, type HandlerName } from './handler-names.ts';
@@ -42,6 +42,8 @@ export interface FileColumnInfo {
 export interface FileInspection {
   path: string;
   sizeBytes: number;
+  /** Data rows: exact for Parquet, estimated for CSV, null when unknown (gzip). */
+  rowEstimate: number | null;
   /** "csv, ',' separated, UTF-8, header" / "parquet, zstd, 4 row groups" */
   format: string;
   type: 'csv' | 'parquet' | null;
@@ -112,7 +114,11 @@ function handler<O>() {
 const empty = z.object({});
 const connectionSave = connectionInput.extend({ id: z.string().optional(), password: z.string().optional() });
 const idInput = z.object({ id: z.string().min(1) });
-const filesInput = z.object({ paths: z.array(z.string().min(1)).min(1).max(10_000) });
+const filesInput = z.object({
+  paths: z.array(z.string().min(1)).min(1).max(10_000),
+  /** Per file path: the format and dialect to use instead of the sniffed ones. */
+  overrides: z.record(z.string(), fileOverridesSchema).default({}),
+});
 const tableInput = connectionRef.extend({ table: z.string().min(1) });
 const suggestInput = tableInput.extend({ files: z.array(z.string().min(1)).min(1), map: z.record(z.string(), z.string().nullable()).default({}) });
 const profileInput = z.object({ name: z.string().min(1).max(200), profile: mappingProfileSchema });

@@ -1,6 +1,7 @@
 // files.inspect: what each file is (format, dialect, columns), read in the reader workers.
 import { stat } from 'node:fs/promises';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
+import type { FileOverrides } from '../../../shared/load-options.ts';
 import { listFiles } from '../../engine/load/file-list.ts';
 import { ReaderClient } from '../../engine/reader/reader-client.ts';
 import type { SourceDescription } from '../../engine/input/source.ts';
@@ -23,14 +24,15 @@ export function describeFormat(description: SourceDescription): string {
   ].join(', ');
 }
 
-export async function inspectFile(path: string): Promise<FileInspection> {
+export async function inspectFile(path: string, overrides: FileOverrides = {}): Promise<FileInspection> {
   const reader = new ReaderClient(path);
+  const { fileType, ...dialect } = overrides;
   try {
-    const info = await reader.open({}, false);
-    return { path, sizeBytes: info.totalBytes, format: describeFormat(info.description), type: info.description.type, columns: info.columns, error: null };
+    const info = await reader.open({ ...(fileType ? { fileType } : {}), ...(Object.keys(dialect).length > 0 ? { dialect } : {}) }, false);
+    return { path, sizeBytes: info.totalBytes, rowEstimate: info.rowEstimate, format: describeFormat(info.description), type: info.description.type, columns: info.columns, error: null };
   } catch (error) {
     const size = await stat(path).then((s) => s.size, () => 0);
-    return { path, sizeBytes: size, format: 'unreadable', type: null, columns: [], error: toErrorInfo(error, path) };
+    return { path, sizeBytes: size, rowEstimate: null, format: 'unreadable', type: null, columns: [], error: toErrorInfo(error, path) };
   } finally {
     await reader.close();
   }
@@ -38,10 +40,10 @@ export async function inspectFile(path: string): Promise<FileInspection> {
 
 export function fileHandlers(): Pick<HandlerImpls, 'files.inspect'> {
   return {
-    'files.inspect': async ({ paths }) => {
+    'files.inspect': async ({ paths, overrides }) => {
       // Directories expand in name order, as the CLI does.
       const files = await listFiles(paths, 'given');
-      return mapLimit(files, 4, inspectFile);
+      return mapLimit(files, 4, (path) => inspectFile(path, overrides[path]));
     },
   };
 }

@@ -98,11 +98,16 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
     throw new KeyloadError(ErrorCodes.internal, `Reading the CSV file failed: ${String(failure)}`, { file: path, line: parser.line, cause: failure });
   }
 
+  // Lines per byte in the first megabyte, scaled to the file; a gzip file's content size is unknown.
+  const lineBreaks = head.bytes.reduce((n, byte) => (byte === 0x0a ? n + 1 : n), 0);
+  const estimatedLines = head.complete ? lineBreaks : Math.round((lineBreaks / Math.max(1, head.bytes.length)) * totalBytes);
+  const rowEstimate = gzip && !head.complete ? null : Math.max(0, estimatedLines - (dialect.hasHeader ? 1 : 0));
   return {
     path,
     description: { type: 'csv', gzip, dialect },
     columns,
     totalBytes,
+    rowEstimate,
     bytesRead: () => active?.bytesRead() ?? 0,
     rows,
     close: async () => {

@@ -222,6 +222,7 @@ class ParquetRowSource implements RowSource {
   private readonly metadata: FileMetaData;
   private readonly plan: ParquetSchemaPlan;
   private readonly chunks: ChunkLocation[][];
+  readonly rowEstimate: number | null;
   private consumed = 0;
   private started = false;
   private closed = false;
@@ -243,6 +244,7 @@ class ParquetRowSource implements RowSource {
     this.chunks = chunks;
     this.columns = plan.columns.map((column) => ({ name: column.name, pgType: column.pgType }));
     this.description = { type: 'parquet', gzip: false, details: describe(metadata) };
+    this.rowEstimate = Number(metadata.num_rows);
   }
 
   bytesRead(): number {

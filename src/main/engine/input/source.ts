@@ -40,6 +40,8 @@ export interface RowSource {
   readonly columns: SourceColumn[];
   /** Size of the file on disk in bytes. */
   readonly totalBytes: number;
+  /** Data rows: exact for Parquet (from its footer), estimated from the first megabyte for text; null when unknown (gzip). */
+  readonly rowEstimate: number | null;
   /** Bytes of the file consumed so far (compressed bytes for gzip), for progress. */
   bytesRead(): number;
   /** Rows in file order, in chunks. Iterating twice is not supported. Errors are KeyloadError with file and line. */

@@ -107,7 +107,7 @@ export async function* readBatches(ctx: FileContext, chunkRows: number, prefixed
   const indexes = ctx.file.mapping.mapped.map((m) => m.sourceIndex);
   const ahead: Promise<CopyBatch | null>[] = [];
   try {
-    await reader.open(openOptions(ctx.run.plan.options), false);
+    await reader.open(openOptions(ctx.run.plan.options, ctx.file.path), false);
     const request = () => ahead.push(reader.pull(indexes, chunkRows, prefixed, alignTo));
     for (let i = 0; i < READ_AHEAD; i++) request();
     for (;;) {

@@ -96,3 +96,11 @@ test('a mapping may name a column only some files have, but not one no file has'
   expect(result.exitCode).toBe(0);
   await expect(t.h.load({ files: [a, b], table: 'mixed', map: { nowhere: 'v' }, force: true })).rejects.toThrow(/"nowhere", which no file has/);
 });
+
+test('a file\'s sniffed dialect can be overridden per file', async () => {
+  await t.db.query('CREATE TABLE dialects (a text, "b,c" text)');
+  const path = await t.h.file('ambiguous.csv', 'a;b,c\n1;2,3\n');
+  const result = await t.h.load({ files: [path], table: 'dialects', mode: 'append', fileOverrides: { [path]: { delimiter: ';' } } });
+  expect(result.exitCode).toBe(0);
+  expect(await t.db.query('SELECT * FROM dialects')).toEqual([{ a: '1', 'b,c': '2,3' }]);
+});

@@ -65,14 +65,17 @@ export interface LoadPlan {
 
 const keyedModes = new Set(['upsert', 'insert', 'ignore']);
 
-export function openOptions(options: LoadOptions): OpenSourceOptions {
-  return options.fileType ? { fileType: options.fileType } : {};
+/** How to open one file: --file-type for all, then the file's own overrides. */
+export function openOptions(options: LoadOptions, path: string): OpenSourceOptions {
+  const { fileType, ...dialect } = options.fileOverrides[path] ?? {};
+  const type = fileType ?? options.fileType;
+  return { ...(type ? { fileType: type } : {}), ...(Object.keys(dialect).length > 0 ? { dialect } : {}) };
 }
 
 async function readInfo(path: string, options: LoadOptions): Promise<FileInfo> {
   const reader = new ReaderClient(path);
   try {
-    return await reader.open(openOptions(options), true);
+    return await reader.open(openOptions(options, path), true);
   } finally {
     await reader.close();
   }

@@ -14,6 +14,7 @@ export interface FileInfo {
   columns: SourceColumn[];
   description: SourceDescription;
   totalBytes: number;
+  rowEstimate: number | null;
   mtimeMs: number;
   sha256: string | null;
 }

@@ -36,7 +36,7 @@ class FileReader {
         const hash = request.hash ? await sha256(request.path) : null;
         this.source = await openSource(request.path, request.options);
         const source = this.source;
-        const info = { columns: source.columns, description: source.description, totalBytes: source.totalBytes, mtimeMs: stats.mtimeMs, sha256: hash };
+        const info = { columns: source.columns, description: source.description, totalBytes: source.totalBytes, rowEstimate: source.rowEstimate, mtimeMs: stats.mtimeMs, sha256: hash };
         return { seq: request.seq, type: 'opened', info };
       }
       case 'pull': {
