@@ -86,6 +86,8 @@ test('connections, files, tables and mapping, then a run streamed as server-sent
   for (const [delimiter, columns] of [[';', ['a', 'b,c']], [',', ['a;b', 'c']]] as const) {
     const [read] = await value<{ columns: { name: string }[] }[]>('files.inspect', { paths: [ambiguous], overrides: { [ambiguous]: { delimiter } } });
     expect(read?.columns.map((c) => c.name)).toEqual(columns);
+    const [suggested] = await value<{ skipped: string[] }[]>('mapping.suggest', { connectionId: 'local', table: 'web_items', files: [ambiguous], overrides: { [ambiguous]: { delimiter } } });
+    expect(suggested?.skipped).toEqual(columns);
   }
   const [suggestion] = await value<{ mapped: { source: string; target: string }[]; skipped: string[] }[]>('mapping.suggest', { connectionId: 'local', table: 'web_items', files: [csv] });
   expect(suggestion?.mapped.map((m) => `${m.source}->${m.target}`)).toEqual(['id->id', 'Name->name']);

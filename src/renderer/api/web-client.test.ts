@@ -50,6 +50,13 @@ afterEach(() => {
 });
 
 describe('web client', () => {
+  test('a request with no result resolves, although JSON leaves the value out of the reply', async () => {
+    const { fetch } = fakeFetch(() => json({ ok: true, value: undefined }));
+    const { api } = createWebClient({ token: 't0k', fetch });
+
+    await expect(api['profiles.save']({ name: 'orders', profile: { version: 1, columns: {} } })).resolves.toBeUndefined();
+  });
+
   test('posts the JSON input with the token and resolves to the value', async () => {
     const { fetch, sent } = fakeFetch(() => json({ ok: true, value: [{ schema: 'public', name: 'orders' }] }));
     const { api } = createWebClient({ token: 't0k', fetch });

@@ -91,5 +91,6 @@ async function readEnvelope<T>(response: Response): Promise<Envelope<T>> {
 
 function isEnvelope<T>(body: unknown): body is Envelope<T> {
   if (typeof body !== 'object' || body === null || !('ok' in body)) return false;
-  return body.ok === true ? 'value' in body : 'error' in body;
+  // A void request's reply is {"ok":true}: JSON drops an undefined value.
+  return body.ok === true || 'error' in body;
 }

@@ -1,7 +1,9 @@
 // What the user is putting together across the Files, Target and Run screens: one reducer, so the
 // Run screen can build the load options from all of it.
 import type { FileInspection } from '../../shared/ipc/contract.ts';
+import type { FileOverrides } from '../../shared/load-options.ts';
 import type { ConflictPolicy, WriteMode } from '../../shared/load-types.ts';
+import type { MappingProfile } from '../../shared/mapping-profile.ts';
 
 export interface TargetDraft {
   /** null: the built-in local database (or the first connection). */
@@ -22,6 +24,8 @@ export interface TargetDraft {
 export interface Draft {
   /** In load order. */
   files: FileInspection[];
+  /** Per file path: the format and dialect the user chose over the detected ones; never empty records. */
+  overrides: Record<string, FileOverrides>;
   target: TargetDraft;
   concurrency: number;
   internalConcurrency: number;
@@ -35,6 +39,9 @@ export type DraftAction =
   | { type: 'files-added'; files: FileInspection[] }
   | { type: 'file-removed'; path: string }
   | { type: 'file-moved'; path: string; by: -1 | 1 }
+  | { type: 'file-overridden'; path: string; overrides: FileOverrides }
+  /** A file read again with `overrides`; ignored once the file is gone or its overrides changed since. */
+  | { type: 'file-inspected'; file: FileInspection; overrides: FileOverrides }
   | { type: 'connection-chosen'; connectionId: string }
   | { type: 'password-entered'; connectionId: string; password: string }
   | { type: 'table-kind-chosen'; createTable: boolean }
@@ -42,10 +49,12 @@ export type DraftAction =
   | { type: 'new-table-named'; name: string }
   | { type: 'target-changed'; changes: Partial<Pick<TargetDraft, 'key' | 'mode' | 'conflictPolicy' | 'versionColumn'>> }
   | { type: 'column-mapped'; source: string; target: string | null }
+  | { type: 'profile-loaded'; profile: MappingProfile }
   | { type: 'concurrency-changed'; concurrency: number; internalConcurrency: number };
 
 export const initialDraft: Draft = {
   files: [],
+  overrides: {},
   target: {
     connectionId: null,
     table: null,
@@ -72,9 +81,21 @@ export function draftReducer(draft: Draft, action: DraftAction): Draft {
     case 'files-added':
       return { ...draft, files: mergeFiles(draft.files, action.files) };
     case 'file-removed':
-      return { ...draft, files: draft.files.filter((file) => file.path !== action.path) };
+      return { ...draft, files: draft.files.filter((file) => file.path !== action.path), overrides: withoutKey(draft.overrides, action.path) };
     case 'file-moved':
       return { ...draft, files: move(draft.files, action.path, action.by) };
+    case 'file-overridden':
+      return {
+        ...draft,
+        overrides: isEmpty(action.overrides) ? withoutKey(draft.overrides, action.path) : { ...draft.overrides, [action.path]: action.overrides },
+      };
+    case 'file-inspected': {
+      const { file } = action;
+      // Answers can arrive out of order when the user changes several settings quickly: keep only
+      // the one that matches what is chosen now.
+      const current = draft.files.some((candidate) => candidate.path === file.path) && sameOverrides(draft.overrides[file.path] ?? {}, action.overrides);
+      return current ? { ...draft, files: draft.files.map((candidate) => (candidate.path === file.path ? file : candidate)) } : draft;
+    }
     case 'connection-chosen':
       return { ...draft, target: { ...target, ...perTable, connectionId: action.connectionId, table: null, createTable: false } };
     case 'password-entered':
@@ -93,6 +114,9 @@ export function draftReducer(draft: Draft, action: DraftAction): Draft {
       return { ...draft, target: { ...target, ...action.changes } };
     case 'column-mapped':
       return { ...draft, target: { ...target, map: { ...target.map, [action.source]: action.target } } };
+    case 'profile-loaded':
+      // The profile is the whole mapping: earlier choices go, columns it does not name are suggested again.
+      return { ...draft, target: { ...target, map: { ...action.profile.columns }, ...(action.profile.key ? { key: [...action.profile.key] } : {}) } };
     case 'concurrency-changed':
       return { ...draft, concurrency: action.concurrency, internalConcurrency: action.internalConcurrency };
   }
@@ -104,6 +128,21 @@ function mergeFiles(current: FileInspection[], added: FileInspection[]): FileIns
   const kept = current.map((file) => byPath.get(file.path) ?? file);
   const known = new Set(current.map((file) => file.path));
   return [...kept, ...added.filter((file) => !known.has(file.path))];
+}
+
+function isEmpty(overrides: FileOverrides): boolean {
+  return Object.values(overrides).every((value) => value === undefined);
+}
+
+function sameOverrides(a: FileOverrides, b: FileOverrides): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof FileOverrides)[]);
+  return [...keys].every((key) => a[key] === b[key]);
+}
+
+function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in record)) return record;
+  const { [key]: _removed, ...rest } = record;
+  return rest;
 }
 
 function move<T extends { path: string }>(items: T[], path: string, by: -1 | 1): T[] {

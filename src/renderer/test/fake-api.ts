@@ -1,6 +1,10 @@
 // A real in-memory KeyloadApi for component tests: each test implements the requests it needs,
-// every call is recorded, and events are pushed with emit().
-import type { EventMap, EventName, HandlerInput, HandlerName, KeyloadApi } from '../../shared/ipc/contract.ts';
+// every call is recorded, and events are pushed with emit(). inMemoryFiles and inMemoryProfiles
+// implement the stateful requests once, for the tests that need them to behave like the app.
+import { ErrorCodes } from '../../shared/errors.ts';
+import type { EventMap, EventName, FileInspection, HandlerInput, HandlerName, KeyloadApi } from '../../shared/ipc/contract.ts';
+import type { FileOverrides } from '../../shared/load-options.ts';
+import type { MappingProfile } from '../../shared/mapping-profile.ts';
 import { requestNames } from '../api/request-names.ts';
 
 export type Handlers = Partial<Omit<KeyloadApi, 'on'>>;
@@ -38,5 +42,55 @@ export function createFakeApi(handlers: Handlers): FakeApi {
     api: { ...requests, on } as KeyloadApi,
     calls: <N extends HandlerName>(name: N) => log.filter((call) => call.name === name).map((call) => call.input as HandlerInput<N>),
     emit: (event, payload) => listeners.get(event)?.forEach((listener) => listener(payload)),
+  };
+}
+
+const delimiters = [',', ';', '\t', '|'] as const;
+
+/**
+ * files.inspect over CSV text kept in memory, by path. A small sniff (the delimiter that splits the
+ * first line most, the first candidate on a tie) unless overridden; honours the header and
+ * file-type overrides; every column is text.
+ */
+export function inMemoryFiles(contents: Record<string, string>): Pick<Required<Handlers>, 'files.inspect'> {
+  return {
+    'files.inspect': async ({ paths, overrides = {} }) => paths.map((path) => inspectText(path, contents[path], overrides[path] ?? {})),
+  };
+}
+
+function inspectText(path: string, text: string | undefined, overrides: FileOverrides): FileInspection {
+  const unreadable = { path, sizeBytes: 0, rowEstimate: null, format: 'unreadable', type: null, columns: [] };
+  if (text === undefined) return { ...unreadable, error: { code: ErrorCodes.fileNotFound, message: `no such file: ${path}` } };
+  const sizeBytes = new TextEncoder().encode(text).length;
+  if (overrides.fileType === 'parquet') return { ...unreadable, sizeBytes, error: { code: ErrorCodes.fileCorrupt, message: `${path} is not a Parquet file` } };
+
+  const lines = text.split(/\r?\n/).filter((line) => line !== '');
+  const first = lines[0] ?? '';
+  const splits = (delimiter: string) => first.split(delimiter).length;
+  const delimiter = overrides.delimiter ?? delimiters.reduce((best, candidate) => (splits(candidate) > splits(best) ? candidate : best));
+  const hasHeader = overrides.hasHeader ?? true;
+  const encoding = overrides.encoding ?? 'utf-8';
+  return {
+    path,
+    sizeBytes,
+    rowEstimate: Math.max(0, lines.length - (hasHeader ? 1 : 0)),
+    format: `csv, ${JSON.stringify(delimiter)} separated, ${encoding}, ${hasHeader ? 'header' : 'no header'}`,
+    type: 'csv',
+    columns: first.split(delimiter).map((cell, index) => ({ name: hasHeader ? cell : `column_${index + 1}`, pgType: 'text' })),
+    error: null,
+  };
+}
+
+/** profiles.list and profiles.save as the app's store does them: by name, case-insensitively sorted; saving a name again replaces it. */
+export function inMemoryProfiles(initial: { name: string; profile: MappingProfile }[] = []): Pick<Required<Handlers>, 'profiles.list' | 'profiles.save'> {
+  const saved = new Map(initial.map(({ name, profile }) => [name, profile]));
+  return {
+    'profiles.list': async () =>
+      [...saved]
+        .map(([name, profile]) => ({ name, profile: structuredClone(profile) }))
+        .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || (a.name < b.name ? -1 : 1)),
+    'profiles.save': async ({ name, profile }) => {
+      saved.set(name, structuredClone(profile));
+    },
   };
 }

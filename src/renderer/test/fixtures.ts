@@ -6,6 +6,8 @@ export function inspection(path: string, columns: Record<string, string>, extra:
   return {
     path,
     sizeBytes: 2048,
+    // Unknown unless a test gives one, so that no screen shows a count the test did not choose.
+    rowEstimate: null,
     format: path.endsWith('.parquet') ? 'parquet, zstd, 1 row group' : "csv, ',' separated, UTF-8, header",
     type: path.endsWith('.parquet') ? 'parquet' : 'csv',
     columns: Object.entries(columns).map(([name, pgType]) => ({ name, pgType })),

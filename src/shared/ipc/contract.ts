@@ -120,7 +120,11 @@ const filesInput = z.object({
   overrides: z.record(z.string(), fileOverridesSchema).default({}),
 });
 const tableInput = connectionRef.extend({ table: z.string().min(1) });
-const suggestInput = tableInput.extend({ files: z.array(z.string().min(1)).min(1), map: z.record(z.string(), z.string().nullable()).default({}) });
+const suggestInput = tableInput.extend({
+  files: z.array(z.string().min(1)).min(1),
+  map: z.record(z.string(), z.string().nullable()).default({}),
+  overrides: z.record(z.string(), fileOverridesSchema).default({}),
+});
 const profileInput = z.object({ name: z.string().min(1).max(200), profile: mappingProfileSchema });
 const runStart = connectionRef.extend({ options: runOptionsSchema });
 const runIdInput = z.object({ runId: z.string().min(1) });

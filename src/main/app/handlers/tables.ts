@@ -47,11 +47,11 @@ export function tableHandlers(connections: ConnectionStore): Pick<HandlerImpls, 
         const found = await introspectTable(client, parseTableName(table));
         return found ? tableInfo(found) : null;
       }),
-    'mapping.suggest': async ({ connectionId, password, table, files, map }) => {
+    'mapping.suggest': async ({ connectionId, password, table, files, map, overrides }) => {
       const target = await withClient(await connections.connectionString(connectionId, password), (client) => introspectTable(client, parseTableName(table)));
       const suggestions: MappingSuggestion[] = [];
       for (const path of files) {
-        const inspected = await inspectFile(path);
+        const inspected = await inspectFile(path, overrides[path]);
         if (inspected.error || !target) {
           suggestions.push({ path, mapped: [], skipped: inspected.columns.map((c) => c.name), warnings: [], error: inspected.error });
           continue;

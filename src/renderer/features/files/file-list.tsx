@@ -1,11 +1,21 @@
 // The files in load order. Virtualized: a load can have hundreds of files.
+import { useState } from 'react';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
+import type { FileOverrides } from '../../../shared/load-options.ts';
 import { formatBytes } from '../../ui/format.ts';
 import { EmptyState } from '../../ui/states.tsx';
 import { VirtualList } from '../../ui/virtual-list.tsx';
 import { FileRow } from './file-row.tsx';
 
-export function FileList({ files }: { files: FileInspection[] }) {
+export function FileList({ files, overrides }: { files: FileInspection[]; overrides: Record<string, FileOverrides> }) {
+  // Paths whose "Change format" is open: rows unmount when scrolled away, so it is kept here.
+  const [formatOpen, setFormatOpen] = useState<ReadonlySet<string>>(() => new Set());
+  const toggleFormat = (path: string) =>
+    setFormatOpen((open) => {
+      const next = new Set(open);
+      if (!next.delete(path)) next.add(path);
+      return next;
+    });
   if (files.length === 0) {
     return <EmptyState title="No files yet">Drop files or folders above, or use Add files. They load in the order listed here.</EmptyState>;
   }
@@ -25,7 +35,18 @@ export function FileList({ files }: { files: FileInspection[] }) {
         getKey={(index) => files[index]?.path ?? String(index)}
         renderItem={(index) => {
           const file = files[index];
-          return file && <FileRow file={file} position={index} count={files.length} />;
+          return (
+            file && (
+              <FileRow
+                file={file}
+                position={index}
+                count={files.length}
+                overrides={overrides[file.path]}
+                formatOpen={formatOpen.has(file.path)}
+                onToggleFormat={toggleFormat}
+              />
+            )
+          );
         }}
       />
     </>

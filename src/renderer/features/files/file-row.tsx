@@ -1,14 +1,31 @@
 // One file of the list: what was detected, its columns or its error, and its place in the order.
+import { useId } from 'react';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
 import { formatError } from '../../../shared/errors.ts';
+import type { FileOverrides } from '../../../shared/load-options.ts';
 import { useDraftDispatch } from '../../draft/draft-context.tsx';
 import { fileName, formatBytes } from '../../ui/format.ts';
+import { FormatOverrides } from './format-overrides.tsx';
+import { formatRowEstimate } from './row-estimate.ts';
 
 const SHOWN_COLUMNS = 24;
 
-export function FileRow({ file, position, count }: { file: FileInspection; position: number; count: number }) {
+interface FileRowProps {
+  file: FileInspection;
+  position: number;
+  count: number;
+  /** The format the user chose for this file; undefined: as detected. */
+  overrides: FileOverrides | undefined;
+  /** Whether "Change format" is open; kept by the list, so it survives scrolling out of view. */
+  formatOpen: boolean;
+  onToggleFormat: (path: string) => void;
+}
+
+export function FileRow({ file, position, count, overrides, formatOpen, onToggleFormat }: FileRowProps) {
   const dispatch = useDraftDispatch();
+  const panelId = useId();
   const name = fileName(file.path);
+  const rows = formatRowEstimate(file);
   const first = position === 0;
   const last = position === count - 1;
   // aria-disabled rather than disabled: a button that just moved to the end keeps the focus.
@@ -21,9 +38,22 @@ export function FileRow({ file, position, count }: { file: FileInspection; posit
         <div className="file-title">
           <strong>{name}</strong>
           <span className="muted">{formatBytes(file.sizeBytes)}</span>
+          {rows && <span className="muted">{rows}</span>}
           {file.format && <span className="badge">{file.format}</span>}
+          {overrides && <span className="badge badge-accent">format set by you</span>}
+          <button
+            type="button"
+            className="button-link"
+            aria-label={`Change format of ${name}`}
+            aria-expanded={formatOpen}
+            aria-controls={formatOpen ? panelId : undefined}
+            onClick={() => onToggleFormat(file.path)}
+          >
+            Change format
+          </button>
         </div>
         <div className="file-path muted">{file.path}</div>
+        {formatOpen && <FormatOverrides id={panelId} file={file} overrides={overrides ?? {}} />}
         {file.error ? (
           <p className="inline-error">
             <code>{file.error.code}</code> {formatError(file.error)}

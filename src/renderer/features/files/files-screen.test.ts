@@ -1,13 +1,15 @@
 // @vitest-environment happy-dom
 import '../../vitest.setup.ts';
-import { fireEvent, screen, within } from '@testing-library/react';
-import { createElement } from 'react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { createElement, Fragment } from 'react';
 import { describe, expect, test, vi } from 'vitest';
 import { ErrorCodes } from '../../../shared/errors.ts';
 import { ApiError } from '../../api/api-error.ts';
-import { createFakeApi } from '../../test/fake-api.ts';
-import { inspection } from '../../test/fixtures.ts';
+import { initialDraft } from '../../draft/draft-state.ts';
+import { createFakeApi, inMemoryFiles } from '../../test/fake-api.ts';
+import { connection, inspection } from '../../test/fixtures.ts';
 import { renderScreen } from '../../test/render.tsx';
+import { RunScreen } from '../run/run-screen.tsx';
 import { FilesScreen } from './files-screen.tsx';
 
 const inspections = {
@@ -19,6 +21,26 @@ function inspectingApi() {
   return createFakeApi({
     'files.inspect': async ({ paths }) => paths.map((path) => inspections[path as keyof typeof inspections] ?? inspection(path, { id: 'integer' })),
   });
+}
+
+function columnsOf(name: string): string[] {
+  const list = within(screen.getByRole('article', { name })).getByRole('list', { name: `Columns of ${name}` });
+  return within(list)
+    .getAllByRole('listitem')
+    .map((item) => item.textContent ?? '');
+}
+
+/** The Files and Run screens over one draft, as the app has them, with CSV text in memory. */
+function renderFilesAndRun(contents: Record<string, string>) {
+  const fake = createFakeApi({
+    ...inMemoryFiles(contents),
+    'connections.list': async () => [connection()],
+    'connections.test': async () => ({ serverVersion: '17.2', freeConnections: 40, recommended: { concurrency: 4, internalConcurrency: 2 } }),
+    'runs.start': async () => ({ runId: 'run-1' }),
+  });
+  const screens = createElement(Fragment, null, createElement(FilesScreen, { onContinue: vi.fn() }), createElement(RunScreen));
+  const view = renderScreen(screens, { api: fake.api, draft: { target: { ...initialDraft.target, table: 'public.orders' } } });
+  return { fake, ...view };
 }
 
 function fileNames(): string[] {
@@ -105,5 +127,83 @@ describe('Files screen', () => {
     expect(alert.textContent).toContain(ErrorCodes.fileNotFound);
     await user.click(within(alert).getByRole('button', { name: /dismiss/i }));
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  test("shows each file's rows: exact for Parquet, estimated for CSV, nothing when unknown", () => {
+    const draft = {
+      files: [
+        inspection('/data/exact.parquet', { id: 'integer' }, { rowEstimate: 1204 }),
+        inspection('/data/sampled.csv', { id: 'integer' }, { rowEstimate: 1187 }),
+        inspection('/data/one.csv', { id: 'integer' }, { rowEstimate: 1 }),
+        inspection('/data/packed.csv.gz', { id: 'integer' }, { rowEstimate: null }),
+      ],
+    };
+    renderScreen(createElement(FilesScreen, { onContinue: vi.fn() }), { api: createFakeApi({}).api, draft });
+
+    expect(within(screen.getByRole('article', { name: 'exact.parquet' })).getByText('1,204 rows')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'sampled.csv' })).getByText('≈ 1,200 rows')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'one.csv' })).getByText('≈ 1 row')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'packed.csv.gz' })).queryByText(/\brows?\b/)).toBeNull();
+  });
+
+  test('choosing a delimiter reads the file again with it, and the run carries it as a file override', async () => {
+    const { fake, user } = renderFilesAndRun({ '/uploads/ambiguous.csv': 'a;b,c\n1;2,3\n' });
+    await user.upload(screen.getByLabelText('Add files'), new File(['a;b,c\n1;2,3\n'], 'ambiguous.csv'));
+    await screen.findByRole('article', { name: 'ambiguous.csv' });
+    expect(columnsOf('ambiguous.csv')).toEqual(['a;b text', 'c text']);
+
+    const toggle = screen.getByRole('button', { name: 'Change format of ambiguous.csv' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    await user.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    const format = screen.getByRole('group', { name: 'Format of ambiguous.csv' });
+    const delimiter = within(format).getByLabelText('Delimiter') as HTMLSelectElement;
+    expect(within(delimiter).getByRole('option', { selected: true }).textContent).toBe('Detected');
+
+    await user.selectOptions(delimiter, 'Semicolon ( ; )');
+
+    expect(fake.calls('files.inspect').at(-1)).toEqual({ paths: ['/uploads/ambiguous.csv'], overrides: { '/uploads/ambiguous.csv': { delimiter: ';' } } });
+    await waitFor(() => expect(columnsOf('ambiguous.csv')).toEqual(['a text', 'b,c text']));
+    expect(within(screen.getByRole('article', { name: 'ambiguous.csv' })).getByText('format set by you')).toBeTruthy();
+
+    const start = screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement;
+    await waitFor(() => expect(start.disabled).toBe(false));
+    await user.click(start);
+    expect(fake.calls('runs.start')[0]?.options).toMatchObject({
+      files: ['/uploads/ambiguous.csv'],
+      fileOverrides: { '/uploads/ambiguous.csv': { delimiter: ';' } },
+    });
+  });
+
+  test('"Detected" drops the override, and Parquet leaves no dialect to choose', async () => {
+    const fake = createFakeApi(inMemoryFiles({ '/data/a.csv': 'id|name\n1|x\n' }));
+    const draft = { files: [inspection('/data/a.csv', { 'id|name': 'text' })], overrides: { '/data/a.csv': { delimiter: '|' as const, hasHeader: false } } };
+    const { user } = renderScreen(createElement(FilesScreen, { onContinue: vi.fn() }), { api: fake.api, draft });
+    await user.click(screen.getByRole('button', { name: 'Change format of a.csv' }));
+    const format = screen.getByRole('group', { name: 'Format of a.csv' });
+
+    await user.selectOptions(within(format).getByLabelText('Header'), 'Detected');
+    expect(fake.calls('files.inspect').at(-1)).toEqual({ paths: ['/data/a.csv'], overrides: { '/data/a.csv': { delimiter: '|' } } });
+    await waitFor(() => expect(columnsOf('a.csv')).toEqual(['id text', 'name text']));
+
+    await user.selectOptions(within(format).getByLabelText('Delimiter'), 'Detected');
+    expect(fake.calls('files.inspect').at(-1)).toEqual({ paths: ['/data/a.csv'], overrides: { '/data/a.csv': {} } });
+    await waitFor(() => expect(within(screen.getByRole('article', { name: 'a.csv' })).queryByText('format set by you')).toBeNull());
+
+    await user.selectOptions(within(format).getByLabelText('File type'), 'Parquet');
+    expect(fake.calls('files.inspect').at(-1)).toEqual({ paths: ['/data/a.csv'], overrides: { '/data/a.csv': { fileType: 'parquet' } } });
+    for (const label of ['Delimiter', 'Quote', 'Encoding', 'Header']) expect((within(format).getByLabelText(label) as HTMLSelectElement).disabled).toBe(true);
+    expect(await within(screen.getByRole('article', { name: 'a.csv' })).findByText(/is not a Parquet file/)).toBeTruthy();
+  });
+
+  test('a file added again is read with the format chosen for it', async () => {
+    const fake = createFakeApi(inMemoryFiles({ '/uploads/a.csv': 'x;y\n' }));
+    const draft = { files: [inspection('/uploads/a.csv', { 'x;y': 'text' })], overrides: { '/uploads/a.csv': { delimiter: ';' as const } } };
+    const { user } = renderScreen(createElement(FilesScreen, { onContinue: vi.fn() }), { api: fake.api, draft });
+
+    await user.upload(screen.getByLabelText('Add files'), new File(['x;y\n'], 'a.csv'));
+
+    expect(fake.calls('files.inspect')).toEqual([{ paths: ['/uploads/a.csv'], overrides: { '/uploads/a.csv': { delimiter: ';' } } }]);
+    await waitFor(() => expect(columnsOf('a.csv')).toEqual(['x text', 'y text']));
   });
 });

@@ -7,18 +7,18 @@ import { FileList } from './file-list.tsx';
 import { useAddFiles } from './use-add-files.ts';
 
 export function FilesScreen({ onContinue }: { onContinue: () => void }) {
-  const { files } = useDraft();
+  const { files, overrides } = useDraft();
   const addFiles = useAddFiles();
   return (
     <>
       <header className="screen-header">
         <h1 tabIndex={-1}>Files</h1>
-        <p className="muted">CSV and Parquet files to load; the format of each is detected from its content.</p>
+        <p className="muted">CSV and Parquet files to load; the format of each is detected from its content, and can be changed per file.</p>
       </header>
       <DropZone onFiles={(added) => addFiles.mutate(added)} />
       {addFiles.isPending && <Loading>Inspecting {addFiles.variables.length === 1 ? '1 file' : `${addFiles.variables.length} files`}…</Loading>}
       <ErrorNotice error={addFiles.error} onDismiss={addFiles.reset} title="Could not add the files" />
-      <FileList files={files} />
+      <FileList files={files} overrides={overrides} />
       {files.length > 0 && (
         <div className="screen-actions">
           <button type="button" className="button-primary" onClick={onContinue}>

@@ -31,6 +31,7 @@ function run(runId: string, table: string, startedAt: string, extra: Partial<Run
       files,
       table,
       mode: 'upsert',
+      fileOverrides: {},
       key: ['id'],
       map: { Notes: null },
       createTable: false,

@@ -16,6 +16,14 @@ export function runOptions(draft: Draft): { options: RunOptions; missing: [] } |
   ].filter((reason) => reason !== false);
   if (missing.length > 0) return { options: null, missing };
 
+  // Only files still in the list; the reducer never keeps an empty override record.
+  const fileOverrides = Object.fromEntries(
+    draft.files.flatMap((file) => {
+      const overrides = draft.overrides[file.path];
+      return overrides ? [[file.path, overrides] as const] : [];
+    }),
+  );
+
   return {
     missing: [],
     options: {
@@ -28,6 +36,7 @@ export function runOptions(draft: Draft): { options: RunOptions; missing: [] } |
       createTable: target.createTable,
       concurrency: draft.concurrency,
       internalConcurrency: draft.internalConcurrency,
+      ...(Object.keys(fileOverrides).length > 0 ? { fileOverrides } : {}),
       ...(keyed && target.key.length > 0 ? { key: target.key } : {}),
       ...(keyed ? { conflictPolicy: target.conflictPolicy } : {}),
       ...(keyed && target.conflictPolicy === 'version' ? { versionColumn: target.versionColumn } : {}),

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { EmptyState, Loading } from '../../ui/states.tsx';
 import type { ChosenConnection } from './connection.ts';
 import { FileNotes } from './file-notes.tsx';
+import { LoadProfile } from './load-profile.tsx';
 import { MappingGrid } from './mapping-grid.tsx';
 import { existingTableRows, mappingOf, newTableRows, type MappingRow } from './mapping-rows.ts';
 import { useMappingSuggestions } from './queries.ts';
@@ -24,14 +25,10 @@ export function MappingSection({ chosen, info }: { chosen: ChosenConnection; inf
 }
 
 function SuggestedMapping({ chosen, info, files }: { chosen: ChosenConnection; info: TableInfo; files: FileInspection[] }) {
-  const { target } = useDraft();
+  const { target, overrides } = useDraft();
   const table = `${info.schema}.${info.name}`;
-  const suggestions = useMappingSuggestions(
-    chosen,
-    table,
-    files.map((file) => file.path),
-    target.map,
-  );
+  const paths = files.map((file) => file.path);
+  const suggestions = useMappingSuggestions(chosen, table, paths, target.map, Object.fromEntries(paths.flatMap((path) => (overrides[path] ? [[path, overrides[path]]] : []))));
   if (suggestions.isPending) return <Loading>Matching the file columns to {table}…</Loading>;
   if (suggestions.isError) return <ErrorNotice error={suggestions.error} title="Could not suggest a mapping" />;
   const tableColumns = info.columns.filter((column) => !column.generated).map((column) => column.name);
@@ -55,7 +52,10 @@ function MappingView({ rows, tableColumns, fileCount, table }: { rows: MappingRo
   return (
     <>
       <MappingGrid rows={rows} tableColumns={tableColumns} fileCount={fileCount} />
-      <SaveProfile profile={profile} />
+      <div className="profile-actions">
+        <LoadProfile />
+        <SaveProfile profile={profile} />
+      </div>
     </>
   );
 }

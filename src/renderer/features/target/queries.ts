@@ -1,7 +1,8 @@
-// What the Target screen reads through the chosen connection. Nothing is asked until the
-// connection's password is known.
+// What the Target screen reads: through the chosen connection (nothing is asked until the
+// connection's password is known), and the saved mapping profiles.
 import { keepPreviousData, skipToken, useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/transport-context.tsx';
+import type { FileOverrides } from '../../../shared/load-options.ts';
 import type { ChosenConnection } from './connection.ts';
 import { targetKeys } from './keys.ts';
 
@@ -20,13 +21,25 @@ export function useTableInfo(chosen: ChosenConnection, table: string | null) {
   });
 }
 
-export function useMappingSuggestions(chosen: ChosenConnection, table: string | null, files: string[], map: Record<string, string | null>) {
+export function useMappingSuggestions(
+  chosen: ChosenConnection,
+  table: string | null,
+  files: string[],
+  map: Record<string, string | null>,
+  overrides: Record<string, FileOverrides>,
+) {
   const api = useApi();
   const { ref } = chosen;
   return useQuery({
-    queryKey: targetKeys.suggestions(chosen.scope, table ?? '', files, map),
-    queryFn: ref && table && files.length > 0 ? () => api['mapping.suggest']({ ...ref, table, files, map }) : skipToken,
+    queryKey: targetKeys.suggestions(chosen.scope, table ?? '', files, map, overrides),
+    // Files whose format was overridden are read with it, so their columns match what the run will see.
+    queryFn: ref && table && files.length > 0 ? () => api['mapping.suggest']({ ...ref, table, files, map, overrides }) : skipToken,
     // An edit asks again (the engine decides the final mapping); keep showing the last answer meanwhile.
     placeholderData: keepPreviousData,
   });
+}
+
+export function useProfiles() {
+  const api = useApi();
+  return useQuery({ queryKey: targetKeys.profiles(), queryFn: () => api['profiles.list']({}) });
 }

@@ -1,14 +1,20 @@
 // Saves the mapping as a profile in the CLI's --mapping-file format.
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { MappingProfile } from '../../../shared/mapping-profile.ts';
 import { useApi } from '../../api/transport-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { targetKeys } from './keys.ts';
 
 export function SaveProfile({ profile }: { profile: MappingProfile }) {
   const api = useApi();
   const [name, setName] = useState('');
-  const save = useMutation({ mutationFn: (input: { name: string; profile: MappingProfile }) => api['profiles.save'](input) });
+  const queryClient = useQueryClient();
+  const save = useMutation({
+    mutationFn: (input: { name: string; profile: MappingProfile }) => api['profiles.save'](input),
+    // So "Load mapping profile" offers it straight away.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: targetKeys.profiles() }),
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate({ name: name.trim(), profile });

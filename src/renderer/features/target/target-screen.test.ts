@@ -4,7 +4,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { createElement } from 'react';
 import { describe, expect, test, vi } from 'vitest';
 import type { MappingSuggestion, TableInfo } from '../../../shared/ipc/contract.ts';
-import { createFakeApi } from '../../test/fake-api.ts';
+import type { MappingProfile } from '../../../shared/mapping-profile.ts';
+import { createFakeApi, inMemoryProfiles } from '../../test/fake-api.ts';
 import { connection, inspection } from '../../test/fixtures.ts';
 import { renderScreen } from '../../test/render.tsx';
 import { TargetScreen } from './target-screen.tsx';
@@ -41,8 +42,9 @@ function suggest(paths: string[], map: Record<string, string | null>): MappingSu
   });
 }
 
-function targetApi() {
+function targetApi(profiles: { name: string; profile: MappingProfile }[] = []) {
   return createFakeApi({
+    ...inMemoryProfiles(profiles),
     'connections.list': async () => [connection(), connection({ id: 'warehouse', name: 'Warehouse', builtin: false, hasPassword: false, host: 'db.internal' })],
     'tables.list': async () => [
       { schema: 'public', name: 'orders' },
@@ -50,7 +52,6 @@ function targetApi() {
     ],
     'tables.describe': async ({ table }) => (table === 'public.orders' ? orders : null),
     'mapping.suggest': async ({ files: paths, map }) => suggest(paths, map ?? {}),
-    'profiles.save': async () => undefined,
   });
 }
 
@@ -75,7 +76,7 @@ describe('Target and mapping screen', () => {
     expect(within(notesRow).getByText('No match: skipped')).toBeTruthy();
     expect(within(notesRow).getByText('in 1 of 2 files')).toBeTruthy();
     expect(screen.getByText('Type warning: "Amount": numeric -> text')).toBeTruthy();
-    expect(fake.calls('mapping.suggest')[0]).toEqual({ connectionId: 'local', table: 'public.orders', files: ['/data/orders-1.csv', '/data/orders-2.csv'], map: {} });
+    expect(fake.calls('mapping.suggest')[0]).toEqual({ connectionId: 'local', table: 'public.orders', files: ['/data/orders-1.csv', '/data/orders-2.csv'], map: {}, overrides: {} });
     expect((screen.getByLabelText('Key') as HTMLSelectElement).selectedOptions[0]?.textContent).toBe('id (primary key)');
   });
 
@@ -100,6 +101,49 @@ describe('Target and mapping screen', () => {
     expect(fake.calls('profiles.save')).toEqual([
       { name: 'orders', profile: { version: 1, columns: { id: 'id', Amount: null, notes: 'comment' }, table: 'public.orders' } },
     ]);
+  });
+
+  test('loading a profile applies its mapping to the grid and asks the engine with it', async () => {
+    const fake = targetApi([
+      { name: 'Orders with notes', profile: { version: 1, columns: { notes: 'comment', Amount: null }, table: 'public.orders', key: ['id'] } },
+      { name: 'bare', profile: { version: 1, columns: {} } },
+    ]);
+    const draft = { files, target: { ...initialTarget(), table: 'public.orders' } };
+    const { user } = renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: fake.api, draft });
+    const notes = (await screen.findByLabelText('Table column for notes')) as HTMLSelectElement;
+    expect(notes.value).toBe('');
+    const load = screen.getByLabelText('Load mapping profile') as HTMLSelectElement;
+    await waitFor(() => expect(load.disabled).toBe(false));
+    expect(within(load).getAllByRole('option').map((option) => option.textContent)).toEqual(['Choose a profile', 'bare', 'Orders with notes (public.orders)']);
+
+    await user.selectOptions(load, 'Orders with notes (public.orders)');
+
+    expect(screen.getByText('Loaded mapping profile “Orders with notes”; columns it does not name are matched again.')).toBeTruthy();
+    await waitFor(() => expect(fake.calls('mapping.suggest').at(-1)?.map).toEqual({ notes: 'comment', Amount: null }));
+    const grid = screen.getByRole('table', { name: 'Column mapping' });
+    expect((within(grid).getByLabelText('Table column for notes') as HTMLSelectElement).value).toBe('comment');
+    expect((within(grid).getByLabelText('Table column for Amount') as HTMLSelectElement).value).toBe('');
+    expect((within(grid).getByLabelText('Table column for id') as HTMLSelectElement).value).toBe('id');
+    const notesRow = within(grid).getByLabelText('Table column for notes').closest('[role="row"]') as HTMLElement;
+    expect(within(notesRow).getByText('Your choice')).toBeTruthy();
+    const amountRow = within(grid).getByLabelText('Table column for Amount').closest('[role="row"]') as HTMLElement;
+    expect(within(amountRow).getByText('Skipped by you')).toBeTruthy();
+  });
+
+  test('with no saved profiles the loader says so, and a profile saved here becomes loadable', async () => {
+    const fake = targetApi();
+    const draft = { files, target: { ...initialTarget(), table: 'public.orders' } };
+    const { user } = renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: fake.api, draft });
+
+    expect(await screen.findByText('No mapping profiles saved yet. Save this mapping to reuse it.')).toBeTruthy();
+    const load = screen.getByLabelText('Load mapping profile') as HTMLSelectElement;
+    expect(load.disabled).toBe(true);
+
+    await user.type(screen.getByLabelText('Profile name'), 'orders');
+    await user.click(screen.getByRole('button', { name: 'Save mapping profile' }));
+
+    await waitFor(() => expect(load.disabled).toBe(false));
+    expect(within(load).getByRole('option', { name: 'orders (public.orders)' })).toBeTruthy();
   });
 
   test('asks for the password of a connection that stores none before listing its tables', async () => {
