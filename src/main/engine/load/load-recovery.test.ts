@@ -87,3 +87,11 @@ test('progress events carry every stage, and the last one per file is done', asy
   expect(stages.at(-1)).toBe('done');
   expect(result.events.at(-1)?.type).toBe('run-finished');
 });
+
+test('staging tables left by a run that died are dropped by the next run', async () => {
+  await t.db.query('CREATE TABLE t (id bigint PRIMARY KEY, v text); CREATE SCHEMA IF NOT EXISTS keyload');
+  await t.db.query('CREATE UNLOGGED TABLE keyload.s_deadbeef_0 (x int); CREATE UNLOGGED TABLE keyload.s_deadbeef_rejects (x int)');
+  const path = await t.h.file('cleanup.csv', csv(3));
+  await t.h.load({ files: [path], table: 't' });
+  expect(await t.db.query(`SELECT relname FROM pg_class WHERE relname LIKE 's\\_deadbeef%'`)).toEqual([]);
+});

@@ -17,10 +17,6 @@ export async function lockTable(client: PoolClient, table: string): Promise<void
   await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [TABLE_LOCK, table]);
 }
 
-export async function unlockTable(client: PoolClient, table: string): Promise<void> {
-  await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [TABLE_LOCK, table]);
-}
-
 /** Until the end of the transaction: claimers merging the same partition of one table take turns. */
 export async function lockPartition(client: PoolClient, table: TableName, part: number): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PARTITION_LOCK, `${displayName(table)}#${part}`]);
