@@ -1,36 +1,18 @@
 // Files DuckDB cannot write (INT96, Hadoop LZ4, BYTE_ARRAY decimals, legacy converted types, ...),
 // built by test/fixtures/parquet-writer.ts. Expected values come from PostgreSQL arithmetic on the
 // raw physical values, or from DuckDB reading the same file.
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   columnValues,
-  connectPostgres,
   normaliseDuckText,
-  openDuck,
   pgMismatches,
   readAll,
   sqlPath,
-  tempDir,
-  type Duck,
+  useParquetFixtures,
 } from '../../../../test/fixtures/parquet-helpers.ts';
 import { int96, text, writeParquetFixture, type FixtureColumn } from '../../../../test/fixtures/parquet-writer.ts';
 
-let duck: Duck;
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let client: pg.Client;
-
-beforeAll(async () => {
-  duck = await openDuck();
-  dir = await tempDir();
-  client = await connectPostgres();
-});
-
-afterAll(async () => {
-  duck?.close();
-  await client?.end();
-  await dir?.remove();
-});
+const fx = useParquetFixtures();
 
 const hex = (value: string): Uint8Array => Buffer.from(value, 'hex');
 
@@ -46,7 +28,7 @@ describe('INT96 timestamps (Impala/Spark)', () => {
   ];
 
   test('convert to timestamptz via Julian day and nanoseconds of day', async () => {
-    const path = dir.file('int96.parquet');
+    const path = fx.dir.file('int96.parquet');
     await writeParquetFixture(path, [
       { name: 'ts', type: 'INT96', optional: true, values: [...cases.map(([day, nanos]) => int96(day, nanos)), null] },
     ]);
@@ -55,14 +37,14 @@ describe('INT96 timestamps (Impala/Spark)', () => {
     const actual = columnValues(result, 'ts');
     expect(actual.at(-1)).toBeNull();
     // Reference: PostgreSQL's own calendar arithmetic on the raw parts.
-    const expected = await client.query(
+    const expected = await fx.client.query(
       `SELECT (timestamptz '1970-01-01 00:00:00+00' + make_interval(days => d - 2440588)
                + div(n, 1000) * interval '1 microsecond')::text AS ts
          FROM unnest($1::int[], $2::numeric[]) WITH ORDINALITY AS t(d, n, i) ORDER BY i`,
       [cases.map(([day]) => day), cases.map(([, nanos]) => nanos.toString())],
     );
     const reference = [...expected.rows.map((row: { ts: string }) => row.ts), null];
-    expect(await pgMismatches(client, 'timestamp with time zone', actual, reference)).toEqual([]);
+    expect(await pgMismatches(fx.client, 'timestamp with time zone', actual, reference)).toEqual([]);
     expect(actual.slice(0, 3)).toEqual([
       '1970-01-01 00:00:00+00',
       '2000-01-01 12:00:00+00',
@@ -104,7 +86,7 @@ describe('hand-built files', () => {
   ];
 
   test('decimals, legacy timestamps, binary and dates agree with DuckDB through PostgreSQL', async () => {
-    const path = dir.file('legacy.parquet');
+    const path = fx.dir.file('legacy.parquet');
     await writeParquetFixture(path, columns);
     const result = await readAll(path);
     const types = Object.fromEntries(result.source.columns.map((c) => [c.name, c.pgType]));
@@ -119,7 +101,7 @@ describe('hand-built files', () => {
       tns: 'timestamp with time zone',
       tms: 'time without time zone',
     });
-    const reference = await duck.query(`SELECT
+    const reference = await fx.duck.query(`SELECT
         CAST(bdec AS VARCHAR) AS bdec, CAST(tsleg AS VARCHAR) AS tsleg,
         CASE WHEN bin IS NULL THEN NULL ELSE '\\x' || lower(hex(bin)) END AS bin, s, CAST(dt AS VARCHAR) AS dt,
         CAST(tus AS VARCHAR) AS tus, CAST(tms AS VARCHAR) AS tms
@@ -127,7 +109,7 @@ describe('hand-built files', () => {
     // (DuckDB reads a 5-byte FIXED_LEN_BYTE_ARRAY decimal as a blob, so fdec is checked by hand below.)
     for (const name of ['bdec', 'tsleg', 'bin', 's', 'dt', 'tus', 'tms']) {
       const expected = reference.map((row) => normaliseDuckText(row[name]));
-      const mismatches = await pgMismatches(client, types[name] as string, columnValues(result, name), expected);
+      const mismatches = await pgMismatches(fx.client, types[name] as string, columnValues(result, name), expected);
       expect(mismatches, name).toEqual([]);
     }
     // Exact digits, straight from the two's-complement bytes.
@@ -152,16 +134,16 @@ describe('hand-built files', () => {
       '1970-01-01 00:00:00+00',
     ]);
     // Dates before 1 AD use PostgreSQL's BC suffix; the reference is PostgreSQL's date arithmetic.
-    const dates = await client.query(`SELECT (date '1970-01-01' + d)::text AS d FROM unnest($1::int[]) WITH ORDINALITY AS t(d, i) ORDER BY i`, [
+    const dates = await fx.client.query(`SELECT (date '1970-01-01' + d)::text AS d FROM unnest($1::int[]) WITH ORDINALITY AS t(d, i) ORDER BY i`, [
       columns.find((c) => c.name === 'dt')?.values,
     ]);
-    expect(await pgMismatches(client, 'date', columnValues(result, 'dt'), dates.rows.map((r: { d: string }) => r.d))).toEqual([]);
+    expect(await pgMismatches(fx.client, 'date', columnValues(result, 'dt'), dates.rows.map((r: { d: string }) => r.d))).toEqual([]);
     expect(columnValues(result, 'dt')[0]).toBe('0001-01-01 BC');
   });
 
   test('Hadoop-framed LZ4 pages read the same as uncompressed ones', async () => {
-    const plain = dir.file('plain.parquet');
-    const lz4 = dir.file('hadoop-lz4.parquet');
+    const plain = fx.dir.file('plain.parquet');
+    const lz4 = fx.dir.file('hadoop-lz4.parquet');
     await writeParquetFixture(plain, columns);
     await writeParquetFixture(lz4, columns, { codec: 'LZ4' });
     const expected = await readAll(plain);
@@ -171,7 +153,7 @@ describe('hand-built files', () => {
   });
 
   test('logical types without DuckDB equivalents', async () => {
-    const path = dir.file('logical.parquet');
+    const path = fx.dir.file('logical.parquet');
     const uuid = hex('12345678123456781234567812345678');
     const interval = Buffer.alloc(12);
     interval.writeUInt32LE(14, 0);
@@ -215,7 +197,7 @@ describe('hand-built files', () => {
         '14 mons 3 days 01:02:03.004', null, 'f'],
     ]);
     // PostgreSQL reads the interval as 1 year 2 months, 3 days, 01:02:03.004.
-    const iv = await client.query(`SELECT $1::interval = interval '1 year 2 months 3 days 1 hour 2 minutes 3.004 seconds' AS same`, [
+    const iv = await fx.client.query(`SELECT $1::interval = interval '1 year 2 months 3 days 1 hour 2 minutes 3.004 seconds' AS same`, [
       result.rows[0]?.values[9],
     ]);
     expect(iv.rows[0]).toEqual({ same: true });
@@ -243,7 +225,7 @@ describe('page layouts', () => {
   for (const pageVersion of [1, 2] as const) {
     for (const codec of ['UNCOMPRESSED', 'LZ4'] as const) {
       test(`DATA_PAGE v${pageVersion}, ${codec}: many small pages, repeated fields, rows split across pages`, async () => {
-        const path = dir.file(`pages-v${pageVersion}-${codec}.parquet`);
+        const path = fx.dir.file(`pages-v${pageVersion}-${codec}.parquet`);
         const pages = await writeParquetFixture(path, columns, { pageVersion, codec, levelsPerPage: 3 });
         expect(pages.length).toBeGreaterThan(15);
         const result = await readAll(path);
@@ -254,7 +236,7 @@ describe('page layouts', () => {
   }
 
   test('the same columns in one page each', async () => {
-    const path = dir.file('pages-single.parquet');
+    const path = fx.dir.file('pages-single.parquet');
     await writeParquetFixture(path, columns);
     expect((await readAll(path)).rows.map((row) => row.values)).toEqual(expected);
   });

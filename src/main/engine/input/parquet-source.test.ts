@@ -1,35 +1,17 @@
 // Parquet files written by DuckDB, read by openParquetSource, compared with DuckDB's own reading of
 // the same file: every value must parse in PostgreSQL to the same value as DuckDB's rendering.
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   columnValues,
-  connectPostgres,
   normaliseDuckText,
-  openDuck,
   pgMismatches,
   readAll,
   sqlPath,
-  tempDir,
-  type Duck,
+  useParquetFixtures,
 } from '../../../../test/fixtures/parquet-helpers.ts';
 import { MAX_CHUNK_ROWS, openParquetSource } from './parquet-source.ts';
 
-let duck: Duck;
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let client: pg.Client;
-
-beforeAll(async () => {
-  duck = await openDuck();
-  dir = await tempDir();
-  client = await connectPostgres();
-});
-
-afterAll(async () => {
-  duck?.close();
-  await client?.end();
-  await dir?.remove();
-});
+const fx = useParquetFixtures();
 
 /** Expected rendering per column: DuckDB SQL over read_parquet of our file, plus a normaliser. */
 interface ColumnCheck {
@@ -44,7 +26,7 @@ interface ColumnCheck {
 
 async function checkAgainstDuckDb(path: string, checks: ColumnCheck[]): Promise<void> {
   const result = await readAll(path);
-  const duckRows = await duck.query(
+  const duckRows = await fx.duck.query(
     `SELECT ${checks.map((c) => `${c.expected ?? `CAST("${c.name}" AS VARCHAR)`} AS "${c.name}"`).join(', ')}
        FROM read_parquet(${sqlPath(path)}, file_row_number = true) ORDER BY file_row_number`,
   );
@@ -55,7 +37,7 @@ async function checkAgainstDuckDb(path: string, checks: ColumnCheck[]): Promise<
     expect(column?.pgType, check.name).toBe(check.pgType);
     const actual = columnValues(result, check.name);
     const expected = duckRows.map((row) => (check.normalise ?? normaliseDuckText)(row[check.name]));
-    const mismatches = await pgMismatches(client, check.pgType, actual, expected);
+    const mismatches = await pgMismatches(fx.client, check.pgType, actual, expected);
     expect(mismatches, `column ${check.name}`).toEqual([]);
     if (check.exact) expect(actual, `column ${check.name}`).toEqual(expected);
   }
@@ -69,8 +51,8 @@ const truncateNanos = (value: unknown): string | null => {
 
 describe('scalar types', () => {
   test('every scalar type matches DuckDB, checked by PostgreSQL', async () => {
-    const path = dir.file('scalars.parquet');
-    await duck.run(`COPY (SELECT
+    const path = fx.dir.file('scalars.parquet');
+    await fx.duck.run(`COPY (SELECT
       unnest([-128, 127, 0, NULL, 1, -1]::TINYINT[]) AS ti,
       unnest([-32768, 32767, 0, NULL, 2, -2]::SMALLINT[]) AS si,
       unnest([-2147483648, 2147483647, 0, NULL, 3, -3]::INTEGER[]) AS i,
@@ -148,8 +130,8 @@ describe('scalar types', () => {
   });
 
   test('floats use the shortest round-trip digits and PostgreSQL spellings of special values', async () => {
-    const path = dir.file('floats.parquet');
-    await duck.run(`COPY (SELECT
+    const path = fx.dir.file('floats.parquet');
+    await fx.duck.run(`COPY (SELECT
       unnest([1.1, 0.1, 3.4028235e38, 1e-45, 16777216, -2.5, 'inf', '-inf', 'nan']::FLOAT[]) AS f,
       unnest([0.1, 1e21, 1e-7, 123456789.125, 0, 2.5, 'inf', '-inf', 'nan']::DOUBLE[]) AS d
     ) TO ${sqlPath(path)} (FORMAT parquet)`);
@@ -159,11 +141,11 @@ describe('scalar types', () => {
   });
 
   test('dictionary-encoded strings, including nulls and empty strings', async () => {
-    const path = dir.file('dictionary.parquet');
-    await duck.run(`COPY (SELECT CASE WHEN i % 11 = 0 THEN NULL ELSE 'value-' || (i % 5) END AS s, (i % 3)::BIGINT AS k,
+    const path = fx.dir.file('dictionary.parquet');
+    await fx.duck.run(`COPY (SELECT CASE WHEN i % 11 = 0 THEN NULL ELSE 'value-' || (i % 5) END AS s, (i % 3)::BIGINT AS k,
         CASE WHEN i % 7 = 0 THEN '' ELSE 'x' END AS e
       FROM range(5000) t(i)) TO ${sqlPath(path)} (FORMAT parquet)`);
-    const encodings = await duck.query(`SELECT encodings FROM parquet_metadata(${sqlPath(path)}) WHERE path_in_schema = 's'`);
+    const encodings = await fx.duck.query(`SELECT encodings FROM parquet_metadata(${sqlPath(path)}) WHERE path_in_schema = 's'`);
     expect(String(encodings[0]?.encodings)).toContain('DICTIONARY');
     await checkAgainstDuckDb(path, [
       { name: 's', pgType: 'text', exact: true },
@@ -174,15 +156,15 @@ describe('scalar types', () => {
 });
 
 test('the PostgreSQL comparison used below does catch differences', async () => {
-  const mismatches = await pgMismatches(client, 'numeric(9,2)', ['1.00', '2', null], ['1.01', '2.00', null]);
+  const mismatches = await pgMismatches(fx.client, 'numeric(9,2)', ['1.00', '2', null], ['1.01', '2.00', null]);
   expect(mismatches.map((m) => m.row)).toEqual([1]);
-  await expect(pgMismatches(client, 'date', ['not a date'], ['2024-01-01'])).rejects.toThrow(/invalid input syntax/);
+  await expect(pgMismatches(fx.client, 'date', ['not a date'], ['2024-01-01'])).rejects.toThrow(/invalid input syntax/);
 });
 
 describe('nested types become jsonb', () => {
   test('LIST, STRUCT and MAP match DuckDB to_json, with exact big numbers', async () => {
-    const path = dir.file('nested.parquet');
-    await duck.run(`COPY (SELECT
+    const path = fx.dir.file('nested.parquet');
+    await fx.duck.run(`COPY (SELECT
       unnest([[1, 2, NULL], [], NULL, [3]]::INTEGER[][]) AS li,
       unnest([['a', 'b'], [NULL], [], NULL]::VARCHAR[][]) AS ls,
       unnest([['12345678901234567890.0123456789', '-0.0000000001'], NULL, [], ['0']]::DECIMAL(38,10)[][]) AS ld,
@@ -210,8 +192,8 @@ describe('nested types become jsonb', () => {
   });
 
   test('temporal, binary, uuid, special floats and non-text map keys inside JSON', async () => {
-    const path = dir.file('nested-special.parquet');
-    await duck.run(`COPY (SELECT
+    const path = fx.dir.file('nested-special.parquet');
+    await fx.duck.run(`COPY (SELECT
       [TIMESTAMP '2024-01-02 03:04:05.123456', TIMESTAMP '0044-03-15 (BC) 00:00:00', NULL] AS lts,
       [TIMESTAMPTZ '2024-01-02 03:04:05+00'] AS ltz,
       [TIMESTAMP_NS '2024-01-02 03:04:05.123456789'] AS lns,
@@ -244,7 +226,7 @@ describe('nested types become jsonb', () => {
     for (const column of result.source.columns) expect(column.pgType).toBe('jsonb');
     // Every document is valid jsonb.
     const values = result.rows[0]?.values ?? [];
-    await expect(client.query('SELECT unnest($1::text[])::jsonb', [values])).resolves.toBeDefined();
+    await expect(fx.client.query('SELECT unnest($1::text[])::jsonb', [values])).resolves.toBeDefined();
   });
 });
 
@@ -253,12 +235,12 @@ describe('compression, page versions and row groups', () => {
   for (const codec of codecs) {
     for (const version of ['V1', 'V2']) {
       test(`${codec} with ${version} pages`, async () => {
-        const path = dir.file(`codec-${codec}-${version}.parquet`);
-        await duck.run(`COPY (SELECT i::BIGINT AS id, 'cat-' || (i % 7) AS category, md5(i::VARCHAR) AS note,
+        const path = fx.dir.file(`codec-${codec}-${version}.parquet`);
+        await fx.duck.run(`COPY (SELECT i::BIGINT AS id, 'cat-' || (i % 7) AS category, md5(i::VARCHAR) AS note,
             CASE WHEN i % 5 = 0 THEN NULL ELSE i * 0.25 END::DOUBLE AS amount,
             TIMESTAMP '2024-01-01 00:00:00' + INTERVAL (i) MINUTE AS ts, (i % 2 = 0) AS flag, NULL::VARCHAR AS empty
           FROM range(5000) t(i)) TO ${sqlPath(path)} (FORMAT parquet, COMPRESSION ${codec}, PARQUET_VERSION ${version}, ROW_GROUP_SIZE 2048)`);
-        const meta = await duck.query(
+        const meta = await fx.duck.query(
           `SELECT DISTINCT compression, row_group_id FROM parquet_metadata(${sqlPath(path)}) ORDER BY row_group_id`,
         );
         const groups = new Set(meta.map((m) => m.row_group_id)).size;
@@ -269,7 +251,7 @@ describe('compression, page versions and row groups', () => {
           gzip: false,
           details: `${codecName}, ${groups} row group${groups === 1 ? '' : 's'}`,
         });
-        const duckRows = await duck.query(
+        const duckRows = await fx.duck.query(
           `SELECT id::VARCHAR AS id, category, note, amount, strftime(ts, '%Y-%m-%d %H:%M:%S') AS ts, flag
              FROM read_parquet(${sqlPath(path)}, file_row_number = true) ORDER BY file_row_number`,
         );
@@ -288,10 +270,10 @@ describe('compression, page versions and row groups', () => {
   }
 
   test('streams row group by row group with bounded chunks and growing progress', async () => {
-    const path = dir.file('groups.parquet');
-    await duck.run(`COPY (SELECT i::BIGINT AS id, repeat('x', 50) || i AS pad FROM range(20000) t(i))
+    const path = fx.dir.file('groups.parquet');
+    await fx.duck.run(`COPY (SELECT i::BIGINT AS id, repeat('x', 50) || i AS pad FROM range(20000) t(i))
       TO ${sqlPath(path)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
-    const groups = (await duck.query(`SELECT num_row_groups FROM parquet_file_metadata(${sqlPath(path)})`))[0]?.num_row_groups;
+    const groups = (await fx.duck.query(`SELECT num_row_groups FROM parquet_file_metadata(${sqlPath(path)})`))[0]?.num_row_groups;
     expect(Number(groups)).toBeGreaterThan(4);
     const result = await readAll(path);
     expect(result.chunks.length).toBeGreaterThanOrEqual(Number(groups));
@@ -308,8 +290,8 @@ describe('compression, page versions and row groups', () => {
   });
 
   test('a single huge row group is read in slices', async () => {
-    const path = dir.file('one-group.parquet');
-    await duck.run(`COPY (SELECT i::BIGINT AS id, CASE WHEN i % 3 = 0 THEN NULL ELSE md5(i::VARCHAR) END AS h FROM range(50000) t(i))
+    const path = fx.dir.file('one-group.parquet');
+    await fx.duck.run(`COPY (SELECT i::BIGINT AS id, CASE WHEN i % 3 = 0 THEN NULL ELSE md5(i::VARCHAR) END AS h FROM range(50000) t(i))
       TO ${sqlPath(path)} (FORMAT parquet, ROW_GROUP_SIZE 100000)`);
     const source = await openParquetSource(path, {});
     expect(source.description.details).toBe('snappy, 1 row group');
@@ -326,8 +308,8 @@ describe('compression, page versions and row groups', () => {
   });
 
   test('stopping early and closing twice is safe', async () => {
-    const path = dir.file('early.parquet');
-    await duck.run(`COPY (SELECT i AS id FROM range(30000) t(i)) TO ${sqlPath(path)} (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+    const path = fx.dir.file('early.parquet');
+    await fx.duck.run(`COPY (SELECT i AS id FROM range(30000) t(i)) TO ${sqlPath(path)} (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
     const source = await openParquetSource(path, {});
     for await (const chunk of source.rows()) {
       expect(chunk.length).toBeGreaterThan(0);
@@ -339,8 +321,8 @@ describe('compression, page versions and row groups', () => {
   });
 
   test('an empty file (no rows) still has columns', async () => {
-    const path = dir.file('empty.parquet');
-    await duck.run(`COPY (SELECT 1::INTEGER AS a, 'x' AS b WHERE false) TO ${sqlPath(path)} (FORMAT parquet)`);
+    const path = fx.dir.file('empty.parquet');
+    await fx.duck.run(`COPY (SELECT 1::INTEGER AS a, 'x' AS b WHERE false) TO ${sqlPath(path)} (FORMAT parquet)`);
     const result = await readAll(path);
     expect(result.source.columns).toEqual([
       { name: 'a', pgType: 'integer' },
