@@ -36,9 +36,11 @@ function fail(file: KeyedFile, error: unknown): void {
  * runs for each staged file before it counts as staged.
  */
 export function stageAll(run: RunContext, contexts: FileContext[], prepare: (file: KeyedFile) => Promise<void>): KeyedFile[] {
-  const files: KeyedFile[] = contexts.map((ctx) => ({ ctx, error: null, staged: Promise.resolve(null), units: [] }));
   const { plan, budget } = run;
-  const staging = mapLimit(files, budget.concurrency, async (file) => {
+  // Each file's promise settles as soon as that file is staged, so merging starts early.
+  const settle: ((staged: StagedFile | null) => void)[] = [];
+  const files: KeyedFile[] = contexts.map((ctx) => ({ ctx, error: null, staged: new Promise((resolve) => settle.push(resolve)), units: [] }));
+  void mapLimit(files, budget.concurrency, async (file, index) => {
     const { ctx } = file;
     try {
       checkCancelled(run.signal);
@@ -53,15 +55,11 @@ export function stageAll(run: RunContext, contexts: FileContext[], prepare: (fil
         (error, attempt) => run.emit({ type: 'notice', message: `${ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${plan.options.maxRetries}` }),
       );
       await prepare(file);
-      return staged;
+      settle[index]?.(staged);
     } catch (error) {
       fail(file, error);
-      return null;
+      settle[index]?.(null);
     }
-  });
-  // Each file's own promise settles as soon as that file is staged, so merging can start early.
-  files.forEach((file, i) => {
-    file.staged = staging.then((all) => all[i] ?? null);
   });
   return files;
 }
