@@ -88,6 +88,18 @@ export async function psqlUpsertLoop(paths: BenchPaths, files: string[]): Promis
   return { name: 'psql loop', argv: ['sh', '-c', loop], env, display: `${show(paths, loop)}\n\n# ${show(paths, script)}:\n${show(paths, text)}` };
 }
 
+/**
+ * For scale only: the same per-file upsert in `streams` concurrent loops (file i in loop i mod
+ * streams). Which file's row wins a shared key then depends on timing, so its table is not checked.
+ */
+export async function psqlUpsertStreams(paths: BenchPaths, files: string[], streams: number): Promise<Tool> {
+  const loops = await Promise.all(
+    Array.from({ length: streams }, (_, s) => psqlUpsertLoop(paths, files.filter((_, i) => i % streams === s))),
+  );
+  const script = [...loops.map((loop, s) => `(\n${loop.argv[2]}\n) & pid${s}=$!`), loops.map((_, s) => `wait $pid${s} || exit 1`).join('; ')].join('\n');
+  return { name: `psql ${streams} loops`, argv: ['sh', '-c', script], env: loops[0]?.env ?? process.env, display: show(paths, script) };
+}
+
 export interface KeyloadOptions {
   command?: 'load' | 'preview';
   mode?: 'append' | 'upsert';
