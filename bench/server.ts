@@ -18,6 +18,10 @@ export async function startBenchServer(): Promise<BenchServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'keyload-bench-pg-'));
   const server = await startEmbeddedServer({ dataDir, persistent: false, initialise: true });
   const client = new pg.Client({ connectionString: server.url, application_name: 'keyload-bench' });
+  // If the server goes away mid-run (stopped from outside), the next query fails and so does the
+  // case, with the reason in the report, instead of an unhandled 'error' event ending the process
+  // before it cleans up.
+  client.on('error', (error) => console.error(`bench server connection lost: ${error.message}`));
   try {
     await client.connect();
   } catch (error) {

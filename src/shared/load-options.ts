@@ -26,6 +26,8 @@ export const loadOptionsShape = {
   /** File column -> table column; null skips the file column. */
   map: z.record(z.string(), z.string().nullable()).default({}),
   createTable: z.boolean().default(false),
+  /** --create-table: column -> PostgreSQL type, over the types inferred across all files. */
+  columnTypes: z.record(z.string(), z.string().min(1)).default({}),
   order: z.enum(['given', 'name', 'mtime']).default('given'),
   onError: z.enum(['reject', 'abort']).default('reject'),
   /** Where rejects CSVs go; default: the run's report directory. */

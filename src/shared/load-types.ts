@@ -7,7 +7,7 @@ export type FileOrder = 'given' | 'name' | 'mtime';
 export type OnError = 'reject' | 'abort';
 export type ConflictPolicy = 'last' | 'first' | 'version' | 'error';
 
-export type FileStage = 'queued' | 'reading' | 'staging' | 'merging' | 'done' | 'failed' | 'skipped';
+export type FileStage = 'queued' | 'reading' | 'staging' | 'merging' | 'done' | 'partly-loaded' | 'failed' | 'skipped' | 'cancelled';
 
 /** Row counts, all computed in SQL except `read` and `rejected`. */
 export interface RowCounts {
@@ -28,8 +28,11 @@ export interface FileProgress {
   counts: RowCounts;
   /** Rows per second over the file's run time so far. */
   rowsPerSecond: number;
-  /** Seconds left, estimated from bytes; null when unknown. */
+  /** Seconds left, estimated from bytes while reading and from merged rows while merging; null when unknown. */
   etaSeconds: number | null;
+  /** Rows of this file in staging, and how many of them the merge units have applied so far. */
+  stagedRows: number;
+  mergedRows: number;
 }
 
 export type LoadEvent =
@@ -42,8 +45,13 @@ export type LoadEvent =
 export interface FileResult {
   path: string;
   sha256: string | null;
-  /** 'planned': a dry run validated the file and would load it. */
-  status: 'loaded' | 'failed' | 'skipped' | 'planned';
+  /**
+   * 'planned': a dry run validated the file and would load it. 'partly-loaded': it failed after some
+   * of its rows were committed (`committedRows`); a re-run resumes it. 'cancelled': the user stopped it.
+   */
+  status: 'loaded' | 'partly-loaded' | 'failed' | 'skipped' | 'cancelled' | 'planned';
+  /** Rows already committed to the table when a file ended partly loaded. */
+  committedRows?: number;
   /** Why a file was skipped, e.g. "already loaded". */
   skipReason?: string;
   counts: RowCounts;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
-import type { RunSummary } from '../../shared/ipc/contract.ts';
+import type { ActiveRun, RunSummary } from '../../shared/ipc/contract.ts';
 import type { LoadOptionsInput } from '../../shared/load-options.ts';
 import type { LoadResult } from '../../shared/load-types.ts';
 import { toErrorInfo } from '../engine/index.ts';
@@ -64,6 +64,11 @@ export class RunManager {
     this.running.delete(runId);
     this.deps.history.finish(runId, { status, result, error: error ? toErrorInfo(error) : null, finishedAt: new Date().toISOString() });
     this.deps.events.emit('run.finished', { runId, status });
+  }
+
+  /** Placeholder until runs re-attach (issue 8): the runs going on now. */
+  active(): ActiveRun[] {
+    return [];
   }
 
   cancel(runId: string): void {

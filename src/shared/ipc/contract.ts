@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ErrorInfo } from '../errors.ts';
 import { fileOverridesSchema, loadOptionsShape } from '../load-options.ts';
-import type { LoadEvent, LoadResult, PoolSample } from '../load-types.ts';
+import type { FileProgress, LoadEvent, LoadResult, PoolSample } from '../load-types.ts';
 import { mappingProfileSchema, type MappingProfile } from '../mapping-profile.ts';
 import { handlerNames, type HandlerName } from './handler-names.ts';
 
@@ -51,6 +51,34 @@ export interface FileInspection {
   error: ErrorInfo | null;
 }
 
+/** A file's first rows as the loader would parse them, for the Files screen's row preview. */
+export interface FilePreview {
+  path: string;
+  /** The same description as FileInspection.format. */
+  format: string;
+  /** Columns with the type detected for each. */
+  columns: FileColumnInfo[];
+  /** The first rows (at most 100): each cell as text, null for NULL. */
+  rows: (string | null)[][];
+  /** Each row's line in the file (CSV) or its row number (Parquet), 1-based. */
+  lines: number[];
+  /** Cells the detected column type would reject: indexes into rows and columns, and why. */
+  invalidCells: { row: number; column: number; reason: string }[];
+  error: ErrorInfo | null;
+}
+
+/** One column of a table to be created, with the type inferred across all the files. */
+export interface ProposedColumn {
+  name: string;
+  /** The widest type that fits most sampled values across all files. */
+  pgType: string;
+  /** How many of the files have this column. */
+  files: number;
+  /** Sampled non-null values, and those among them that do not fit pgType (they go to the rejects). */
+  sampled: number;
+  outliers: number;
+}
+
 export interface TableRef {
   schema: string;
   name: string;
@@ -91,6 +119,19 @@ export interface RunDetail extends RunSummary {
   reportDir: string;
 }
 
+/** A run still going on the main side, for a renderer that (re)attaches to it. */
+export interface ActiveRun {
+  runId: string;
+  startedAt: string;
+  connectionId: string;
+  connectionName: string;
+  table: string;
+  options: z.infer<typeof runOptionsSchema>;
+  /** The latest progress of each file, in load order. */
+  files: FileProgress[];
+  notices: string[];
+}
+
 export interface SystemInfo {
   cores: number;
   /** Where the app runs: the desktop shell, or a browser on the localhost web host. */
@@ -119,6 +160,7 @@ const filesInput = z.object({
   /** Per file path: the format and dialect to use instead of the sniffed ones. */
   overrides: z.record(z.string(), fileOverridesSchema).default({}),
 });
+const previewInput = z.object({ path: z.string().min(1), overrides: fileOverridesSchema.default({}) });
 const tableInput = connectionRef.extend({ table: z.string().min(1) });
 const suggestInput = tableInput.extend({
   files: z.array(z.string().min(1)).min(1),
@@ -141,6 +183,8 @@ export const handlers = {
   'connections.remove': handler<void>()(idInput),
   'connections.test': handler<ConnectionTest>()(connectionRef),
   'files.inspect': handler<FileInspection[]>()(filesInput),
+  'files.preview': handler<FilePreview>()(previewInput),
+  'files.proposeColumns': handler<ProposedColumn[]>()(filesInput),
   'tables.list': handler<TableRef[]>()(connectionRef),
   'tables.describe': handler<TableInfo | null>()(tableInput),
   'mapping.suggest': handler<MappingSuggestion[]>()(suggestInput),
@@ -148,6 +192,7 @@ export const handlers = {
   'profiles.save': handler<void>()(profileInput),
   'runs.start': handler<{ runId: string }>()(runStart),
   'runs.cancel': handler<void>()(runIdInput),
+  'runs.active': handler<ActiveRun[]>()(empty),
   'runs.list': handler<RunSummary[]>()(runsQuery),
   'runs.get': handler<RunDetail | null>()(runIdInput),
 } as const satisfies { [N in HandlerName]: { input: z.ZodType; output: unknown } };

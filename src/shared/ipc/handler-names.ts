@@ -7,6 +7,8 @@ export const handlerNames = [
   'connections.remove',
   'connections.test',
   'files.inspect',
+  'files.preview',
+  'files.proposeColumns',
   'tables.list',
   'tables.describe',
   'mapping.suggest',
@@ -14,6 +16,7 @@ export const handlerNames = [
   'profiles.save',
   'runs.start',
   'runs.cancel',
+  'runs.active',
   'runs.list',
   'runs.get',
 ] as const;

@@ -1,5 +1,6 @@
 // files.inspect: what each file is (format, dialect, columns), read in the reader workers.
 import { stat } from 'node:fs/promises';
+import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
 import type { FileOverrides } from '../../../shared/load-options.ts';
 import { listFiles } from '../../engine/load/file-list.ts';
@@ -38,12 +39,19 @@ export async function inspectFile(path: string, overrides: FileOverrides = {}): 
   }
 }
 
-export function fileHandlers(): Pick<HandlerImpls, 'files.inspect'> {
+export function fileHandlers(): Pick<HandlerImpls, 'files.inspect' | 'files.preview' | 'files.proposeColumns'> {
   return {
     'files.inspect': async ({ paths, overrides }) => {
       // Directories expand in name order, as the CLI does.
       const files = await listFiles(paths, 'given');
       return mapLimit(files, 4, (path) => inspectFile(path, overrides[path]));
+    },
+    // Placeholders until the row preview and cross-file type inference land (issue 8).
+    'files.preview': async () => {
+      throw new KeyloadError(ErrorCodes.internal, 'files.preview is not built yet');
+    },
+    'files.proposeColumns': async () => {
+      throw new KeyloadError(ErrorCodes.internal, 'files.proposeColumns is not built yet');
     },
   };
 }

@@ -16,7 +16,7 @@ export class FileTracker {
   constructor(path: string, totalBytes: number, emit: (event: LoadEvent) => void, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS) {
     this.emit = emit;
     this.intervalMs = intervalMs;
-    this.progress = { path, stage: 'queued', bytesRead: 0, totalBytes, counts: emptyCounts(), rowsPerSecond: 0, etaSeconds: null };
+    this.progress = { path, stage: 'queued', bytesRead: 0, totalBytes, counts: emptyCounts(), rowsPerSecond: 0, etaSeconds: null, stagedRows: 0, mergedRows: 0 };
   }
 
   get counts(): RowCounts {

@@ -35,6 +35,7 @@ function run(runId: string, table: string, startedAt: string, extra: Partial<Run
       key: ['id'],
       map: { Notes: null },
       createTable: false,
+      columnTypes: {},
       batchSize: 50_000,
       maxRetries: 3,
       order: 'given',

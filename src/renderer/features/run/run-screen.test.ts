@@ -26,7 +26,7 @@ function runApi() {
 }
 
 function progress(path: string, values: Partial<FileProgress>): FileProgress {
-  return { path, stage: 'queued', bytesRead: 0, totalBytes: 1000, counts: counts({}), rowsPerSecond: 0, etaSeconds: null, ...values };
+  return { path, stage: 'queued', bytesRead: 0, totalBytes: 1000, counts: counts({}), rowsPerSecond: 0, etaSeconds: null, stagedRows: 0, mergedRows: 0, ...values };
 }
 
 function fileItem(name: string): HTMLElement {

@@ -6,7 +6,7 @@ import { counts } from '../../test/fixtures.ts';
 import { RunStore } from './run-store.ts';
 
 function progress(path: string, values: Partial<FileProgress>): FileProgress {
-  return { path, stage: 'reading', bytesRead: 0, totalBytes: 1000, counts: counts({}), rowsPerSecond: 0, etaSeconds: null, ...values };
+  return { path, stage: 'reading', bytesRead: 0, totalBytes: 1000, counts: counts({}), rowsPerSecond: 0, etaSeconds: null, stagedRows: 0, mergedRows: 0, ...values };
 }
 
 function setup() {
