@@ -26,6 +26,11 @@ export const loadOptionsShape = {
   /** File column -> table column; null skips the file column. */
   map: z.record(z.string(), z.string().nullable()).default({}),
   createTable: z.boolean().default(false),
+  /**
+   * With createTable: the table must not exist yet (the app's "Create new table"); an existing one is
+   * an error that names it instead of being loaded into. The CLI's --create-table creates it only if missing.
+   */
+  tableMustBeNew: z.boolean().default(false),
   /** --create-table: column -> PostgreSQL type, over the types inferred across all files. */
   columnTypes: z.record(z.string(), z.string().min(1)).default({}),
   order: z.enum(['given', 'name', 'mtime']).default('given'),

@@ -84,6 +84,8 @@ export interface LoadResult {
   table: string;
   mode: WriteMode;
   dryRun: boolean;
+  /** This run created the table (it did not exist before). */
+  createdTable: boolean;
   files: FileResult[];
   totals: RowCounts;
   seconds: number;

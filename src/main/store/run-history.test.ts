@@ -31,6 +31,7 @@ function result(runId: string): LoadResult {
     table: 'public.orders',
     mode: 'upsert',
     dryRun: false,
+    createdTable: false,
     files: [
       { path: '/data/orders.csv', sha256: 'ab12', status: 'loaded', counts, rejectsFile: '/reports/x/orders.rejects.csv', seconds: 1.25 },
       { path: '/data/bad.csv', sha256: null, status: 'failed', counts: { ...counts, read: 0 }, error: { code: '22P02', message: 'bad integer', file: '/data/bad.csv', line: 3 }, seconds: 0.5 },

@@ -114,6 +114,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
     table: displayName(plan.table),
     mode: options.mode,
     dryRun: options.dryRun,
+    createdTable: plan.createTableSql !== null && !options.dryRun,
     files,
     totals,
     seconds: (performance.now() - started) / 1000,

@@ -89,6 +89,7 @@ describe('Run screen', () => {
       table: 'public.orders',
       mode: 'upsert',
       dryRun: false,
+      createdTable: false,
       files: [
         { path: paths[0] ?? '', sha256: null, status: 'loaded', counts: counts({ read: 2000, inserted: 2000 }), seconds: 1.5 },
         { path: paths[1] ?? '', sha256: null, status: 'loaded', counts: counts({ read: 10, inserted: 7, rejected: 3 }), rejectsFile: '/runs/run-1/b.rejects.csv', seconds: 0.4 },
