@@ -1,0 +1,83 @@
+// How a file's state reads, live or after the run: one label, a tone for its chip, and a note.
+// The result, once there, is the truth; before it, the latest progress; never a raw error code
+// for what the user did (cancel), and never "queued" for a file the run will not reach any more.
+import { formatError, type ErrorInfo } from '../../../shared/errors.ts';
+import type { RunSummary } from '../../../shared/ipc/contract.ts';
+import type { FileProgress, FileResult, FileStage } from '../../../shared/load-types.ts';
+import { plural } from '../../../shared/plural.ts';
+import { isCancelled } from '../../../shared/run-status.ts';
+
+export type Tone = 'info' | 'success' | 'warning' | 'danger' | 'neutral';
+
+export interface FileState {
+  label: string;
+  tone: Tone;
+  /** Why, or what it means: "partly loaded: 1,200 rows committed; a re-run resumes". */
+  note: string | null;
+  /** For the details line that support asks for. */
+  error: ErrorInfo | null;
+}
+
+const stages: Record<FileStage, Pick<FileState, 'label' | 'tone'>> = {
+  queued: { label: 'queued', tone: 'neutral' },
+  reading: { label: 'reading', tone: 'info' },
+  staging: { label: 'staging', tone: 'info' },
+  merging: { label: 'merging', tone: 'info' },
+  done: { label: 'loaded', tone: 'success' },
+  'partly-loaded': { label: 'partly loaded', tone: 'warning' },
+  failed: { label: 'failed', tone: 'danger' },
+  skipped: { label: 'skipped', tone: 'neutral' },
+  cancelled: { label: 'cancelled', tone: 'neutral' },
+};
+
+const runningStages = new Set<FileStage>(['reading', 'staging', 'merging']);
+
+export function isRunningStage(stage: FileStage): boolean {
+  return runningStages.has(stage);
+}
+
+function committed(rows: number | undefined): string | null {
+  return rows ? `${plural(rows, 'row')} committed; a re-run resumes` : null;
+}
+
+/** A file's final state, from the run's result. */
+export function resultState(file: FileResult): FileState {
+  const plain = { note: null, error: null };
+  if (isCancelled(file)) return { ...stages.cancelled, ...plain, note: committed(file.committedRows) };
+  switch (file.status) {
+    case 'loaded':
+      return { ...stages.done, ...plain };
+    case 'planned':
+      return { label: 'would load', tone: 'info', ...plain };
+    case 'skipped':
+      return { ...stages.skipped, ...plain, note: file.skipReason ?? null };
+    case 'partly-loaded':
+      return { ...stages['partly-loaded'], note: `partly loaded: ${plural(file.committedRows ?? 0, 'row')} committed; a re-run resumes`, error: file.error ?? null };
+    case 'failed':
+      return { ...stages.failed, note: file.error ? formatError(file.error) : null, error: file.error ?? null };
+    case 'cancelled':
+      return { ...stages.cancelled, ...plain };
+  }
+}
+
+/**
+ * While the run goes on: the stage. After it: the result; without one (the run failed as a whole),
+ * a file it did not get through is "not loaded", never left "queued" or "reading".
+ */
+export function fileState(progress: FileProgress | undefined, result: FileResult | undefined, status: RunSummary['status']): FileState {
+  if (result) return resultState(result);
+  const stage = progress?.stage ?? 'queued';
+  if (status === 'running' || !(stage === 'queued' || isRunningStage(stage))) return { ...stages[stage], note: null, error: null };
+  if (status === 'cancelled') return { ...stages.cancelled, note: null, error: null };
+  return { label: 'not loaded', tone: 'neutral', note: 'The run stopped before this file finished.', error: null };
+}
+
+/** A run's status for its chip. */
+export const runTones: Record<RunSummary['status'], Tone> = {
+  running: 'info',
+  loaded: 'success',
+  'loaded with rejects': 'warning',
+  'partly loaded': 'warning',
+  failed: 'danger',
+  cancelled: 'neutral',
+};
