@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
 import { runOptionsSchema, type ActiveRun, type RunSummary } from '../../shared/ipc/contract.ts';
 import type { LoadOptionsInput } from '../../shared/load-options.ts';
-import { emptyCounts, type FileProgress, type LoadEvent, type LoadResult } from '../../shared/load-types.ts';
+import { queuedProgress, type FileProgress, type LoadEvent, type LoadResult } from '../../shared/load-types.ts';
 import { runStatus } from '../../shared/run-status.ts';
 import { toErrorInfo } from '../engine/index.ts';
 import type { ConnectionStore } from '../store/connections.ts';
@@ -27,11 +27,6 @@ interface LiveRun {
   order: string[];
   progress: Map<string, FileProgress>;
   notices: string[];
-}
-
-/** A file the engine has said nothing about yet; its size comes with its first progress. */
-function queued(path: string): FileProgress {
-  return { path, stage: 'queued', bytesRead: 0, totalBytes: 0, counts: emptyCounts(), rowsPerSecond: 0, etaSeconds: null, stagedRows: 0, mergedRows: 0 };
 }
 
 export class RunManager {
@@ -92,7 +87,8 @@ export class RunManager {
   active(): ActiveRun[] {
     return [...this.running.values()].map((run) => ({
       ...run.about,
-      files: run.order.map((path) => run.progress.get(path) ?? queued(path)),
+      // Until the plan is made (files are hashed first), a file's size is not known yet.
+      files: run.order.map((path) => run.progress.get(path) ?? queuedProgress(path)),
       notices: [...run.notices],
     }));
   }

@@ -1,7 +1,7 @@
 // One file's live progress as a compact row: name, stage chip, bar, numbers. Subscribes to that
 // file only, so other files' updates skip it.
 import type { RunSummary } from '../../../shared/ipc/contract.ts';
-import type { FileProgress, FileResult } from '../../../shared/load-types.ts';
+import { emptyCounts, type FileProgress, type FileResult } from '../../../shared/load-types.ts';
 import { fileName, formatCount, formatEta } from '../../ui/format.ts';
 import { fileState, isRunningStage } from './file-state.ts';
 import { useFileProgress } from './run-store-context.tsx';
@@ -20,6 +20,8 @@ export function FileProgressRow({ runId, path, status, result }: FileProgressRow
   const name = fileName(path);
   const state = fileState(progress, result, status);
   const live = status === 'running' && progress !== undefined && isRunningStage(progress.stage);
+  // A queued file has no numbers yet, nor one the run never reached.
+  const ended = result !== undefined || (progress !== undefined && progress.stage !== 'queued' && !isRunningStage(progress.stage));
   return (
     <div className="progress-row">
       <strong className="progress-name" title={path}>
@@ -27,7 +29,7 @@ export function FileProgressRow({ runId, path, status, result }: FileProgressRow
       </strong>
       <StateChip label={state.label} tone={state.tone} />
       <progress aria-label={`Progress of ${name}`} max={1} value={fraction(progress, result)} />
-      <span className="progress-numbers">{progress && (live ? <LiveNumbers progress={progress} /> : <FinalNumbers progress={progress} result={result} />)}</span>
+      <span className="progress-numbers">{live ? <LiveNumbers progress={progress} /> : ended && <FinalNumbers progress={progress} result={result} />}</span>
       {state.note && <span className={`progress-note ${state.tone === 'danger' ? 'text-error' : 'muted'}`}>{state.note}</span>}
     </div>
   );
@@ -51,8 +53,8 @@ function LiveNumbers({ progress }: { progress: FileProgress }) {
   );
 }
 
-function FinalNumbers({ progress, result }: { progress: FileProgress; result: FileResult | undefined }) {
-  const counts = result?.counts ?? progress.counts;
+function FinalNumbers({ progress, result }: { progress: FileProgress | undefined; result: FileResult | undefined }) {
+  const counts = result?.counts ?? progress?.counts ?? emptyCounts();
   const parts: [number, string][] = [
     [counts.read, 'read'],
     [counts.inserted, 'inserted'],

@@ -81,3 +81,13 @@ export const runTones: Record<RunSummary['status'], Tone> = {
   failed: 'danger',
   cancelled: 'neutral',
 };
+
+/** "3 files: 1 loaded, 2 cancelled", in the order the states first occur. */
+export function outcomeSummary(files: FileResult[]): string {
+  const byLabel = new Map<string, number>();
+  for (const file of files) {
+    const { label } = resultState(file);
+    byLabel.set(label, (byLabel.get(label) ?? 0) + 1);
+  }
+  return `${plural(files.length, 'file')}: ${[...byLabel].map(([label, n]) => `${n} ${label}`).join(', ')}`;
+}

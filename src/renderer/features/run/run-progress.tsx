@@ -6,6 +6,7 @@ import { plural } from '../../../shared/plural.ts';
 import { formatBytes, formatEta } from '../../ui/format.ts';
 import { VirtualList } from '../../ui/virtual-list.tsx';
 import { FileProgressRow } from './file-progress-row.tsx';
+import { outcomeSummary } from './file-state.ts';
 import { CountsList } from './results.tsx';
 import type { RunView } from './run-store.ts';
 
@@ -19,7 +20,7 @@ export function RunProgress({ run }: { run: RunView }) {
       <div className="total-progress">
         <progress aria-label="Total progress" max={Math.max(totals.totalBytes, 1)} value={loaded ? Math.max(totals.totalBytes, 1) : totals.bytesRead} />
         <p className="muted">
-          {totals.finishedFiles} of {plural(run.files.length, 'file')} finished
+          {run.result && !running ? outcomeSummary(run.result.files) : `${totals.finishedFiles} of ${plural(run.files.length, 'file')} finished`}
           {totals.totalBytes > 0 && ` · ${formatBytes(totals.bytesRead)} of ${formatBytes(totals.totalBytes)} read`}
           {running && ` · ${formatEta(totals.etaSeconds)}`}
         </p>

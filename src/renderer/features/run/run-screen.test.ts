@@ -204,6 +204,7 @@ describe('Run screen states', () => {
     expect([total.getAttribute('value'), total.getAttribute('max')]).toEqual(['350', '2000']);
     const results = screen.getByRole('table', { name: 'Per-file results' });
     expect(within(results).getAllByText('cancelled')).toHaveLength(2);
+    expect(screen.getByText(/^2 files: 2 cancelled · 350 B of 2.0 KB read$/)).toBeTruthy();
   });
 
   test('while merging, the row shows merged out of staged rows and no made-up ETA', async () => {

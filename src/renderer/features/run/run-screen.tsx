@@ -36,8 +36,8 @@ export function RunScreen() {
         <>
           <section className="panel" aria-labelledby="progress-heading">
             <h2 id="progress-heading">Progress</h2>
-            <p role="status" className={`run-status chip chip-${runTones[run.status]}`}>
-              {statusText[run.status]}
+            <p role="status" className="run-status">
+              <span className={`chip chip-${runTones[run.status]}`}>{statusText[run.status]}</span>
             </p>
             <RunProgress run={run} />
           </section>
