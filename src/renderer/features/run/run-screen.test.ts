@@ -217,6 +217,10 @@ describe('Run screen states', () => {
 
     await emit({ type: 'file-progress', file: progress(paths[0] ?? '', { stage: 'merging', bytesRead: 1000, stagedRows: 30_000, mergedRows: 27_000, etaSeconds: 3, counts: counts({ read: 30_000 }) }) });
     expect(numbers(fileItem('a.csv'))).toBe('merging 90% (27,000 of 30,000 rows) · 3.0 s left');
+
+    // All read, the last rows still being staged: finishing, not "0.0 s left".
+    await emit({ type: 'file-progress', file: progress(paths[1] ?? '', { stage: 'staging', bytesRead: 999, etaSeconds: 0, counts: counts({ read: 900 }), rowsPerSecond: 450 }) });
+    expect(numbers(fileItem('b.csv'))).toBe('900 rows · 450 rows/s · finishing…');
   });
 
   test('a partly loaded file says how many rows it committed, and the run is partly loaded', async () => {
