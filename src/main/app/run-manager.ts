@@ -77,9 +77,12 @@ export class RunManager {
   }
 
   private finish(runId: string, status: RunSummary['status'], result: LoadResult | null, error: unknown): void {
-    // History first: a renderer told the run finished asks history for its summary.
-    this.deps.history.finish(runId, { status, result, error: error ? toErrorInfo(error) : null, finishedAt: new Date().toISOString() });
-    this.running.delete(runId);
+    // History first: a renderer that no longer finds the run active asks history for its summary.
+    try {
+      this.deps.history.finish(runId, { status, result, error: error ? toErrorInfo(error) : null, finishedAt: new Date().toISOString() });
+    } finally {
+      this.running.delete(runId);
+    }
     this.deps.events.emit('run.finished', { runId, status });
   }
 
