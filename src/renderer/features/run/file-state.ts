@@ -36,14 +36,17 @@ export function isRunningStage(stage: FileStage): boolean {
   return runningStages.has(stage);
 }
 
-function committed(rows: number | undefined): string | null {
-  return rows ? `${plural(rows, 'row')} committed; a re-run resumes` : null;
+function committed(rows: number): string {
+  return `${plural(rows, 'row')} committed; a re-run resumes`;
+}
+
+function cancelled(file: FileResult): FileState {
+  return { ...stages.cancelled, note: file.committedRows ? committed(file.committedRows) : null, error: null };
 }
 
 /** A file's final state, from the run's result. */
 export function resultState(file: FileResult): FileState {
   const plain = { note: null, error: null };
-  if (isCancelled(file)) return { ...stages.cancelled, ...plain, note: committed(file.committedRows) };
   switch (file.status) {
     case 'loaded':
       return { ...stages.done, ...plain };
@@ -52,11 +55,12 @@ export function resultState(file: FileResult): FileState {
     case 'skipped':
       return { ...stages.skipped, ...plain, note: file.skipReason ?? null };
     case 'partly-loaded':
-      return { ...stages['partly-loaded'], note: `partly loaded: ${plural(file.committedRows ?? 0, 'row')} committed; a re-run resumes`, error: file.error ?? null };
+      return { ...stages['partly-loaded'], note: `partly loaded: ${committed(file.committedRows ?? 0)}`, error: file.error ?? null };
     case 'failed':
+      if (isCancelled(file)) return cancelled(file);
       return { ...stages.failed, note: file.error ? formatError(file.error) : null, error: file.error ?? null };
     case 'cancelled':
-      return { ...stages.cancelled, ...plain };
+      return cancelled(file);
   }
 }
 
