@@ -43,6 +43,19 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true });
 }
 
+/** The screen as it is, in both themes at 1280×800 and 1920×1080; back to light at 1280×800 after. */
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const [width, height] of [[1280, 800], [1920, 1080]] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.setViewportSize({ width, height });
+      await screenshot(page, `${name}-${colorScheme}-${width}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 test('reload mid-run: the run is re-attached with its progress, Cancel works, and it ends as cancelled', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(state.launchUrl);
@@ -92,7 +105,7 @@ test('reload mid-run: the run is re-attached with its progress, Cancel works, an
   await expect(results).not.toContainText('failed');
   // The bar shows what was read, not a full bar.
   expect(Number(await total.getAttribute('value'))).toBeLessThan(Number(await total.getAttribute('max')));
-  await screenshot(page, 'reattach-2-cancelled');
+  await screenshots(page, 'reattach-2-cancelled');
 
   const db = new pg.Client({ connectionString: state.databaseUrl });
   await db.connect();
@@ -110,5 +123,15 @@ test('reload mid-run: the run is re-attached with its progress, Cancel works, an
   await expect(runs.locator('.chip')).toHaveText('cancelled');
   await runs.getByRole('button').first().click();
   await expect(page.getByRole('heading', { name: /e2e_reattach/ })).toContainText('cancelled');
-  await screenshot(page, 'reattach-3-history');
+  await screenshots(page, 'reattach-3-history');
+
+  // Run again asks first, naming the files and the table; Back starts nothing.
+  await page.getByRole('button', { name: 'Run again' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Run again: reattach-1.csv, reattach-2.csv, reattach-3.csv into e2e_reattach' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('checkbox', { name: 'Reload files already loaded' })).not.toBeChecked();
+  await screenshots(page, 'reattach-4-run-again');
+  await dialog.getByRole('button', { name: 'Back' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(runs.getByRole('listitem')).toHaveCount(1);
 });

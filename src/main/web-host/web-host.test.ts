@@ -152,11 +152,13 @@ test('runs.active lists a running load with each file\'s latest progress, until 
   await db.query('CREATE TABLE web_big (id int PRIMARY KEY, name text)');
   const small = join(dir, 'active-small.csv');
   const big = join(dir, 'active-big.csv');
+  const last = join(dir, 'active-last.csv');
   await writeFile(small, 'id,name\n1,a\n');
+  await writeFile(last, 'id,name\n0,z\n');
   // Big enough to still be loading while the test looks at it.
   await writeFile(big, `id,name\n${Array.from({ length: 600_000 }, (_, i) => `${i + 2},row ${i}`).join('\n')}\n`);
   expect(await value('runs.active', {})).toEqual([]);
-  const { runId } = await value<{ runId: string }>('runs.start', { connectionId: 'local', options: { files: [small, big], table: 'web_big', concurrency: 1 } });
+  const { runId } = await value<{ runId: string }>('runs.start', { connectionId: 'local', options: { files: [small, big, last], table: 'web_big', concurrency: 1 } });
 
   let active: ActiveRun[] = [];
   for (let i = 0; i < 400; i++) {
@@ -166,8 +168,8 @@ test('runs.active lists a running load with each file\'s latest progress, until 
   }
   expect(active).toHaveLength(1);
   const [run] = active;
-  expect(run).toMatchObject({ runId, connectionId: 'local', connectionName: 'Local database', table: 'web_big', options: { files: [small, big], table: 'web_big', mode: 'upsert', concurrency: 1 } });
-  expect(run?.files.map((f) => f.path)).toEqual([small, big]);
+  expect(run).toMatchObject({ runId, connectionId: 'local', connectionName: 'Local database', table: 'web_big', options: { files: [small, big, last], table: 'web_big', mode: 'upsert', concurrency: 1 } });
+  expect(run?.files.map((f) => f.path)).toEqual([small, big, last]);
   // The small file is read; it may still wait for its turn to merge.
   expect(run?.files[0]?.counts.read).toBe(1);
   expect(run?.files[0]?.stage).not.toBe('queued');
@@ -175,6 +177,8 @@ test('runs.active lists a running load with each file\'s latest progress, until 
   expect(bigProgress?.stage).not.toBe('queued');
   expect(bigProgress?.bytesRead).toBeGreaterThan(0);
   expect(bigProgress?.totalBytes).toBeGreaterThan(bigProgress?.bytesRead ?? 0);
+  // Not begun yet, but its size is known from the plan.
+  expect(run?.files[2]).toMatchObject({ stage: 'queued', bytesRead: 0, totalBytes: 'id,name\n0,z\n'.length });
 
   await value('runs.cancel', { runId });
   let detail: RunDetail | null = null;
