@@ -101,6 +101,11 @@ export function emptyCounts(): RowCounts {
   return { read: 0, inserted: 0, updated: 0, unchanged: 0, collapsed: 0, rejected: 0 };
 }
 
+/** A file waiting for its turn; `totalBytes` 0 while its size is not known yet. */
+export function queuedProgress(path: string, totalBytes = 0): FileProgress {
+  return { path, stage: 'queued', bytesRead: 0, totalBytes, counts: emptyCounts(), rowsPerSecond: 0, etaSeconds: null, stagedRows: 0, mergedRows: 0 };
+}
+
 export function addCounts(into: RowCounts, more: RowCounts): RowCounts {
   for (const key of Object.keys(into) as (keyof RowCounts)[]) into[key] += more[key];
   return into;

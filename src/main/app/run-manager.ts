@@ -1,20 +1,18 @@
 // Starts loads for the app (each in its own engine worker), relays their events, keeps history.
+// Runs belong to this side: each active run's latest progress per file and its notices are kept
+// here, so a renderer that reloads (or a second window) re-attaches to what is going on.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
-import type { ActiveRun, RunSummary } from '../../shared/ipc/contract.ts';
+import { runOptionsSchema, type ActiveRun, type RunSummary } from '../../shared/ipc/contract.ts';
 import type { LoadOptionsInput } from '../../shared/load-options.ts';
-import type { LoadResult } from '../../shared/load-types.ts';
+import { queuedProgress, type FileProgress, type LoadEvent, type LoadResult } from '../../shared/load-types.ts';
+import { runStatus } from '../../shared/run-status.ts';
 import { toErrorInfo } from '../engine/index.ts';
 import type { ConnectionStore } from '../store/connections.ts';
 import type { RunHistory } from '../store/run-history.ts';
 import { startEngineRun, type EngineRun } from './engine-host.ts';
 import type { EventBus } from './event-bus.ts';
-
-export function runStatus(result: LoadResult): RunSummary['status'] {
-  if (result.files.some((f) => f.error?.code === ErrorCodes.cancelled)) return 'cancelled';
-  return result.exitCode === 1 ? 'failed' : result.exitCode === 3 ? 'loaded with rejects' : 'loaded';
-}
 
 export interface RunRequest {
   connectionId: string;
@@ -22,8 +20,17 @@ export interface RunRequest {
   options: LoadOptionsInput;
 }
 
+interface LiveRun {
+  engine: EngineRun;
+  about: Omit<ActiveRun, 'files' | 'notices'>;
+  /** Load order: the options' files until the engine says its own (it may sort them). */
+  order: string[];
+  progress: Map<string, FileProgress>;
+  notices: string[];
+}
+
 export class RunManager {
-  private readonly running = new Map<string, EngineRun>();
+  private readonly running = new Map<string, LiveRun>();
   private readonly deps: { connections: ConnectionStore; history: RunHistory; events: EventBus; runsDir: string };
 
   constructor(deps: { connections: ConnectionStore; history: RunHistory; events: EventBus; runsDir: string }) {
@@ -37,22 +44,31 @@ export class RunManager {
     const connectionString = await connections.connectionString(request.connectionId, request.password);
     const runId = randomUUID();
     const reportDir = join(runsDir, runId);
+    const options = runOptionsSchema.parse(request.options);
+    const startedAt = new Date().toISOString();
     history.start({
       runId,
       connectionId: connection.id,
       connectionName: connection.name,
-      table: request.options.table,
-      mode: request.options.mode ?? 'upsert',
-      files: request.options.files,
-      options: request.options,
+      table: options.table,
+      mode: options.mode,
+      files: options.files,
+      options,
       reportDir,
-      startedAt: new Date().toISOString(),
+      startedAt,
     });
+    const live: Omit<LiveRun, 'engine'> = {
+      about: { runId, startedAt, connectionId: connection.id, connectionName: connection.name, table: options.table, options },
+      order: options.files,
+      progress: new Map(),
+      notices: [],
+    };
     const engine = startEngineRun({ connectionString, applicationName: 'keyload-app' }, request.options, reportDir, (event) => {
-      if (event.type === 'pool') events.emit('run.pool', { runId, sample: event.sample });
-      else events.emit('run.event', { runId, event });
+      if (event.type === 'pool') return events.emit('run.pool', { runId, sample: event.sample });
+      remember(live, event);
+      events.emit('run.event', { runId, event });
     });
-    this.running.set(runId, engine);
+    this.running.set(runId, { ...live, engine });
     const done = engine.result.then(
       (result) => this.finish(runId, runStatus(result), result, null),
       (error: unknown) => this.finish(runId, 'failed', null, error),
@@ -61,26 +77,41 @@ export class RunManager {
   }
 
   private finish(runId: string, status: RunSummary['status'], result: LoadResult | null, error: unknown): void {
-    this.running.delete(runId);
-    this.deps.history.finish(runId, { status, result, error: error ? toErrorInfo(error) : null, finishedAt: new Date().toISOString() });
+    // History first: a renderer that no longer finds the run active asks history for its summary.
+    try {
+      this.deps.history.finish(runId, { status, result, error: error ? toErrorInfo(error) : null, finishedAt: new Date().toISOString() });
+    } finally {
+      this.running.delete(runId);
+    }
     this.deps.events.emit('run.finished', { runId, status });
   }
 
-  /** Placeholder until runs re-attach (issue 8): the runs going on now. */
+  /** The runs going on now, oldest first, each with every file's latest progress in load order. */
   active(): ActiveRun[] {
-    return [];
+    return [...this.running.values()].map((run) => ({
+      ...run.about,
+      // Until the plan is made (files are hashed first), a file's size is not known yet.
+      files: run.order.map((path) => run.progress.get(path) ?? queuedProgress(path)),
+      notices: [...run.notices],
+    }));
   }
 
   cancel(runId: string): void {
     const run = this.running.get(runId);
     if (!run) throw new KeyloadError(ErrorCodes.usage, `Run ${runId} is not running`);
-    run.cancel();
+    run.engine.cancel();
   }
 
   /** Cancels every running load and waits for them to roll back. */
   async stopAll(): Promise<void> {
-    const runs = [...this.running.values()];
+    const runs = [...this.running.values()].map((run) => run.engine);
     for (const run of runs) run.cancel();
     await Promise.allSettled(runs.map((r) => r.result));
   }
+}
+
+function remember(run: Omit<LiveRun, 'engine'>, event: LoadEvent): void {
+  if (event.type === 'run-started') run.order = event.files;
+  else if (event.type === 'file-progress') run.progress.set(event.file.path, event.file);
+  else if (event.type === 'notice') run.notices.push(event.message);
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { expect, test } from 'vitest';
-import { openAppDatabase, schemaVersion, type AppDatabase } from './app-database.ts';
+import { migrations, openAppDatabase, schemaVersion, type AppDatabase } from './app-database.ts';
 import { openTempDatabase, tempDatabaseFile } from './test-database.ts';
 
 const tables = (db: AppDatabase) =>
@@ -60,4 +60,27 @@ test('a database from a newer Keyload is refused, and left as it was', () => {
   } finally {
     plain.close();
   }
+});
+
+test('a database of schema 1 keeps its runs and files, and then takes the status partly loaded', () => {
+  const file = tempDatabaseFile();
+  const old = new Database(file);
+  old.pragma('foreign_keys = ON');
+  old.exec(migrations[0] ?? '');
+  old.pragma('user_version = 1');
+  old.prepare("INSERT INTO runs (run_id, connection_id, connection_name, table_name, mode, status, started_at, file_count, report_dir, options) VALUES ('r1', 'c', 'C', 't', 'upsert', 'loaded', '2025-01-01T00:00:00.000Z', 2, '/r', '{}')").run();
+  old.prepare("INSERT INTO run_files (run_id, position, path) VALUES ('r1', 0, '/a.csv'), ('r1', 1, '/b.csv')").run();
+  expect(() => old.prepare("UPDATE runs SET status = 'partly loaded'").run()).toThrow(/CHECK/);
+  old.close();
+
+  const db = openTempDatabase(file);
+  expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
+  expect(tables(db)).toEqual(['connections', 'profiles', 'run_files', 'runs']);
+  expect(db.prepare('SELECT run_id, status FROM runs').all()).toEqual([{ run_id: 'r1', status: 'loaded' }]);
+  expect(db.prepare('SELECT path FROM run_files ORDER BY position').all()).toEqual([{ path: '/a.csv' }, { path: '/b.csv' }]);
+  db.prepare("UPDATE runs SET status = 'partly loaded'").run();
+  expect(() => db.prepare("UPDATE runs SET status = 'half done'").run()).toThrow(/CHECK/);
+  expect(() => db.prepare("INSERT INTO run_files (run_id, position, path) VALUES ('nope', 0, 'a.csv')").run()).toThrow(/FOREIGN KEY/);
+  db.prepare("DELETE FROM runs WHERE run_id = 'r1'").run();
+  expect(db.prepare('SELECT count(*) AS n FROM run_files').get()).toEqual({ n: 0 });
 });

@@ -10,7 +10,7 @@ export type AppDatabase = Database.Database;
  * Applied in order, never edited once released: a change to the schema is a new entry at the end.
  * Tables are STRICT so a wrong type is an error rather than silently stored.
  */
-const migrations: readonly string[] = [
+export const migrations: readonly string[] = [
   // 1: the initial schema.
   `
   CREATE TABLE connections (
@@ -61,6 +61,42 @@ const migrations: readonly string[] = [
     profile    TEXT NOT NULL,
     updated_at TEXT NOT NULL
   ) STRICT;
+  `,
+  // 2: the status 'partly loaded'. SQLite cannot change a CHECK in place, so the runs table is
+  // rebuilt; run_files is rebuilt with it, as dropping the old runs would cascade to its rows.
+  `
+  CREATE TABLE runs_v2 (
+    run_id          TEXT PRIMARY KEY,
+    connection_id   TEXT NOT NULL,
+    connection_name TEXT NOT NULL,
+    table_name      TEXT NOT NULL,
+    mode            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('running', 'loaded', 'loaded with rejects', 'partly loaded', 'failed', 'cancelled')),
+    started_at      TEXT NOT NULL,
+    finished_at     TEXT,
+    seconds         REAL,
+    file_count      INTEGER NOT NULL,
+    report_dir      TEXT NOT NULL,
+    options         TEXT NOT NULL,
+    totals          TEXT,
+    result          TEXT,
+    error           TEXT
+  ) STRICT;
+  INSERT INTO runs_v2 SELECT * FROM runs;
+  CREATE TABLE run_files_v2 (
+    run_id   TEXT NOT NULL REFERENCES runs_v2 (run_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    path     TEXT NOT NULL,
+    PRIMARY KEY (run_id, position)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO run_files_v2 SELECT * FROM run_files;
+  DROP TABLE run_files;
+  DROP TABLE runs;
+  -- Renaming also points run_files_v2's foreign key at the new name.
+  ALTER TABLE runs_v2 RENAME TO runs;
+  ALTER TABLE run_files_v2 RENAME TO run_files;
+  CREATE INDEX runs_newest_first ON runs (started_at DESC);
+  CREATE INDEX runs_running ON runs (status) WHERE status = 'running';
   `,
 ];
 

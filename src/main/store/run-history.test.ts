@@ -196,3 +196,12 @@ test('markInterrupted turns runs left running by a crashed app into failed ones,
   expect(after.list({ search: 'failed', limit: 10, offset: 0 }).map((r) => r.runId)).toEqual([crashed.runId]);
   expect(after.markInterrupted()).toBe(0);
 });
+
+test('a run can finish partly loaded, and the status is searchable', () => {
+  const runs = history();
+  const start = run();
+  runs.start(start);
+  runs.finish(start.runId, { status: 'partly loaded', result: result(start.runId), error: null, finishedAt: '2025-03-01T10:00:02Z' });
+  expect(runs.get(start.runId)?.status).toBe('partly loaded');
+  expect(runs.list({ search: 'partly', limit: 10, offset: 0 }).map((r) => r.runId)).toEqual([start.runId]);
+});

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/database.ts';
-import type { EventMap, RunDetail } from '../../shared/ipc/contract.ts';
+import type { ActiveRun, EventMap, RunDetail } from '../../shared/ipc/contract.ts';
 import { createApp, type App } from '../app/app.ts';
 import { startWebHost, type WebHost } from './web-host.ts';
 
@@ -147,3 +147,45 @@ test('dropped files upload to the host and can then be inspected', async () => {
   const [inspected] = await value<{ columns: { name: string }[] }[]>('files.inspect', { paths: [body.value.path] });
   expect(inspected?.columns.map((c) => c.name)).toEqual(['a', 'b']);
 });
+
+test('runs.active lists a running load with each file\'s latest progress, until it is cancelled', async () => {
+  await db.query('CREATE TABLE web_big (id int PRIMARY KEY, name text)');
+  const small = join(dir, 'active-small.csv');
+  const big = join(dir, 'active-big.csv');
+  const last = join(dir, 'active-last.csv');
+  await writeFile(small, 'id,name\n1,a\n');
+  await writeFile(last, 'id,name\n0,z\n');
+  // Big enough to still be loading while the test looks at it.
+  await writeFile(big, `id,name\n${Array.from({ length: 600_000 }, (_, i) => `${i + 2},row ${i}`).join('\n')}\n`);
+  expect(await value('runs.active', {})).toEqual([]);
+  const { runId } = await value<{ runId: string }>('runs.start', { connectionId: 'local', options: { files: [small, big, last], table: 'web_big', concurrency: 1 } });
+
+  let active: ActiveRun[] = [];
+  for (let i = 0; i < 400; i++) {
+    active = await value<ActiveRun[]>('runs.active', {});
+    if (active[0]?.files.some((f) => f.path === big && f.bytesRead > 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect(active).toHaveLength(1);
+  const [run] = active;
+  expect(run).toMatchObject({ runId, connectionId: 'local', connectionName: 'Local database', table: 'web_big', options: { files: [small, big, last], table: 'web_big', mode: 'upsert', concurrency: 1 } });
+  expect(run?.files.map((f) => f.path)).toEqual([small, big, last]);
+  // The small file is read; it may still wait for its turn to merge.
+  expect(run?.files[0]?.counts.read).toBe(1);
+  expect(run?.files[0]?.stage).not.toBe('queued');
+  const bigProgress = run?.files[1];
+  expect(bigProgress?.stage).not.toBe('queued');
+  expect(bigProgress?.bytesRead).toBeGreaterThan(0);
+  expect(bigProgress?.totalBytes).toBeGreaterThan(bigProgress?.bytesRead ?? 0);
+  // Not begun yet, but its size is known from the plan.
+  expect(run?.files[2]).toMatchObject({ stage: 'queued', bytesRead: 0, totalBytes: 'id,name\n0,z\n'.length });
+
+  await value('runs.cancel', { runId });
+  let detail: RunDetail | null = null;
+  for (let i = 0; i < 400 && detail?.status !== 'cancelled'; i++) {
+    detail = await value<RunDetail>('runs.get', { runId });
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect(detail?.status).toBe('cancelled');
+  expect(await value('runs.active', {})).toEqual([]);
+}, 60_000);

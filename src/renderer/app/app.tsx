@@ -4,6 +4,7 @@ import type { Transport } from '../api/transport.ts';
 import { FilesScreen } from '../features/files/files-screen.tsx';
 import { HistoryScreen } from '../features/history/history-screen.tsx';
 import { RunScreen } from '../features/run/run-screen.tsx';
+import { useActiveRun } from '../features/run/run-store-context.tsx';
 import { TargetScreen } from '../features/target/target-screen.tsx';
 import { Navigation, type Screen } from './navigation.tsx';
 import { AppProviders } from './providers.tsx';
@@ -28,6 +29,12 @@ function Shell() {
     }
     mainRef.current?.querySelector('h1')?.focus();
   }, [screen]);
+  // A run found going on (the page was reloaded mid-run) opens the Run screen, once per run.
+  const run = useActiveRun();
+  const runId = run?.status === 'running' ? run.runId : null;
+  useEffect(() => {
+    if (runId) setScreen('run');
+  }, [runId]);
 
   return (
     <div className="shell">

@@ -16,7 +16,9 @@ export interface FakeApi {
   emit<E extends EventName>(event: E, payload: EventMap[E]): void;
 }
 
-export function createFakeApi(handlers: Handlers): FakeApi {
+export function createFakeApi(given: Handlers): FakeApi {
+  // The app asks for the runs going on when it starts: none, unless a test says otherwise.
+  const handlers: Handlers = { 'runs.active': async () => [], ...given };
   const log: { name: HandlerName; input: unknown }[] = [];
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const requests = Object.fromEntries(

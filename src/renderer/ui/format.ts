@@ -28,8 +28,10 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** Under a second left is not "0.0 s left" for as long as the last step takes: it is finishing. */
 export function formatEta(seconds: number | null): string {
-  return seconds === null ? 'ETA unknown' : `${formatDuration(seconds)} left`;
+  if (seconds === null) return 'ETA unknown';
+  return seconds < 1 ? 'finishing…' : `${formatDuration(seconds)} left`;
 }
 
 export function formatDate(iso: string): string {

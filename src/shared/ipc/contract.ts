@@ -102,7 +102,7 @@ export interface RunSummary {
   runId: string;
   startedAt: string;
   finishedAt: string | null;
-  status: 'running' | 'loaded' | 'loaded with rejects' | 'failed' | 'cancelled';
+  status: 'running' | 'loaded' | 'loaded with rejects' | 'partly loaded' | 'failed' | 'cancelled';
   connectionName: string;
   table: string;
   mode: string;
@@ -204,7 +204,7 @@ export interface EventMap {
   'run.event': { runId: string; event: LoadEvent };
   /** Live pool usage of a run. */
   'run.pool': { runId: string; sample: PoolSample };
-  /** A run ended (loaded, failed or cancelled); its detail is in history. */
+  /** A run ended (loaded, partly loaded, failed or cancelled); its detail is in history. */
   'run.finished': { runId: string; status: RunSummary['status'] };
 }
 export type EventName = keyof EventMap;

@@ -7,6 +7,7 @@ import { createApp } from '../../app/app.ts';
 import { userDataDir } from '../../local-db/user-data-dir.ts';
 import { rendererDir } from '../../web-host/renderer-dir.ts';
 import { startWebHost } from '../../web-host/web-host.ts';
+import { checkoutRoot, ensureRendererBuilt } from '../renderer-build.ts';
 
 function openBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
@@ -23,6 +24,8 @@ export async function appCommand(argv: string[]): Promise<number> {
   } catch (error) {
     throw new KeyloadError(ErrorCodes.usage, (error as Error).message);
   }
+  // A fresh clone, or sources changed since the last build: build before serving.
+  ensureRendererBuilt(checkoutRoot, (line) => process.stdout.write(`${line}\n`));
   const app = createApp({ dataDir: userDataDir(), host: 'web', secrets: null });
   const host = await startWebHost(app, rendererDir(), values.port ? Number(values.port) : 0);
   process.stdout.write(`Keyload is running at ${host.launchUrl}\n(only this machine can reach it; the token in the address is required; Ctrl-C to stop)\n`);

@@ -34,7 +34,7 @@ function run(runId: string, table: string, startedAt: string, extra: Partial<Run
       fileOverrides: {},
       key: ['id'],
       map: { Notes: null },
-      createTable: false,
+      createTable: true,
       tableMustBeNew: false,
       columnTypes: {},
       batchSize: 50_000,
@@ -66,7 +66,7 @@ const failedFile = {
 };
 
 const stored = [
-  run('r1', 'public.orders', '2025-01-01T10:00:00Z'),
+  run('r1', 'public.orders', '2025-01-01T10:00:00Z', { status: 'partly loaded' }),
   run('r2', 'public.customers', '2025-03-01T10:00:00Z', {
     status: 'failed',
     result: {
@@ -136,13 +136,23 @@ describe('History screen', () => {
     expect(within(detail).getByText('Warehouse')).toBeTruthy();
     expect(within(detail).getByText('4 files × 2 connections')).toBeTruthy();
     const results = within(detail).getByRole('table', { name: 'Per-file results' });
-    expect(within(results).getByText(/KEYLOAD_MAPPING: .*File columns "x" match no table column/)).toBeTruthy();
+    expect(within(results).getByText(/File columns "x" match no table column/)).toBeTruthy();
+    expect(within(results).getByText('(KEYLOAD_MAPPING)')).toBeTruthy();
+    // It asked to create the table, but this run did not create it.
+    expect(within(detail).getByText('Table').nextElementSibling?.textContent).toBe('public.customers');
     expect(within(within(detail).getByLabelText('Connection pool')).getByText('6')).toBeTruthy();
 
     await user.click(within(detail).getByRole('button', { name: 'Run again' }));
 
+    // It asks first, naming the files and the target.
+    const dialog = screen.getByRole('dialog', { name: 'Run again: public.customers-1.csv, public.customers-2.csv into public.customers' });
+    expect(within(within(dialog).getByRole('list', { name: 'Files to load' })).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['public.customers-1.csv', 'public.customers-2.csv']);
+    expect(fake.calls('runs.start')).toEqual([]);
+    await user.click(within(dialog).getByRole('button', { name: 'Start the run' }));
+
     await waitFor(() => expect(onRunStarted).toHaveBeenCalled());
     expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', options: stored[1]?.options }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   test('asks for the password before running again on a connection that stores none', async () => {
@@ -155,7 +165,56 @@ describe('History screen', () => {
     await user.type(screen.getByLabelText('Password for Warehouse'), 'pw');
     await user.click(screen.getByRole('button', { name: 'Connect' }));
     await user.click(runAgain);
+    await user.click(screen.getByRole('button', { name: 'Start the run' }));
 
     await waitFor(() => expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', password: 'pw', options: stored[1]?.options }]));
+  });
+});
+
+describe('History: Run again and statuses', () => {
+  test('Run again can reload the files already loaded, and Back or Escape starts nothing', async () => {
+    const fake = historyApi();
+    const onRunStarted = vi.fn();
+    const { user } = renderScreen(createElement(HistoryScreen, { onRunStarted }), { api: fake.api });
+    await user.click(await screen.findByRole('button', { name: /public\.customers/ }));
+    const runAgain = await screen.findByRole('button', { name: 'Run again' });
+
+    await user.click(runAgain);
+    expect(screen.getByRole('button', { name: 'Start the run' })).toBe(document.activeElement);
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(runAgain).toBe(document.activeElement);
+    await user.click(runAgain);
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    await user.click(runAgain);
+    const dialog = screen.getByRole('dialog', { name: /^Run again:/ });
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Reload files already loaded' }));
+    expect(within(dialog).getByText('Every file is loaded again, even one this table already has.')).toBeTruthy();
+    await user.click(within(dialog).getByRole('button', { name: 'Start the run' }));
+
+    await waitFor(() => expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', options: { ...stored[1]?.options, force: true } }]));
+  });
+
+  test('statuses read as chips, a run that created its table says so, and partly loaded runs are told apart', async () => {
+    const base = stored[1]?.result;
+    if (!base) throw new Error('the stored failed run has a result');
+    const created = { ...base, createdTable: true };
+    const fake = historyApi();
+    stored.push(run('r5', 'public.fresh', '2025-04-01T10:00:00Z', { status: 'cancelled', result: created }));
+    try {
+      const { user } = renderScreen(createElement(HistoryScreen, { onRunStarted: vi.fn() }), { api: fake.api });
+      const list = await screen.findByRole('list', { name: 'Runs' });
+      const chips = [...list.querySelectorAll('.chip')].map((chip) => `${chip.textContent} ${chip.className}`);
+      expect(chips).toEqual(['cancelled chip chip-neutral', 'failed chip chip-danger', 'loaded chip chip-success', 'partly loaded chip chip-warning']);
+      expect(within(list).getAllByText(/2 files/)).toHaveLength(4);
+
+      await user.click(screen.getByRole('button', { name: /public\.fresh/ }));
+      const detail = await screen.findByRole('article', { name: /public\.fresh/ });
+      expect(within(detail).getByText('Table').nextElementSibling?.textContent).toBe('public.fresh (created)');
+    } finally {
+      stored.pop();
+    }
   });
 });

@@ -5,7 +5,8 @@ import type { PoolMetrics } from '../../../shared/load-types.ts';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { fileName, formatDate, formatDuration } from '../../ui/format.ts';
 import { EmptyState, Loading } from '../../ui/states.tsx';
-import { StatusBadge } from '../../ui/status-badge.tsx';
+import { plural } from '../../../shared/plural.ts';
+import { RunStatusChip } from '../run/state-chip.tsx';
 import { CountsList, FileResults, RejectsFiles } from '../run/results.tsx';
 import { useRunDetail } from './queries.ts';
 import { RunAgain } from './run-again.tsx';
@@ -20,7 +21,7 @@ export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunSt
     <article className="run-detail" aria-labelledby="run-detail-heading">
       <header className="run-detail-header">
         <h2 id="run-detail-heading">
-          {run.table} <StatusBadge status={run.status} />
+          {run.table} <RunStatusChip status={run.status} />
         </h2>
         <RunAgain detail={run} onStarted={onRunStarted} />
       </header>
@@ -48,12 +49,13 @@ function Settings({ run }: { run: RunDetail }) {
   const policy = options.mode === 'append' ? 'none (append)' : options.conflictPolicy === 'version' ? `highest ${options.versionColumn}` : (options.conflictPolicy ?? 'last');
   const rows: [string, string][] = [
     ['Connection', run.connectionName],
-    ['Table', `${options.table}${options.createTable ? ' (created)' : ''}`],
+    // Only what the run did: asking to create a table that then existed, or a failed run, created nothing.
+    ['Table', `${options.table}${run.result?.createdTable ? ' (created)' : ''}`],
     ['Mode', options.mode],
     ['Key', options.key?.join(', ') ?? 'primary key'],
     ['Duplicate keys', policy],
     ['Column mapping', describeMap(options.map)],
-    ['Concurrency', `${options.concurrency} files × ${options.internalConcurrency} connections`],
+    ['Concurrency', `${plural(options.concurrency, 'file')} × ${plural(options.internalConcurrency, 'connection')}`],
     ['Started', formatDate(run.startedAt)],
     ['Finished', run.finishedAt ? formatDate(run.finishedAt) : 'not finished'],
     ['Duration', run.seconds !== null ? formatDuration(run.seconds) : 'unknown'],

@@ -1,7 +1,8 @@
 // Past runs, newest first; choosing one opens its detail.
 import type { RunSummary } from '../../../shared/ipc/contract.ts';
+import { plural } from '../../../shared/plural.ts';
 import { formatCount, formatDate, formatDuration } from '../../ui/format.ts';
-import { StatusBadge } from '../../ui/status-badge.tsx';
+import { RunStatusChip } from '../run/state-chip.tsx';
 
 export function RunList({ runs, selected, onSelect }: { runs: RunSummary[]; selected: string | null; onSelect: (runId: string) => void }) {
   return (
@@ -10,10 +11,10 @@ export function RunList({ runs, selected, onSelect }: { runs: RunSummary[]; sele
         <li key={run.runId}>
           <button type="button" className="run-item" aria-current={run.runId === selected ? 'true' : undefined} onClick={() => onSelect(run.runId)}>
             <span className="run-item-title">
-              <strong>{run.table}</strong> <StatusBadge status={run.status} />
+              <strong>{run.table}</strong> <RunStatusChip status={run.status} />
             </span>
             <span className="muted">
-              {formatDate(run.startedAt)} · {run.connectionName} · {run.mode} · {run.files} {run.files === 1 ? 'file' : 'files'}
+              {formatDate(run.startedAt)} · {run.connectionName} · {run.mode} · {plural(run.files, 'file')}
               {run.seconds !== null && ` · ${formatDuration(run.seconds)}`}
             </span>
             {run.totals && (

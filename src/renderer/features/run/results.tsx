@@ -1,8 +1,8 @@
 // How a load's outcome reads, shared by the Run screen and History.
-import { formatError } from '../../../shared/errors.ts';
 import type { FileResult, RowCounts } from '../../../shared/load-types.ts';
 import { fileName, formatCount, formatDuration } from '../../ui/format.ts';
-import { StatusBadge } from '../../ui/status-badge.tsx';
+import { resultState } from './file-state.ts';
+import { StateChip } from './state-chip.tsx';
 
 const countLabels: [keyof RowCounts, string][] = [
   ['read', 'Read'],
@@ -53,11 +53,11 @@ export function FileResults({ files }: { files: FileResult[] }) {
             <th scope="col">File</th>
             <th scope="col">Status</th>
             {countLabels.map(([key, name]) => (
-              <th key={key} scope="col" className="number">
+              <th key={key} scope="col" className="num">
                 {name}
               </th>
             ))}
-            <th scope="col" className="number">
+            <th scope="col" className="num">
               Time
             </th>
             <th scope="col">Notes</th>
@@ -65,27 +65,34 @@ export function FileResults({ files }: { files: FileResult[] }) {
         </thead>
         <tbody>
           {files.map((file) => (
-            <tr key={file.path}>
-              <th scope="row" title={file.path}>
-                {fileName(file.path)}
-              </th>
-              <td>
-                <StatusBadge status={file.status} />
-              </td>
-              {countLabels.map(([key]) => (
-                <td key={key} className="number">
-                  {formatCount(file.counts[key])}
-                </td>
-              ))}
-              <td className="number">{formatDuration(file.seconds)}</td>
-              <td>
-                {file.error && <span className="text-error">{`${file.error.code}: ${formatError(file.error)}`}</span>}
-                {file.skipReason}
-              </td>
-            </tr>
+            <FileResultRow key={file.path} file={file} />
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function FileResultRow({ file }: { file: FileResult }) {
+  const state = resultState(file);
+  return (
+    <tr>
+      <th scope="row" title={file.path}>
+        {fileName(file.path)}
+      </th>
+      <td>
+        <StateChip label={state.label} tone={state.tone} />
+      </td>
+      {countLabels.map(([key]) => (
+        <td key={key} className="num">
+          {formatCount(file.counts[key])}
+        </td>
+      ))}
+      <td className="num">{formatDuration(file.seconds)}</td>
+      <td>
+        {state.note && <span className={state.tone === 'danger' ? 'text-error' : undefined}>{state.note}</span>}
+        {state.error && <span className="error-code"> ({state.error.code})</span>}
+      </td>
+    </tr>
   );
 }

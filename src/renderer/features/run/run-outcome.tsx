@@ -1,4 +1,5 @@
 // What a finished run did: totals, rejects files, each file, and why it failed if it did.
+import { plural } from '../../../shared/plural.ts';
 import { useRunDetail } from '../history/queries.ts';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { formatDuration } from '../../ui/format.ts';
@@ -14,7 +15,8 @@ export function RunOutcome({ run }: { run: RunView }) {
       {result && (
         <>
           <p className="muted">
-            {result.files.length} files into {result.table} ({result.mode}) in {formatDuration(result.seconds)}, concurrency {result.concurrency} × {result.internalConcurrency}.
+            {plural(result.files.length, 'file')} into {result.table} ({result.mode}) in {formatDuration(result.seconds)}, concurrency {result.concurrency} × {result.internalConcurrency}.
+            {result.createdTable && ` This run created the table ${result.table}.`}
           </p>
           <CountsList counts={result.totals} label="Total rows" />
           <RejectsFiles files={result.files} />

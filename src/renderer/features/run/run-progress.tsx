@@ -1,26 +1,33 @@
-// The run in progress: totals, connection pool, and each file.
+// The run in progress: totals, connection pool, and each file. Once the run is over, only what is
+// still true stays: the bytes it got through, each file's outcome; no live pool or plan notices.
+import { useMemo } from 'react';
 import type { PoolSample } from '../../../shared/load-types.ts';
+import { plural } from '../../../shared/plural.ts';
 import { formatBytes, formatEta } from '../../ui/format.ts';
 import { VirtualList } from '../../ui/virtual-list.tsx';
 import { FileProgressRow } from './file-progress-row.tsx';
+import { outcomeSummary } from './file-state.ts';
 import { CountsList } from './results.tsx';
 import type { RunView } from './run-store.ts';
 
 export function RunProgress({ run }: { run: RunView }) {
   const { totals } = run;
+  const running = run.status === 'running';
+  const loaded = run.status === 'loaded' || run.status === 'loaded with rejects';
+  const results = useMemo(() => new Map(run.result?.files.map((file) => [file.path, file])), [run.result]);
   return (
     <>
       <div className="total-progress">
-        <progress aria-label="Total progress" max={Math.max(totals.totalBytes, 1)} value={run.status === 'running' ? totals.bytesRead : Math.max(totals.totalBytes, 1)} />
+        <progress aria-label="Total progress" max={Math.max(totals.totalBytes, 1)} value={loaded ? Math.max(totals.totalBytes, 1) : totals.bytesRead} />
         <p className="muted">
-          {totals.finishedFiles} of {run.files.length} files finished
+          {run.result && !running ? outcomeSummary(run.result.files) : `${totals.finishedFiles} of ${plural(run.files.length, 'file')} finished`}
           {totals.totalBytes > 0 && ` · ${formatBytes(totals.bytesRead)} of ${formatBytes(totals.totalBytes)} read`}
-          {run.status === 'running' && ` · ${formatEta(totals.etaSeconds)}`}
+          {running && ` · ${formatEta(totals.etaSeconds)}`}
         </p>
       </div>
-      <CountsList counts={totals.counts} label="Rows so far" />
-      {run.pool && <PoolUsage sample={run.pool} />}
-      {run.notices.length > 0 && (
+      <CountsList counts={totals.counts} label={running ? 'Rows so far' : 'Rows'} />
+      {running && run.pool && <PoolUsage sample={run.pool} />}
+      {running && run.notices.length > 0 && (
         <ul className="notices" aria-label="Notices">
           {run.notices.map((notice, index) => (
             <li key={index}>{notice}</li>
@@ -31,11 +38,11 @@ export function RunProgress({ run }: { run: RunView }) {
         kind="list"
         label="File progress"
         count={run.files.length}
-        estimateSize={76}
+        estimateSize={44}
         getKey={(index) => run.files[index] ?? String(index)}
         renderItem={(index) => {
           const path = run.files[index];
-          return path && <FileProgressRow runId={run.runId} path={path} />;
+          return path && <FileProgressRow runId={run.runId} path={path} status={run.status} result={results.get(path)} />;
         }}
       />
     </>

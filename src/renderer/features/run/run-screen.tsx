@@ -1,6 +1,7 @@
 // Run screen: settings, Start and Cancel, live progress, and the summary at the end.
+import type { RunSummary } from '../../../shared/ipc/contract.ts';
 import { EmptyState } from '../../ui/states.tsx';
-import { statusClass } from '../../ui/status-badge.tsx';
+import { runTones } from './file-state.ts';
 import { useChosenConnection } from '../target/connection.ts';
 import { RunControls } from './run-controls.tsx';
 import { RunOutcome } from './run-outcome.tsx';
@@ -12,9 +13,10 @@ const statusText = {
   running: 'Running',
   loaded: 'Loaded',
   'loaded with rejects': 'Loaded, with rejected rows',
+  'partly loaded': 'Partly loaded',
   failed: 'Failed',
   cancelled: 'Cancelled',
-} as const;
+} satisfies Record<RunSummary['status'], string>;
 
 export function RunScreen() {
   const { chosen } = useChosenConnection();
@@ -34,8 +36,8 @@ export function RunScreen() {
         <>
           <section className="panel" aria-labelledby="progress-heading">
             <h2 id="progress-heading">Progress</h2>
-            <p role="status" className={`run-status ${statusClass(run.status)}`}>
-              {statusText[run.status]}
+            <p role="status" className="run-status">
+              <span className={`chip chip-${runTones[run.status]}`}>{statusText[run.status]}</span>
             </p>
             <RunProgress run={run} />
           </section>
