@@ -46,17 +46,19 @@ function reproApi() {
     'connections.test': async () => ({ serverVersion: '18.1', freeConnections: 97, recommended: { concurrency: 4, internalConcurrency: 2 } }),
     'tables.list': async () => structuredClone(tables),
     'tables.describe': async ({ table }) => (tables.some((t) => `${t.schema}.${t.name}` === table) ? customersTable : null),
-    'mapping.suggest': async ({ files, map }) =>
+    'mapping.suggest': async ({ files, map = {} }) =>
       files.map((path): MappingSuggestion => {
         const columns = inspected.get(path)?.columns.map((column) => column.name) ?? [];
         const targets = new Set(customersTable.columns.map((column) => column.name));
-        return {
-          path,
-          mapped: columns.flatMap((source) => (map?.[source] ? [{ source, target: map[source], how: 'explicit' as const }] : targets.has(source) && !(source in (map ?? {})) ? [{ source, target: source, how: 'exact' as const }] : [])),
-          skipped: columns.filter((source) => !targets.has(source) && !map?.[source]),
-          warnings: [],
-          error: null,
-        };
+        const mapped: MappingSuggestion['mapped'] = [];
+        const skipped: string[] = [];
+        for (const source of columns) {
+          const chosen = map[source];
+          if (chosen) mapped.push({ source, target: chosen, how: 'explicit' });
+          else if (!(source in map) && targets.has(source)) mapped.push({ source, target: source, how: 'exact' });
+          else skipped.push(source);
+        }
+        return { path, mapped, skipped, warnings: [], error: null };
       }),
     'files.proposeColumns': async ({ paths }) => (paths.includes(ordersCsv.path) ? [] : customersProposal),
     'runs.start': async () => ({ runId: 'run-1' }),
