@@ -74,7 +74,7 @@ test('add a saved connection from a pasted URL, test it, and pick a table from i
 
   const saved = page.getByRole('listitem', { name: 'E2E test server' });
   await expect(saved).toContainText('password kept until Keyload closes');
-  await saved.getByRole('button', { name: 'Test E2E test server' }).click();
+  await saved.getByRole('button', { name: 'Test connection to E2E test server' }).click();
   await expect(saved.getByRole('status')).toHaveText(/^Connected: PostgreSQL \d+(\.\d+)*.*, \d+ free connections$/);
   await expect(page.getByRole('combobox', { name: 'Connection' }).locator('option:checked')).toHaveText(/^E2E test server/);
 

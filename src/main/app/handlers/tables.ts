@@ -75,7 +75,8 @@ export function tableHandlers(connections: ConnectionStore): Pick<HandlerImpls, 
           continue;
         }
         try {
-          // Unmatched file columns default to "skip" in the grid rather than failing the suggestion.
+          // Unmatched file columns come back in `skipped` rather than failing the suggestion; the
+          // screen then asks the user to map or skip each of them before the run.
           const mapping = mapColumns(inspected.columns.map((c) => c.name), target.columns, { explicit: map, ignoreExtraColumns: true, file: path });
           const sourceType = new Map(inspected.columns.map((c) => [c.name, c.pgType]));
           const targetType = new Map(target.columns.map((c) => [c.name, c.type]));

@@ -73,7 +73,7 @@ function ConnectionItem({ connection, onEdit }: { connection: ConnectionInfo; on
             <input type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} />
           </label>
         )}
-        <button type="button" aria-label={`Test ${connection.name}`} disabled={test.isPending || (asks && password === '')} onClick={runTest}>
+        <button type="button" aria-label={`Test connection to ${connection.name}`} disabled={test.isPending || (asks && password === '')} onClick={runTest}>
           {test.isPending ? 'Testing…' : 'Test connection'}
         </button>
         {!connection.builtin && (

@@ -81,7 +81,7 @@ describe('Connections', () => {
     const item = screen.getByRole('listitem', { name: 'sales on db.example.com' });
     expect(within(item).getByText('password kept until Keyload closes')).toBeTruthy();
 
-    await user.click(within(item).getByRole('button', { name: 'Test sales on db.example.com' }));
+    await user.click(within(item).getByRole('button', { name: 'Test connection to sales on db.example.com' }));
     expect((await within(item).findByRole('status')).textContent).toBe('Connected: PostgreSQL 18.1, 97 free connections');
     expect(fake.calls('connections.test').at(-1)).toEqual({ connectionId: 'c1' });
 

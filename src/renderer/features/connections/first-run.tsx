@@ -43,8 +43,13 @@ export function FirstRunNotice() {
   );
 }
 
+/** While a request through a connection waits; for the built-in one, it may be starting. */
+export function ConnectionWait({ builtin, children }: { builtin: boolean; children: ReactNode }) {
+  return builtin ? <LocalDatabaseWait>{children}</LocalDatabaseWait> : <Loading>{children}</Loading>;
+}
+
 /** While a request to the local database waits: "Starting the local database…" until it is up, then `children`. */
-export function LocalDatabaseWait({ children }: { children: ReactNode }) {
+function LocalDatabaseWait({ children }: { children: ReactNode }) {
   const local = useLocalDatabase();
   if (local.data?.state === 'ready') return <Loading>{children}</Loading>;
   return <Loading>Starting the local database… This takes a few seconds the first time.</Loading>;

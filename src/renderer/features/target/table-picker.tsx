@@ -5,8 +5,8 @@ import type { TableSummary } from '../../../shared/ipc/contract.ts';
 import { useDraft, useDraftDispatch } from '../../draft/draft-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { formatCount } from '../../ui/format.ts';
-import { EmptyState, Loading } from '../../ui/states.tsx';
-import { LocalDatabaseWait } from '../connections/first-run.tsx';
+import { EmptyState } from '../../ui/states.tsx';
+import { ConnectionWait } from '../connections/first-run.tsx';
 import type { ChosenConnection } from './connection.ts';
 import { parsedName } from './draft-blockers.ts';
 import { useTables } from './queries.ts';
@@ -53,6 +53,7 @@ function NewTable({ chosen }: { chosen: ChosenConnection }) {
         />
       </label>
       {parsed && 'error' in parsed && <p className="text-error">{parsed.error}</p>}
+      {chosen.ref && tables.isPending && <ConnectionWait builtin={chosen.connection.builtin}>Checking the existing tables…</ConnectionWait>}
       {existing && (
         <div role="alert" className="notice notice-warning">
           <p>
@@ -78,7 +79,7 @@ function ExistingTable({ chosen, selected }: { chosen: ChosenConnection; selecte
   const tables = useTables(chosen);
   const [search, setSearch] = useState('');
   if (!chosen.ref) return <p className="muted">Enter the password above to list the tables.</p>;
-  if (tables.isPending) return chosen.connection.builtin ? <LocalDatabaseWait>Loading tables…</LocalDatabaseWait> : <Loading>Loading tables…</Loading>;
+  if (tables.isPending) return <ConnectionWait builtin={chosen.connection.builtin}>Loading tables…</ConnectionWait>;
   if (tables.isError) return <ErrorNotice error={tables.error} title="Could not list the tables" />;
   if (tables.data.length === 0) return <EmptyState title="This database has no tables">Choose Create new table to make one from the files.</EmptyState>;
   const matches = filterTables(tables.data, search);
