@@ -99,7 +99,8 @@ test('"Create new table" over a table that already exists is refused on screen, 
   await page.goto(state.launchUrl);
   // Then an unrelated orders.csv, still aimed at "Create new table: public.e2e_customers".
   await dropCsv(page, 'orders.csv', 'order_id,amount,ordered_at\n10,12.50,2024-03-01\n11,7.25,2024-03-02\n');
-  await expect(page.getByRole('article', { name: 'orders.csv' })).toBeVisible();
+  // Inspection starts reader threads: slow on a busy machine.
+  await expect(page.getByRole('article', { name: 'orders.csv' })).toBeVisible({ timeout: 30_000 });
   await screenButton(page, 'Target and mapping').click();
   await page.getByLabel('Create new table').check();
   await page.getByLabel('New table name').fill('e2e_customers');
