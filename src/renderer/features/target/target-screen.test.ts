@@ -5,7 +5,7 @@ import { createElement } from 'react';
 import { describe, expect, test, vi } from 'vitest';
 import type { MappingSuggestion, TableInfo } from '../../../shared/ipc/contract.ts';
 import type { MappingProfile } from '../../../shared/mapping-profile.ts';
-import { createFakeApi, inMemoryProfiles } from '../../test/fake-api.ts';
+import { createFakeApi, inMemoryProfiles, type Handlers } from '../../test/fake-api.ts';
 import { connection, inspection } from '../../test/fixtures.ts';
 import { initialDraft } from '../../draft/draft-state.ts';
 import { renderScreen } from '../../test/render.tsx';
@@ -43,7 +43,7 @@ function suggest(paths: string[], map: Record<string, string | null>): MappingSu
   });
 }
 
-function targetApi(profiles: { name: string; profile: MappingProfile }[] = []) {
+function targetApi(profiles: { name: string; profile: MappingProfile }[] = [], overrides: Handlers = {}) {
   return createFakeApi({
     ...inMemoryProfiles(profiles),
     'connections.list': async () => [connection(), connection({ id: 'warehouse', name: 'Warehouse', builtin: false, hasPassword: false, host: 'db.internal' })],
@@ -53,6 +53,7 @@ function targetApi(profiles: { name: string; profile: MappingProfile }[] = []) {
     ],
     'tables.describe': async ({ table }) => (table === 'public.orders' ? orders : null),
     'mapping.suggest': async ({ files: paths, map }) => suggest(paths, map ?? {}),
+    ...overrides,
   });
 }
 
@@ -236,3 +237,14 @@ describe('Target and mapping screen', () => {
 function initialTarget() {
   return { ...initialDraft.target };
 }
+
+describe('Target and mapping screen when the database cannot answer', () => {
+  test('a table that cannot be read blocks Continue with the reason, not an endless wait', async () => {
+    const failing = targetApi([], { 'tables.describe': async () => Promise.reject(new Error('KEYLOAD_CONNECTION: connection refused')) });
+    const draft = { files, target: { ...initialTarget(), table: 'public.orders' } };
+    renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: failing.api, draft });
+    const reasons = await screen.findByRole('list', { name: 'Before starting' });
+    expect(await within(reasons).findByText('Could not read public.orders: connection refused')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
