@@ -13,14 +13,15 @@ export const stateFile = join(import.meta.dirname, '..', 'test-results', 'e2e-st
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: 'inherit' });
+  const pgDataDir = await mkdtemp(join(tmpdir(), 'keyload-e2e-pg-'));
   const server = await startEmbeddedServer({
-    dataDir: await mkdtemp(join(tmpdir(), 'keyload-e2e-pg-')),
+    dataDir: pgDataDir,
     persistent: false,
     initialise: true,
     postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off'],
   });
   const dataDir = await mkdtemp(join(tmpdir(), 'keyload-e2e-app-'));
-  const app = createApp({ dataDir, host: 'web', secrets: null, localDbUrl: async () => server.url });
+  const app = createApp({ dataDir, host: 'web', secrets: null, localDbUrl: async () => server.url, localDbDataDir: pgDataDir });
   const host = await startWebHost(app, rendererDir());
   await mkdir(join(import.meta.dirname, '..', 'test-results'), { recursive: true });
   await writeFile(stateFile, JSON.stringify({ launchUrl: host.launchUrl, databaseUrl: server.url, dataDir }));

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SystemInfo } from '../../shared/ipc/contract.ts';
-import { ensureLocalDb } from '../local-db/local-db.ts';
+import { ensureLocalDb, localDbStatus } from '../local-db/local-db.ts';
 import { openAppDatabase } from '../store/app-database.ts';
 import { ConnectionStore, type SecretBox } from '../store/connections.ts';
 import { ProfileStore } from '../store/profiles.ts';
@@ -24,6 +24,8 @@ export interface AppOptions {
   secrets: SecretBox | null;
   /** The built-in local database's URL (started on demand). */
   localDbUrl?: () => Promise<string>;
+  /** Its data directory, for the first-run notice; default: the local database's own, unless localDbUrl replaces it. */
+  localDbDataDir?: string;
 }
 
 export interface App {
@@ -37,7 +39,10 @@ export function createApp(options: AppOptions): App {
   const db = openAppDatabase(join(options.dataDir, 'keyload.db'));
   const history = new RunHistory(db);
   history.markInterrupted();
-  const connections = new ConnectionStore(db, options.secrets, options.localDbUrl ?? (() => ensureLocalDb()));
+  const connections = new ConnectionStore(db, options.secrets, {
+    url: options.localDbUrl ?? (() => ensureLocalDb()),
+    dataDir: async () => options.localDbDataDir ?? (options.localDbUrl ? null : (await localDbStatus()).dataDir),
+  });
   const profiles = new ProfileStore(db);
   const events = new EventBus();
   const runs = new RunManager({ connections, history, events, runsDir: join(options.dataDir, 'runs') });
@@ -52,6 +57,7 @@ export function createApp(options: AppOptions): App {
     events,
     async close() {
       await runs.stopAll();
+      connections.forgetSessionPasswords();
       db.close();
     },
   };

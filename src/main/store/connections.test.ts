@@ -27,7 +27,7 @@ function fakeKeychain(options: { canEncrypt?: boolean; key?: number } = {}): Sec
 const input: ConnectionSave = { name: 'Production', host: 'db.example.com', port: 5432, database: 'sales', user: 'loader', sslMode: 'require' };
 
 function store(secrets: SecretBox | null, file = tempDatabaseFile()) {
-  return new ConnectionStore(openTempDatabase(file), secrets, async () => localUrl);
+  return new ConnectionStore(openTempDatabase(file), secrets, { url: async () => localUrl, dataDir: async () => '/home/ann/.local/share/keyload/postgres/data' });
 }
 
 /** How node-postgres itself reads the URL. */
@@ -58,7 +58,7 @@ test('the built-in connection can be neither removed nor changed', () => {
 test('save inserts, then updates by id; remove deletes', () => {
   const connections = store(fakeKeychain());
   const saved = connections.save(input);
-  expect(saved).toEqual({ ...input, id: saved.id, builtin: false, hasPassword: false });
+  expect(saved).toEqual({ ...input, id: saved.id, builtin: false, hasPassword: false, passwordStore: null });
   const updated = connections.save({ ...input, id: saved.id, name: 'Prod', port: 6432 });
   expect(updated).toMatchObject({ id: saved.id, name: 'Prod', port: 6432 });
   expect(connections.list()).toHaveLength(2);
@@ -74,7 +74,7 @@ test('a stored password is encrypted: the database files never contain it in pla
   const keychain = fakeKeychain();
   const connections = store(keychain, file);
   const saved = connections.save({ ...input, password });
-  expect(saved.hasPassword).toBe(true);
+  expect(saved).toMatchObject({ hasPassword: true, passwordStore: 'keychain' });
   expect(parsed(await connections.connectionString(saved.id)).password).toBe(password);
 
   const needle = Buffer.from(password, 'utf8');
@@ -108,18 +108,50 @@ test('the stored password wins over one passed in', async () => {
 test.each([
   ['a keychain that cannot encrypt (Linux basic_text)', fakeKeychain({ canEncrypt: false })],
   ['no keychain (the web host)', null],
-])('with %s, no password is stored and one is asked for', async (_, secrets) => {
+])('with %s, a password is held in memory for the session only, never written', async (_, secrets) => {
   const file = tempDatabaseFile();
   const connections = store(secrets, file);
   const saved = connections.save({ ...input, password });
-  expect(saved.hasPassword).toBe(false);
-  expect(connections.list()[1]?.hasPassword).toBe(false);
-  expect(databaseBytes(file).includes(Buffer.from(password, 'utf8'))).toBe(false);
+  expect(saved).toMatchObject({ hasPassword: true, passwordStore: 'session' });
+  expect(connections.list()[1]).toMatchObject({ hasPassword: true, passwordStore: 'session' });
+  expect(parsed(await connections.connectionString(saved.id)).password).toBe(password);
+  // Saving other fields keeps it; the database files never see it.
+  connections.save({ ...input, id: saved.id, host: 'db2.example.com' });
+  expect(parsed(await connections.connectionString(saved.id))).toMatchObject({ host: 'db2.example.com', password });
   const db = openTempDatabase(file);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  expect(databaseBytes(file).includes(Buffer.from(password, 'utf8'))).toBe(false);
   expect(db.prepare('SELECT password FROM connections').all()).toEqual([{ password: null }]);
 
-  await expect(connections.connectionString(saved.id)).rejects.toMatchObject({ code: ErrorCodes.connection, message: expect.stringMatching(/password is needed/) });
-  expect(parsed(await connections.connectionString(saved.id, 'typed')).password).toBe('typed');
+  // Another process on the same files (Keyload restarted) asks for it.
+  const restarted = store(secrets, file);
+  expect(restarted.list()[1]).toMatchObject({ hasPassword: false, passwordStore: null });
+  await expect(restarted.connectionString(saved.id)).rejects.toMatchObject({ code: ErrorCodes.connection, message: expect.stringMatching(/password is needed/) });
+  expect(parsed(await restarted.connectionString(saved.id, 'typed')).password).toBe('typed');
+
+  // Closing forgets it, and so do an empty password and removing the connection.
+  connections.forgetSessionPasswords();
+  await expect(connections.connectionString(saved.id)).rejects.toMatchObject({ code: ErrorCodes.connection });
+  connections.save({ ...input, id: saved.id, password });
+  expect(connections.save({ ...input, id: saved.id, password: '' })).toMatchObject({ hasPassword: false, passwordStore: null });
+  connections.save({ ...input, id: saved.id, password });
+  connections.remove(saved.id);
+  const again = connections.save({ ...input, id: undefined });
+  expect(again.passwordStore).toBeNull();
+});
+
+test('the local database reports its data directory, and "starting" only while its first start waits', async () => {
+  let start: (url: string) => void = () => {};
+  const connections = new ConnectionStore(openTempDatabase(tempDatabaseFile()), null, {
+    url: () => new Promise((resolve) => (start = resolve)),
+    dataDir: async () => '/data/postgres',
+  });
+  expect(await connections.localDatabase()).toEqual({ state: 'not started', dataDir: '/data/postgres' });
+  const url = connections.connectionString(builtinConnectionId);
+  expect((await connections.localDatabase()).state).toBe('starting');
+  start(localUrl);
+  expect(await url).toBe(localUrl);
+  expect((await connections.localDatabase()).state).toBe('ready');
 });
 
 test('a password stored with a keychain that is no longer usable counts as none', async () => {

@@ -1,9 +1,10 @@
 // Saved PostgreSQL connections, plus the built-in local database. Passwords are stored only
-// encrypted by the OS keychain; without one they are never stored and are asked for each time.
+// encrypted by the OS keychain; without one (the web host, or Linux without a keyring) they are held
+// in this process's memory for the session, never written to disk, and forgotten when Keyload closes.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
-import { connectionInput, type ConnectionInfo } from '../../shared/ipc/contract.ts';
+import { connectionInput, type ConnectionInfo, type LocalDatabaseInfo } from '../../shared/ipc/contract.ts';
 import type { AppDatabase } from './app-database.ts';
 
 /**
@@ -24,7 +25,7 @@ export interface SecretBox {
 export type ConnectionSave = z.infer<typeof connectionInput> & {
   /** Absent: insert a new connection. */
   id?: string | undefined;
-  /** Absent: keep the stored password. '': forget it. */
+  /** Absent: keep the stored (or session) password. '': forget it. */
   password?: string | undefined;
 };
 
@@ -36,6 +37,7 @@ const builtinConnection: ConnectionInfo = {
   name: 'Local database',
   builtin: true,
   hasPassword: true,
+  passwordStore: 'keychain',
   host: '127.0.0.1',
   port: 5432,
   database: 'postgres',
@@ -54,15 +56,34 @@ interface ConnectionRow {
   password: Buffer | null;
 }
 
+/** The built-in local database: how to reach it (starting it if needed) and where its data lives. */
+export interface LocalDatabase {
+  url: () => Promise<string>;
+  dataDir: () => Promise<string | null>;
+}
+
 export class ConnectionStore {
   private readonly db: AppDatabase;
   private readonly secrets: SecretBox | null;
-  private readonly localDbUrl: () => Promise<string>;
+  private readonly localDb: LocalDatabase;
+  /** Passwords that could not be encrypted, by connection id: memory only, for this session. */
+  private readonly sessionPasswords = new Map<string, string>();
+  private localState: LocalDatabaseInfo['state'] = 'not started';
 
-  constructor(db: AppDatabase, secrets: SecretBox | null, localDbUrl: () => Promise<string>) {
+  constructor(db: AppDatabase, secrets: SecretBox | null, localDb: LocalDatabase) {
     this.db = db;
     this.secrets = secrets;
-    this.localDbUrl = localDbUrl;
+    this.localDb = localDb;
+  }
+
+  /** The local database as the first-run notice shows it. */
+  async localDatabase(): Promise<LocalDatabaseInfo> {
+    return { state: this.localState, dataDir: await this.localDb.dataDir().catch(() => null) };
+  }
+
+  /** Forgets the session passwords; when Keyload closes. */
+  forgetSessionPasswords(): void {
+    this.sessionPasswords.clear();
   }
 
   /** The built-in local database first, then the saved connections by name. */
@@ -77,6 +98,7 @@ export class ConnectionStore {
     if (input.id === builtinConnectionId) throw new KeyloadError(ErrorCodes.usage, 'The local database is built in and cannot be changed');
     const id = input.id ?? randomUUID();
     const password = this.passwordColumn(input.password);
+    const keepInSession = input.password !== undefined && input.password !== '' && password === null;
     const row = { id, ...fields, updatedAt: new Date().toISOString(), password: password ?? null };
     const saved = this.db.transaction(() => {
       if (input.id === undefined) {
@@ -95,6 +117,8 @@ export class ConnectionStore {
       return this.db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?').get(id);
     })();
     if (!saved) throw new KeyloadError(ErrorCodes.internal, `Connection ${id} vanished while being saved`);
+    if (keepInSession && input.password) this.sessionPasswords.set(id, input.password);
+    else if (input.password !== undefined) this.sessionPasswords.delete(id);
     return this.toInfo(saved);
   }
 
@@ -102,17 +126,19 @@ export class ConnectionStore {
   remove(id: string): void {
     if (id === builtinConnectionId) throw new KeyloadError(ErrorCodes.usage, 'The local database is built in and cannot be removed');
     this.db.prepare('DELETE FROM connections WHERE id = ?').run(id);
+    this.sessionPasswords.delete(id);
   }
 
   /**
-   * The URL to connect with: the stored password, else `password`, else an error asking for one.
+   * The URL to connect with: the stored password, else the session's, else `password`, else an
+   * error asking for one.
    * Built for node-postgres, which decodes the URL in its own way (see databasePath).
    */
   async connectionString(id: string, password?: string): Promise<string> {
     if (id === builtinConnectionId) return this.localDbUrl();
     const row = this.db.prepare<[string], ConnectionRow>('SELECT * FROM connections WHERE id = ?').get(id);
     if (!row) throw new KeyloadError(ErrorCodes.connection, `No connection ${id}`);
-    const secret = this.storedPassword(row) ?? password;
+    const secret = this.storedPassword(row) ?? this.sessionPasswords.get(id) ?? password;
     if (secret === undefined) {
       throw new KeyloadError(ErrorCodes.connection, `A password is needed to connect to "${row.name}"`, { hint: 'Enter the password for this connection' });
     }
@@ -121,6 +147,19 @@ export class ConnectionStore {
     // uselibpqcompat: sslmode means what it means for psql; otherwise node-postgres treats 'require' as 'verify-full'.
     const query = row.ssl_mode === 'disable' ? 'sslmode=disable' : `sslmode=${row.ssl_mode}&uselibpqcompat=true`;
     return `postgres://${encodeURIComponent(row.user)}:${encodeURIComponent(secret)}@${host}:${row.port}/${databasePath(row.database)}?${query}`;
+  }
+
+  /** Tracks the first start of the local database, so the UI can say "Starting the local database…". */
+  private async localDbUrl(): Promise<string> {
+    if (this.localState !== 'ready') this.localState = 'starting';
+    try {
+      const url = await this.localDb.url();
+      this.localState = 'ready';
+      return url;
+    } catch (error) {
+      this.localState = 'failed';
+      throw error;
+    }
   }
 
   /**
@@ -145,7 +184,8 @@ export class ConnectionStore {
 
   private toInfo(row: ConnectionRow): ConnectionInfo {
     // Without the keychain (the web host, or it went away) a stored password is of no use.
-    const usable = row.password !== null && (this.secrets?.canEncrypt() ?? false);
+    const stored = row.password !== null && (this.secrets?.canEncrypt() ?? false);
+    const passwordStore = stored ? 'keychain' : this.sessionPasswords.has(row.id) ? 'session' : null;
     return {
       id: row.id,
       name: row.name,
@@ -155,7 +195,8 @@ export class ConnectionStore {
       user: row.user,
       sslMode: row.ssl_mode,
       builtin: false,
-      hasPassword: usable,
+      hasPassword: passwordStore !== null,
+      passwordStore,
     };
   }
 }

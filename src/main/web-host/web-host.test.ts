@@ -68,15 +68,19 @@ test('connections, files, tables and mapping, then a run streamed as server-sent
   const connections = await value<{ id: string; builtin: boolean }[]>('connections.list', {});
   expect(connections[0]).toMatchObject({ id: 'local', builtin: true });
   const url = new URL(db.url);
-  const saved = await value<{ id: string; hasPassword: boolean }>('connections.save', {
-    name: 'test server', host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: url.username, sslMode: 'disable', password: url.password,
+  const saved = await value<{ id: string; hasPassword: boolean; passwordStore: string | null }>('connections.save', {
+    name: 'test server', host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: url.username, sslMode: 'disable',
   });
-  expect(saved.hasPassword).toBe(false); // the web host never stores passwords
+  expect(saved.hasPassword).toBe(false);
   expect((await call('tables.list', { connectionId: saved.id })).body.error?.code).toBe('KEYLOAD_CONNECTION');
-  const tested = await value<{ serverVersion: string; freeConnections: number }>('connections.test', { connectionId: saved.id, password: url.password });
+  // The web host holds a password for the session only (in memory, never on disk).
+  expect(await value('connections.save', { id: saved.id, name: 'test server', host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: url.username, sslMode: 'disable', password: url.password })).toMatchObject({ hasPassword: true, passwordStore: 'session' });
+  const tested = await value<{ serverVersion: string; freeConnections: number }>('connections.test', { connectionId: saved.id });
   expect(tested.freeConnections).toBeGreaterThan(0);
   expect(tested.serverVersion).toMatch(/^\d+\.\d+/);
-  expect(await value('tables.list', { connectionId: 'local' })).toContainEqual({ schema: 'public', name: 'web_items' });
+  expect(await value('tables.list', { connectionId: 'local' })).toContainEqual({
+    schema: 'public', name: 'web_items', rowEstimate: null, columns: [{ name: 'id', type: 'integer' }, { name: 'name', type: 'text' }],
+  });
   expect(await value('tables.describe', { connectionId: 'local', table: 'web_items' })).toMatchObject({ uniqueKeys: [{ columns: ['id'], primary: true }] });
   const [inspected] = await value<{ format: string; rowEstimate: number; columns: { name: string }[] }[]>('files.inspect', { paths: [csv] });
   expect(inspected?.format).toMatch(/^CSV, comma-separated/);

@@ -37,9 +37,10 @@ describe('draft', () => {
     expect(draft.overrides).toEqual({});
   });
 
-  test('a loaded profile replaces the mapping choices, and the key when it has one', () => {
-    const draft: Draft = { ...initialDraft, target: { ...initialDraft.target, table: 'public.a', key: ['id'], map: { old: 'x', notes: null } } };
-    const withKey = draftReducer(draft, { type: 'profile-loaded', profile: { version: 1, columns: { notes: 'comment', extra: null }, key: ['code'] } });
+  test('a loaded profile replaces the mapping choices, and the key when it has one; columns no file has are left out', () => {
+    const files = [inspection('/d/n.csv', { old: 'text', notes: 'text', extra: 'text' })];
+    const draft: Draft = { ...initialDraft, files, target: { ...initialDraft.target, table: 'public.a', key: ['id'], map: { old: 'x', notes: null } } };
+    const withKey = draftReducer(draft, { type: 'profile-loaded', profile: { version: 1, columns: { notes: 'comment', extra: null, gone: 'x' }, key: ['code'] } });
     expect(withKey.target).toMatchObject({ table: 'public.a', key: ['code'], map: { notes: 'comment', extra: null } });
     expect(draftReducer(draft, { type: 'profile-loaded', profile: { version: 1, columns: {} } }).target).toMatchObject({ key: ['id'], map: {} });
   });
@@ -53,7 +54,58 @@ describe('draft', () => {
   });
 });
 
+describe('the target is re-validated when the files change', () => {
+  const customers = inspection('/d/customers.csv', { customer_id: 'bigint', email: 'text', signup: 'date' });
+  const orders = inspection('/d/orders.csv', { order_id: 'bigint', amount: 'numeric' });
+  const draft: Draft = {
+    ...initialDraft,
+    files: [customers],
+    target: { ...initialDraft.target, createTable: true, newTable: 'public.customers', key: ['customer_id'], map: { signup: null }, columnTypes: { email: 'varchar(320)' } },
+  };
+
+  test('choices about columns no file has any more go; the key stays, to be flagged', () => {
+    const replaced = draftReducer(draftReducer(draft, { type: 'files-added', files: [orders] }), { type: 'file-removed', path: customers.path });
+    expect(replaced.target).toMatchObject({ createTable: true, newTable: 'public.customers', key: ['customer_id'], map: {}, columnTypes: {} });
+  });
+
+  test('a file read again with other columns drops the choices about the old ones', () => {
+    const reread = draftReducer(draft, { type: 'file-inspected', file: inspection(customers.path, { 'customer_id;email;signup': 'text' }), overrides: {} });
+    expect(reread.target.map).toEqual({});
+    expect(reread.target.columnTypes).toEqual({});
+  });
+
+  test('choices about columns still there are kept, as the same objects', () => {
+    const added = draftReducer(draft, { type: 'files-added', files: [orders] });
+    expect(added.target.map).toBe(draft.target.map);
+    expect(added.target.columnTypes).toBe(draft.target.columnTypes);
+  });
+
+  test('"Skip all unmatched" skips each explicitly; a column type goes back to the proposed one with null', () => {
+    const skipped = draftReducer(draft, { type: 'columns-skipped', sources: ['email', 'signup'] });
+    expect(skipped.target.map).toEqual({ signup: null, email: null });
+    const typed = draftReducer(draft, { type: 'column-typed', column: 'signup', pgType: 'timestamptz' });
+    expect(typed.target.columnTypes).toEqual({ email: 'varchar(320)', signup: 'timestamptz' });
+    expect(draftReducer(typed, { type: 'column-typed', column: 'email', pgType: null }).target.columnTypes).toEqual({ signup: 'timestamptz' });
+  });
+});
+
 describe('run options', () => {
+  test('extra columns are never ignored implicitly, and a new table must be new, with the chosen types of the columns it creates', () => {
+    const draft: Draft = {
+      ...initialDraft,
+      files: [a],
+      target: { ...initialDraft.target, createTable: true, newTable: 'public.t', key: ['id'], map: { note: null }, columnTypes: { id: 'integer', note: 'text' } },
+    };
+    const { options } = runOptions(draft);
+    expect(options).not.toHaveProperty('ignoreExtraColumns');
+    expect(options).toMatchObject({ createTable: true, tableMustBeNew: true, columnTypes: { id: 'integer' } });
+
+    const existing = runOptions({ ...draft, target: { ...draft.target, createTable: false, table: 'public.t' } }).options;
+    expect(existing).not.toHaveProperty('ignoreExtraColumns');
+    expect(existing).not.toHaveProperty('tableMustBeNew');
+    expect(existing).not.toHaveProperty('columnTypes');
+  });
+
   test('a new table needs its key, and the version policy its column', () => {
     const draft: Draft = { ...initialDraft, files: [a], target: { ...initialDraft.target, createTable: true, newTable: 't', conflictPolicy: 'version' } };
     expect(runOptions(draft).missing).toEqual(['Choose the key columns of the new table.', 'Choose the version column.']);

@@ -19,6 +19,8 @@ export interface TargetDraft {
   versionColumn: string;
   /** The user's own mapping choices: file column -> table column; null skips the column. */
   map: Record<string, string | null>;
+  /** A new table's column types the user chose over the proposed ones: column -> PostgreSQL type. */
+  columnTypes: Record<string, string>;
 }
 
 export interface Draft {
@@ -49,6 +51,10 @@ export type DraftAction =
   | { type: 'new-table-named'; name: string }
   | { type: 'target-changed'; changes: Partial<Pick<TargetDraft, 'key' | 'mode' | 'conflictPolicy' | 'versionColumn'>> }
   | { type: 'column-mapped'; source: string; target: string | null }
+  /** "Skip all unmatched": each of these file columns is skipped explicitly. */
+  | { type: 'columns-skipped'; sources: string[] }
+  /** A new table's column type; null goes back to the proposed one. */
+  | { type: 'column-typed'; column: string; pgType: string | null }
   | { type: 'profile-loaded'; profile: MappingProfile }
   | { type: 'concurrency-changed'; concurrency: number; internalConcurrency: number };
 
@@ -65,6 +71,7 @@ export const initialDraft: Draft = {
     conflictPolicy: 'last',
     versionColumn: '',
     map: {},
+    columnTypes: {},
   },
   concurrency: 4,
   internalConcurrency: 2,
@@ -73,15 +80,15 @@ export const initialDraft: Draft = {
 };
 
 // Choices that belong to one table: a different table starts them afresh.
-const perTable = { key: [], versionColumn: '', map: {} } satisfies Partial<TargetDraft>;
+const perTable = { key: [], versionColumn: '', map: {}, columnTypes: {} } satisfies Partial<TargetDraft>;
 
 export function draftReducer(draft: Draft, action: DraftAction): Draft {
   const target = draft.target;
   switch (action.type) {
     case 'files-added':
-      return { ...draft, files: mergeFiles(draft.files, action.files) };
+      return withFiles(draft, mergeFiles(draft.files, action.files));
     case 'file-removed':
-      return { ...draft, files: draft.files.filter((file) => file.path !== action.path), overrides: withoutKey(draft.overrides, action.path) };
+      return withFiles({ ...draft, overrides: withoutKey(draft.overrides, action.path) }, draft.files.filter((file) => file.path !== action.path));
     case 'file-moved':
       return { ...draft, files: move(draft.files, action.path, action.by) };
     case 'file-overridden':
@@ -94,7 +101,7 @@ export function draftReducer(draft: Draft, action: DraftAction): Draft {
       // Answers can arrive out of order when the user changes several settings quickly: keep only
       // the one that matches what is chosen now.
       const current = draft.files.some((candidate) => candidate.path === file.path) && sameOverrides(draft.overrides[file.path] ?? {}, action.overrides);
-      return current ? { ...draft, files: draft.files.map((candidate) => (candidate.path === file.path ? file : candidate)) } : draft;
+      return current ? withFiles(draft, draft.files.map((candidate) => (candidate.path === file.path ? file : candidate))) : draft;
     }
     case 'connection-chosen':
       return { ...draft, target: { ...target, ...perTable, connectionId: action.connectionId, table: null, createTable: false } };
@@ -114,12 +121,38 @@ export function draftReducer(draft: Draft, action: DraftAction): Draft {
       return { ...draft, target: { ...target, ...action.changes } };
     case 'column-mapped':
       return { ...draft, target: { ...target, map: { ...target.map, [action.source]: action.target } } };
-    case 'profile-loaded':
-      // The profile is the whole mapping: earlier choices go, columns it does not name are suggested again.
-      return { ...draft, target: { ...target, map: { ...action.profile.columns }, ...(action.profile.key ? { key: [...action.profile.key] } : {}) } };
+    case 'columns-skipped':
+      return { ...draft, target: { ...target, map: { ...target.map, ...Object.fromEntries(action.sources.map((source) => [source, null])) } } };
+    case 'column-typed':
+      return {
+        ...draft,
+        target: { ...target, columnTypes: action.pgType === null ? withoutKey(target.columnTypes, action.column) : { ...target.columnTypes, [action.column]: action.pgType } },
+      };
+    case 'profile-loaded': {
+      // The profile is the whole mapping: earlier choices go, columns it does not name are suggested
+      // again, and columns no file has are left out (the engine refuses a mapping of unknown columns).
+      const map = onlyFileColumns(draft.files, { ...action.profile.columns });
+      return { ...draft, target: { ...target, map, ...(action.profile.key ? { key: [...action.profile.key] } : {}) } };
+    }
     case 'concurrency-changed':
       return { ...draft, concurrency: action.concurrency, internalConcurrency: action.internalConcurrency };
   }
+}
+
+/**
+ * A changed file set re-validates the target: choices about file columns that no file has any more
+ * go (mapping, column types). The key is kept, so that a key column no file has is flagged before
+ * the run rather than silently forgotten (see draft-blockers.ts).
+ */
+function withFiles(draft: Draft, files: FileInspection[]): Draft {
+  const { target } = draft;
+  return { ...draft, files, target: { ...target, map: onlyFileColumns(files, target.map), columnTypes: onlyFileColumns(files, target.columnTypes) } };
+}
+
+function onlyFileColumns<T>(files: FileInspection[], record: Record<string, T>): Record<string, T> {
+  const present = new Set(files.flatMap((file) => file.columns.map((column) => column.name)));
+  const kept = Object.entries(record).filter(([column]) => present.has(column));
+  return kept.length === Object.keys(record).length ? record : Object.fromEntries(kept);
 }
 
 /** Appends new files; a file added again keeps its place and gets the fresh inspection. */

@@ -27,6 +27,7 @@ export function connection(extra: Partial<ConnectionInfo> = {}): ConnectionInfo 
     sslMode: 'disable',
     builtin: true,
     hasPassword: false,
+    passwordStore: null,
     ...extra,
   };
 }

@@ -2,6 +2,7 @@
 // preload) and by the localhost web host. Each request is name -> input (a zod schema, validated by
 // the main side) -> output; each pushed event is name -> payload. Nothing else crosses.
 import { z } from 'zod';
+import { sslModes } from '../connection-string.ts';
 import type { ErrorInfo } from '../errors.ts';
 import { fileOverridesSchema, loadOptionsShape } from '../load-options.ts';
 import type { FileProgress, LoadEvent, LoadResult, PoolSample } from '../load-types.ts';
@@ -14,7 +15,7 @@ export const connectionInput = z.object({
   port: z.number().int().min(1).max(65535),
   database: z.string().min(1).max(63),
   user: z.string().min(1).max(63),
-  sslMode: z.enum(['disable', 'prefer', 'require', 'verify-full']),
+  sslMode: z.enum(sslModes),
 });
 
 const connectionRef = z.object({
@@ -32,6 +33,19 @@ export interface ConnectionInfo extends z.infer<typeof connectionInput> {
   builtin: boolean;
   /** A password is stored (encrypted with the OS keychain); false means "ask each time". */
   hasPassword: boolean;
+  /**
+   * Where the password is kept: encrypted by the OS keychain, or (without one, as on the web host)
+   * in the main side's memory until Keyload closes, never on disk; null: none, it is asked for.
+   */
+  passwordStore: 'keychain' | 'session' | null;
+}
+
+/** The built-in local database: where its data lives, and whether it has been started yet. */
+export interface LocalDatabaseInfo {
+  /** 'starting' while the first request to it waits for the server. */
+  state: 'not started' | 'starting' | 'ready' | 'failed';
+  /** PostgreSQL's data directory; null when it cannot be told. */
+  dataDir: string | null;
 }
 
 export interface FileColumnInfo {
@@ -82,6 +96,13 @@ export interface ProposedColumn {
 export interface TableRef {
   schema: string;
   name: string;
+}
+
+/** A table as the table picker lists it. */
+export interface TableSummary extends TableRef {
+  /** The planner's estimate (pg_class.reltuples); null until the table was first vacuumed or analysed. */
+  rowEstimate: number | null;
+  columns: { name: string; type: string }[];
 }
 
 export interface TableInfo extends TableRef {
@@ -182,10 +203,11 @@ export const handlers = {
   'connections.save': handler<ConnectionInfo>()(connectionSave),
   'connections.remove': handler<void>()(idInput),
   'connections.test': handler<ConnectionTest>()(connectionRef),
+  'connections.local': handler<LocalDatabaseInfo>()(empty),
   'files.inspect': handler<FileInspection[]>()(filesInput),
   'files.preview': handler<FilePreview>()(previewInput),
   'files.proposeColumns': handler<ProposedColumn[]>()(filesInput),
-  'tables.list': handler<TableRef[]>()(connectionRef),
+  'tables.list': handler<TableSummary[]>()(connectionRef),
   'tables.describe': handler<TableInfo | null>()(tableInput),
   'mapping.suggest': handler<MappingSuggestion[]>()(suggestInput),
   'profiles.list': handler<{ name: string; profile: MappingProfile }[]>()(empty),

@@ -6,6 +6,7 @@ export const handlerNames = [
   'connections.save',
   'connections.remove',
   'connections.test',
+  'connections.local',
   'files.inspect',
   'files.preview',
   'files.proposeColumns',

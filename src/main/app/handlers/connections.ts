@@ -15,12 +15,13 @@ export function recommendedConcurrency(cores: number, free: number): ConnectionT
 export function connectionHandlers(
   connections: ConnectionStore,
   system: Omit<SystemInfo, 'cores'>,
-): Pick<HandlerImpls, 'system.info' | 'connections.list' | 'connections.save' | 'connections.remove' | 'connections.test'> {
+): Pick<HandlerImpls, 'system.info' | 'connections.list' | 'connections.save' | 'connections.remove' | 'connections.test' | 'connections.local'> {
   return {
     'system.info': async () => ({ ...system, cores: availableParallelism() }),
     'connections.list': async () => connections.list(),
     'connections.save': async (input) => connections.save(input),
     'connections.remove': async ({ id }) => connections.remove(id),
+    'connections.local': async () => connections.localDatabase(),
     'connections.test': async ({ connectionId, password }) =>
       withClient(await connections.connectionString(connectionId, password), async (client) => {
         const version = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");

@@ -1,5 +1,5 @@
 // tables.list, tables.describe and mapping.suggest: the target side of the load screen.
-import type { MappingSuggestion, TableInfo } from '../../../shared/ipc/contract.ts';
+import type { MappingSuggestion, TableInfo, TableSummary } from '../../../shared/ipc/contract.ts';
 import { toErrorInfo } from '../../engine/index.ts';
 import { parseTableName } from '../../engine/sql/identifiers.ts';
 import { introspectTable, type TargetTable } from '../../engine/target/introspect.ts';
@@ -22,6 +22,28 @@ export function typeWarning(source: string, target: string): string | null {
   return null;
 }
 
+/**
+ * Every user table with its row estimate and columns, in one catalog query. reltuples is -1 until
+ * the first VACUUM or ANALYZE (unknown); a partitioned table's estimate is its leaf partitions' sum.
+ */
+const tableSummariesSql = `
+  SELECT n.nspname AS schema, c.relname AS name,
+         CASE WHEN c.relkind = 'p' THEN leaves.rows WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::float8 END AS "rowEstimate",
+         COALESCE(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)
+                    FILTER (WHERE a.attnum IS NOT NULL), '[]') AS columns
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN LATERAL (
+    SELECT CASE WHEN bool_or(p.reltuples < 0) THEN NULL ELSE sum(p.reltuples)::float8 END AS rows
+    FROM pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid
+    WHERE c.relkind = 'p' AND t.isleaf
+  ) leaves ON true
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'keyload') AND n.nspname NOT LIKE 'pg\\_%'
+  GROUP BY n.nspname, c.relname, c.relkind, c.reltuples, leaves.rows
+  ORDER BY 1, 2`;
+
 function tableInfo(table: TargetTable): TableInfo {
   return {
     schema: table.schema,
@@ -35,11 +57,7 @@ export function tableHandlers(connections: ConnectionStore): Pick<HandlerImpls, 
   return {
     'tables.list': async ({ connectionId, password }) =>
       withClient(await connections.connectionString(connectionId, password), async (client) => {
-        const result = await client.query<{ schema: string; name: string }>(`
-          SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-            AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'keyload') AND n.nspname NOT LIKE 'pg\\_%'
-          ORDER BY 1, 2`);
+        const result = await client.query<TableSummary>(tableSummariesSql);
         return result.rows;
       }),
     'tables.describe': async ({ connectionId, password, table }) =>
@@ -57,7 +75,8 @@ export function tableHandlers(connections: ConnectionStore): Pick<HandlerImpls, 
           continue;
         }
         try {
-          // Unmatched file columns default to "skip" in the grid rather than failing the suggestion.
+          // Unmatched file columns come back in `skipped` rather than failing the suggestion; the
+          // screen then asks the user to map or skip each of them before the run.
           const mapping = mapColumns(inspected.columns.map((c) => c.name), target.columns, { explicit: map, ignoreExtraColumns: true, file: path });
           const sourceType = new Map(inspected.columns.map((c) => [c.name, c.pgType]));
           const targetType = new Map(target.columns.map((c) => [c.name, c.type]));

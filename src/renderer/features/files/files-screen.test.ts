@@ -36,6 +36,16 @@ function renderFilesAndRun(contents: Record<string, string>) {
     ...inMemoryFiles(contents),
     'connections.list': async () => [connection()],
     'connections.test': async () => ({ serverVersion: '17.2', freeConnections: 40, recommended: { concurrency: 4, internalConcurrency: 2 } }),
+    // Start waits until the table is read and every file column is mapped: a table that takes any column.
+    'tables.describe': async () => ({ schema: 'public', name: 'orders', columns: [], uniqueKeys: [{ name: 'orders_pkey', columns: [], primary: true }] }),
+    'mapping.suggest': async ({ files, overrides }) =>
+      (await inMemoryFiles(contents)['files.inspect']({ paths: files, overrides })).map((file) => ({
+        path: file.path,
+        mapped: file.columns.map((column) => ({ source: column.name, target: column.name, how: 'exact' as const })),
+        skipped: [],
+        warnings: [],
+        error: null,
+      })),
     'runs.start': async () => ({ runId: 'run-1' }),
   });
   const screens = createElement(Fragment, null, createElement(FilesScreen, { onContinue: vi.fn() }), createElement(RunScreen));

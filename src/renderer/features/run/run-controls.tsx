@@ -3,7 +3,9 @@ import { useMutation } from '@tanstack/react-query';
 import { useApi } from '../../api/transport-context.tsx';
 import { useDraft } from '../../draft/draft-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { BlockerList } from '../target/blocker-list.tsx';
 import type { ChosenConnection } from '../target/connection.ts';
+import { useDraftBlockers } from '../target/use-draft-blockers.ts';
 import { runOptions } from './run-options.ts';
 import { useActiveRun } from './run-store-context.tsx';
 import { useStartRun } from './use-start-run.ts';
@@ -17,7 +19,8 @@ export function RunControls({ chosen }: { chosen: ChosenConnection | null }) {
   const cancel = useMutation({ mutationFn: (runId: string) => api['runs.cancel']({ runId }) });
   const plan = runOptions(draft);
   const ref = chosen?.ref ?? null;
-  const missing = chosen && !ref ? [...plan.missing, `Enter the password for ${chosen.connection.name} on the Target screen.`] : plan.missing;
+  // The same reasons as the Target screen's Continue: what stops this draft from running.
+  const blockers = useDraftBlockers(chosen);
   const running = active?.status === 'running';
   return (
     <div className="run-controls">
@@ -25,7 +28,8 @@ export function RunControls({ chosen }: { chosen: ChosenConnection | null }) {
         <button
           type="button"
           className="button-primary"
-          disabled={!plan.options || !ref || running || start.isPending}
+          disabled={!plan.options || !ref || blockers.length > 0 || running || start.isPending}
+          aria-describedby={blockers.length > 0 ? 'run-blockers' : undefined}
           onClick={() => plan.options && ref && start.mutate({ ...ref, options: plan.options })}
         >
           {start.isPending ? 'Starting…' : 'Start'}
@@ -34,13 +38,7 @@ export function RunControls({ chosen }: { chosen: ChosenConnection | null }) {
           Cancel
         </button>
       </div>
-      {missing.length > 0 && (
-        <ul className="missing" aria-label="Before starting">
-          {missing.map((reason) => (
-            <li key={reason}>{reason}</li>
-          ))}
-        </ul>
-      )}
+      <BlockerList id="run-blockers" reasons={blockers} />
       <ErrorNotice error={start.error} onDismiss={start.reset} title="The run did not start" />
       <ErrorNotice error={cancel.error} onDismiss={cancel.reset} title="Could not cancel the run" />
     </div>

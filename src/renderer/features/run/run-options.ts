@@ -1,6 +1,7 @@
 // Turns the draft into runs.start options, or says what is still missing.
 import type { HandlerInput } from '../../../shared/ipc/contract.ts';
 import type { Draft } from '../../draft/draft-state.ts';
+import { draftBasics } from '../target/draft-blockers.ts';
 
 export type RunOptions = HandlerInput<'runs.start'>['options'];
 
@@ -8,13 +9,11 @@ export function runOptions(draft: Draft): { options: RunOptions; missing: [] } |
   const { target } = draft;
   const table = target.createTable ? target.newTable.trim() : (target.table ?? '');
   const keyed = target.mode !== 'append';
-  const missing = [
-    draft.files.length === 0 && 'Add files on the Files screen.',
-    !table && (target.createTable ? 'Name the new table on the Target screen.' : 'Choose a table on the Target screen.'),
-    target.createTable && keyed && target.key.length === 0 && 'Choose the key columns of the new table.',
-    keyed && target.conflictPolicy === 'version' && !target.versionColumn && 'Choose the version column.',
-  ].filter((reason) => reason !== false);
+  const missing = draftBasics(draft);
   if (missing.length > 0) return { options: null, missing };
+
+  // The types the user chose for a new table's columns, leaving out skipped columns.
+  const columnTypes = Object.fromEntries(Object.entries(target.columnTypes).filter(([column]) => target.map[column] !== null));
 
   // Only files still in the list; the reducer never keeps an empty override record.
   const fileOverrides = Object.fromEntries(
@@ -30,10 +29,13 @@ export function runOptions(draft: Draft): { options: RunOptions; missing: [] } |
       files: draft.files.map((file) => file.path),
       table,
       mode: target.mode,
+      // Every file column is mapped or skipped explicitly: the Target screen blocks the run until
+      // none is left unresolved, so extra columns are never ignored behind the user's back.
       map: target.map,
-      // The mapping grid shows file columns without a matching table column as skipped.
-      ignoreExtraColumns: true,
       createTable: target.createTable,
+      // "Create new table" never loads into a table that exists already.
+      ...(target.createTable ? { tableMustBeNew: true } : {}),
+      ...(target.createTable && Object.keys(columnTypes).length > 0 ? { columnTypes } : {}),
       concurrency: draft.concurrency,
       internalConcurrency: draft.internalConcurrency,
       ...(Object.keys(fileOverrides).length > 0 ? { fileOverrides } : {}),

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import '../../vitest.setup.ts';
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { createElement } from 'react';
 import { describe, expect, test } from 'vitest';
 import { ErrorCodes } from '../../../shared/errors.ts';
@@ -23,6 +23,8 @@ function runApi(more: Parameters<typeof createFakeApi>[0] = {}) {
     ...more,
     'connections.list': async () => [connection()],
     'connections.test': async () => ({ serverVersion: '17.2', freeConnections: 40, recommended: { concurrency: 6, internalConcurrency: 3 } }),
+    'tables.describe': async () => ({ schema: 'public', name: 'orders', columns: [{ name: 'id', type: 'integer', notNull: true, hasDefault: false, generated: false }], uniqueKeys: [{ name: 'orders_pkey', columns: ['id'], primary: true }] }),
+    'mapping.suggest': async ({ files }) => files.map((path) => ({ path, mapped: [{ source: 'id', target: 'id', how: 'exact' as const }], skipped: [], warnings: [], error: null })),
     'runs.start': async () => ({ runId: 'run-1' }),
     'runs.cancel': async () => undefined,
   });
@@ -70,7 +72,6 @@ describe('Run screen', () => {
           table: 'public.orders',
           mode: 'upsert',
           map: { notes: null },
-          ignoreExtraColumns: true,
           createTable: false,
           concurrency: 8,
           internalConcurrency: 3,
@@ -136,7 +137,10 @@ describe('Run screen', () => {
     const cancel = screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement;
     expect(cancel.disabled).toBe(true);
 
-    await user.click(await screen.findByRole('button', { name: 'Start' }));
+    const start = (await screen.findByRole('button', { name: 'Start' })) as HTMLButtonElement;
+    // Enabled once the table and the mapping have been checked.
+    await waitFor(() => expect(start.disabled).toBe(false));
+    await user.click(start);
     await user.click(await screen.findByRole('button', { name: 'Cancel' }));
 
     expect(fake.calls('runs.cancel')).toEqual([{ runId: 'run-1' }]);

@@ -1,10 +1,12 @@
 // The connection every request of the draft goes through: the user's choice, else the built-in
 // local database, with the session password when the connection stores none.
-import { useQuery, type UseQueryResult } from '@tanstack/react-query';
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ConnectionInfo } from '../../../shared/ipc/contract.ts';
-import { useApi } from '../../api/transport-context.tsx';
 import { useDraft } from '../../draft/draft-context.tsx';
+import { useConnections } from '../connections/queries.ts';
 import { targetKeys, type ConnectionScope } from './keys.ts';
+
+export { useConnections };
 
 interface ConnectionRef {
   connectionId: string;
@@ -21,11 +23,6 @@ export interface ChosenConnection {
 
 export function needsPassword(connection: ConnectionInfo): boolean {
   return !connection.builtin && !connection.hasPassword;
-}
-
-export function useConnections(): UseQueryResult<ConnectionInfo[]> {
-  const api = useApi();
-  return useQuery({ queryKey: targetKeys.connections(), queryFn: () => api['connections.list']({}) });
 }
 
 export function useChosenConnection(): { connections: UseQueryResult<ConnectionInfo[]>; chosen: ChosenConnection | null } {

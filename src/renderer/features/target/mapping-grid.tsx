@@ -4,13 +4,15 @@ import { VirtualList } from '../../ui/virtual-list.tsx';
 import type { Match, MappingRow } from './mapping-rows.ts';
 
 const SKIP = '';
+/** A file column without a match and without the user's choice yet: it blocks the run. */
+const UNRESOLVED = '\u0000unresolved';
 
 const matchLabels: Record<Match, string> = {
   explicit: 'Your choice',
   exact: 'Same name',
   normalized: 'Similar name',
   skipped: 'Skipped by you',
-  unmatched: 'No match: skipped',
+  unmatched: 'No match: choose or skip',
   new: 'New column',
 };
 
@@ -27,7 +29,7 @@ export function MappingGrid({ rows, tableColumns, fileCount }: MappingGridProps)
     <>
       <p className="list-summary">
         {rows.length} file columns, {rows.filter((row) => row.target !== null).length} loaded
-        {unmatched > 0 && <span className="text-warning">, {unmatched} without a matching table column (skipped unless you map them)</span>}.
+        {unmatched > 0 && <span className="text-warning">, {unmatched} without a matching table column: choose one or skip each</span>}.
       </p>
       <div role="table" aria-label="Column mapping" aria-rowcount={rows.length + 1} className="mapping-table">
         <div role="rowgroup">
@@ -68,9 +70,15 @@ function MappingGridRow({ row, options, fileCount }: { row: MappingRow; options:
       <span role="cell">
         <select
           aria-label={`Table column for ${row.source}`}
-          value={row.target ?? SKIP}
+          value={row.match === 'unmatched' ? UNRESOLVED : (row.target ?? SKIP)}
+          aria-invalid={row.match === 'unmatched'}
           onChange={(event) => dispatch({ type: 'column-mapped', source: row.source, target: event.target.value === SKIP ? null : event.target.value })}
         >
+          {row.match === 'unmatched' && (
+            <option value={UNRESOLVED} disabled>
+              — choose or skip —
+            </option>
+          )}
           <option value={SKIP}>— skip —</option>
           {options.map((column) => (
             <option key={column} value={column}>

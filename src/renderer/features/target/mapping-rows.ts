@@ -54,7 +54,7 @@ export function newTableRows(files: FileInspection[], choices: Choices): Mapping
   });
 }
 
-/** The mapping as the grid shows it, in the format of mapping profiles and `--map`. */
+/** The mapping as the grid shows it, in the format of mapping profiles; columns still without a choice are left out. */
 export function mappingOf(rows: MappingRow[]): Choices {
-  return Object.fromEntries(rows.map((row) => [row.source, row.target]));
+  return Object.fromEntries(rows.filter((row) => row.match !== 'unmatched').map((row) => [row.source, row.target]));
 }

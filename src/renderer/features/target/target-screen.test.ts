@@ -5,8 +5,9 @@ import { createElement } from 'react';
 import { describe, expect, test, vi } from 'vitest';
 import type { MappingSuggestion, TableInfo } from '../../../shared/ipc/contract.ts';
 import type { MappingProfile } from '../../../shared/mapping-profile.ts';
-import { createFakeApi, inMemoryProfiles } from '../../test/fake-api.ts';
+import { createFakeApi, inMemoryProfiles, type Handlers } from '../../test/fake-api.ts';
 import { connection, inspection } from '../../test/fixtures.ts';
+import { initialDraft } from '../../draft/draft-state.ts';
 import { renderScreen } from '../../test/render.tsx';
 import { TargetScreen } from './target-screen.tsx';
 
@@ -42,42 +43,99 @@ function suggest(paths: string[], map: Record<string, string | null>): MappingSu
   });
 }
 
-function targetApi(profiles: { name: string; profile: MappingProfile }[] = []) {
+function targetApi(profiles: { name: string; profile: MappingProfile }[] = [], overrides: Handlers = {}) {
   return createFakeApi({
     ...inMemoryProfiles(profiles),
     'connections.list': async () => [connection(), connection({ id: 'warehouse', name: 'Warehouse', builtin: false, hasPassword: false, host: 'db.internal' })],
     'tables.list': async () => [
-      { schema: 'public', name: 'orders' },
-      { schema: 'sales', name: 'customers' },
+      { schema: 'public', name: 'orders', rowEstimate: 125_000, columns: orders.columns.map(({ name, type }) => ({ name, type })) },
+      { schema: 'sales', name: 'customers', rowEstimate: null, columns: [{ name: 'customer_id', type: 'bigint' }, { name: 'email', type: 'text' }] },
     ],
     'tables.describe': async ({ table }) => (table === 'public.orders' ? orders : null),
     'mapping.suggest': async ({ files: paths, map }) => suggest(paths, map ?? {}),
+    ...overrides,
   });
 }
 
 describe('Target and mapping screen', () => {
-  test('searches the tables of the default connection and maps file columns, unmatched ones skipped', async () => {
+  test('searches the tables (with row estimates and columns) and maps file columns; an unmatched one blocks Continue until skipped', async () => {
     const fake = targetApi();
-    const { user } = renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: fake.api, draft: { files } });
+    const onContinue = vi.fn();
+    const { user } = renderScreen(createElement(TargetScreen, { onContinue }), { api: fake.api, draft: { files } });
 
     expect(((await screen.findByRole('combobox', { name: 'Connection' })) as HTMLSelectElement).value).toBe('local');
-    await user.type(await screen.findByLabelText('Search tables'), 'ord');
-    const tables = screen.getByRole('listbox', { name: 'Table' });
-    expect(within(tables).getAllByRole('option').map((option) => option.textContent)).toEqual(['public.orders']);
-    await user.selectOptions(tables, 'public.orders');
+    const tables = await screen.findByRole('radiogroup', { name: 'Table' });
+    expect(within(tables).getByRole('radio', { name: /public\.orders/ }).closest('label')?.textContent).toContain('≈ 125,000 rows');
+    expect(within(tables).getByRole('radio', { name: /sales\.customers/ }).closest('label')?.textContent).toMatch(/rows unknown.*customer_id bigint, email text/);
+    await user.type(screen.getByLabelText('Search tables'), 'ord');
+    expect(within(tables).getAllByRole('radio').map((radio) => radio.getAttribute('value'))).toEqual(['public.orders']);
+    // A column name finds its table too.
+    await user.clear(screen.getByLabelText('Search tables'));
+    await user.type(screen.getByLabelText('Search tables'), 'email');
+    expect(within(tables).getAllByRole('radio').map((radio) => radio.getAttribute('value'))).toEqual(['sales.customers']);
+    expect(within(tables).getByText('column email')).toBeTruthy();
+    await user.clear(screen.getByLabelText('Search tables'));
+    await user.click(within(tables).getByRole('radio', { name: /public\.orders/ }));
 
     const grid = await screen.findByRole('table', { name: 'Column mapping' });
     expect((within(grid).getByLabelText('Table column for id') as HTMLSelectElement).value).toBe('id');
     expect((within(grid).getByLabelText('Table column for Amount') as HTMLSelectElement).value).toBe('amount');
     const notes = within(grid).getByLabelText('Table column for notes') as HTMLSelectElement;
-    expect(notes.value).toBe('');
-    expect(within(notes).getByRole('option', { selected: true }).textContent).toBe('— skip —');
+    expect(within(notes).getByRole('option', { selected: true }).textContent).toBe('— choose or skip —');
     const notesRow = notes.closest('[role="row"]') as HTMLElement;
-    expect(within(notesRow).getByText('No match: skipped')).toBeTruthy();
+    expect(within(notesRow).getByText('No match: choose or skip')).toBeTruthy();
     expect(within(notesRow).getByText('in 1 of 2 files')).toBeTruthy();
     expect(screen.getByText('Type warning: "Amount": numeric -> text')).toBeTruthy();
     expect(fake.calls('mapping.suggest')[0]).toEqual({ connectionId: 'local', table: 'public.orders', files: ['/data/orders-1.csv', '/data/orders-2.csv'], map: {}, overrides: {} });
     expect((screen.getByLabelText('Key') as HTMLSelectElement).selectedOptions[0]?.textContent).toBe('id (primary key)');
+
+    const unmatched = screen.getByRole('list', { name: 'Unmatched file columns' });
+    expect(within(unmatched).getAllByRole('listitem').map((item) => item.querySelector('strong')?.textContent)).toEqual(['notes']);
+    const next = screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement;
+    expect(next.disabled).toBe(true);
+    expect(within(screen.getByRole('list', { name: 'Before starting' })).getByText('1 file column matches no table column (notes): choose a table column or Skip for each.')).toBeTruthy();
+
+    await user.click(within(unmatched).getByRole('button', { name: 'Skip notes' }));
+    await waitFor(() => expect(fake.calls('mapping.suggest').at(-1)?.map).toEqual({ notes: null }));
+    await waitFor(() => expect(next.disabled).toBe(false));
+    expect(screen.queryByRole('list', { name: 'Unmatched file columns' })).toBeNull();
+    expect(within(screen.getByLabelText('Table column for notes').closest('[role="row"]') as HTMLElement).getByText('Skipped by you')).toBeTruthy();
+    await user.click(next);
+    expect(onContinue).toHaveBeenCalledOnce();
+  });
+
+  test('"Skip all unmatched" skips every unmatched column; one can be mapped instead from the list', async () => {
+    const fake = targetApi();
+    const wide = [inspection('/data/orders-1.csv', { id: 'integer', notes: 'text', region: 'text', Amount: 'numeric' })];
+    const draft = { files: wide, target: { ...initialTarget(), table: 'public.orders' } };
+    const { user } = renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: fake.api, draft });
+    const unmatched = await screen.findByRole('list', { name: 'Unmatched file columns' });
+    expect(within(unmatched).getAllByRole('listitem')).toHaveLength(2);
+    // Only table columns nothing else feeds are offered.
+    expect(within(within(unmatched).getByLabelText('Map notes to')).getAllByRole('option').map((option) => option.textContent)).toEqual(['Choose a table column', 'comment']);
+    await user.selectOptions(within(unmatched).getByLabelText('Map notes to'), 'comment');
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Unmatched file columns' })).getAllByRole('listitem')).toHaveLength(1));
+    await user.click(screen.getByRole('button', { name: 'Skip all unmatched' }));
+    await waitFor(() => expect(fake.calls('mapping.suggest').at(-1)?.map).toEqual({ notes: 'comment', region: null }));
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(false));
+  });
+
+  test('a table without a primary key or unique index: upsert is refused beside the button, append is allowed', async () => {
+    const log: TableInfo = { ...orders, name: 'log', uniqueKeys: [] };
+    const fake = createFakeApi({
+      ...inMemoryProfiles(),
+      'connections.list': async () => [connection()],
+      'tables.list': async () => [{ schema: 'public', name: 'log', rowEstimate: 3, columns: [] }],
+      'tables.describe': async () => log,
+      'mapping.suggest': async ({ files: paths }) => paths.map((path) => ({ path, mapped: [{ source: 'id', target: 'id', how: 'exact' as const }], skipped: [], warnings: [], error: null })),
+    });
+    const draft = { files: [inspection('/data/log.csv', { id: 'integer' })], target: { ...initialTarget(), table: 'public.log' } };
+    const { user } = renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: fake.api, draft });
+    const reason = 'This table has no primary key or unique index: choose Append, or add a key to the table.';
+    expect(await within(await screen.findByRole('list', { name: 'Before starting' })).findByText(reason)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.selectOptions(screen.getByLabelText('Mode'), 'Append');
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(false));
   });
 
   test('editing a row asks the engine again with the choice, and the profile saves the mapping', async () => {
@@ -111,7 +169,7 @@ describe('Target and mapping screen', () => {
     const draft = { files, target: { ...initialTarget(), table: 'public.orders' } };
     const { user } = renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: fake.api, draft });
     const notes = (await screen.findByLabelText('Table column for notes')) as HTMLSelectElement;
-    expect(notes.value).toBe('');
+    expect(within(notes).getByRole('option', { selected: true }).textContent).toBe('— choose or skip —');
     const load = screen.getByLabelText('Load mapping profile') as HTMLSelectElement;
     await waitFor(() => expect(load.disabled).toBe(false));
     expect(within(load).getAllByRole('option').map((option) => option.textContent)).toEqual(['Choose a profile', 'bare', 'Orders with notes (public.orders)']);
@@ -157,7 +215,7 @@ describe('Target and mapping screen', () => {
     await user.type(screen.getByLabelText('Password for Warehouse'), 's3cret');
     await user.click(screen.getByRole('button', { name: 'Connect' }));
 
-    await screen.findByRole('listbox', { name: 'Table' });
+    await screen.findByRole('radiogroup', { name: 'Table' });
     expect(fake.calls('tables.list').at(-1)).toEqual({ connectionId: 'warehouse', password: 's3cret' });
   });
 
@@ -177,5 +235,16 @@ describe('Target and mapping screen', () => {
 });
 
 function initialTarget() {
-  return { connectionId: null, table: null, createTable: false, newTable: '', key: [], mode: 'upsert' as const, conflictPolicy: 'last' as const, versionColumn: '', map: {} };
+  return { ...initialDraft.target };
 }
+
+describe('Target and mapping screen when the database cannot answer', () => {
+  test('a table that cannot be read blocks Continue with the reason, not an endless wait', async () => {
+    const failing = targetApi([], { 'tables.describe': async () => Promise.reject(new Error('KEYLOAD_CONNECTION: connection refused')) });
+    const draft = { files, target: { ...initialTarget(), table: 'public.orders' } };
+    renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: failing.api, draft });
+    const reasons = await screen.findByRole('list', { name: 'Before starting' });
+    expect(await within(reasons).findByText('Could not read public.orders: connection refused')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

@@ -3,6 +3,9 @@ import type { TableInfo } from '../../../shared/ipc/contract.ts';
 import { useDraft } from '../../draft/draft-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { EmptyState, Loading } from '../../ui/states.tsx';
+import { ConnectionsPanel } from '../connections/connections-panel.tsx';
+import { FirstRunNotice } from '../connections/first-run.tsx';
+import { BlockerList } from './blocker-list.tsx';
 import { ConnectionPicker } from './connection-picker.tsx';
 import { useChosenConnection, type ChosenConnection } from './connection.ts';
 import { LoadSettings } from './load-settings.tsx';
@@ -10,6 +13,7 @@ import { fileColumns } from './mapping-rows.ts';
 import { MappingSection } from './mapping-section.tsx';
 import { useTableInfo } from './queries.ts';
 import { TablePicker } from './table-picker.tsx';
+import { useDraftBlockers } from './use-draft-blockers.ts';
 
 export function TargetScreen({ onContinue }: { onContinue: () => void }) {
   const { connections, chosen } = useChosenConnection();
@@ -21,10 +25,15 @@ export function TargetScreen({ onContinue }: { onContinue: () => void }) {
       </header>
       <section className="panel" aria-labelledby="connection-heading">
         <h2 id="connection-heading">Connection</h2>
+        <FirstRunNotice />
         {connections.isPending && <Loading>Loading connections…</Loading>}
         <ErrorNotice error={connections.error} title="Could not list the connections" />
         {connections.isSuccess && !chosen && <EmptyState title="No connections">Add a connection to load into.</EmptyState>}
         {chosen && connections.data && <ConnectionPicker connections={connections.data} chosen={chosen} />}
+        <details className="manage-connections">
+          <summary>Manage connections</summary>
+          <ConnectionsPanel />
+        </details>
       </section>
       {chosen && <TargetSections chosen={chosen} onContinue={onContinue} />}
     </>
@@ -33,6 +42,7 @@ export function TargetScreen({ onContinue }: { onContinue: () => void }) {
 
 function TargetSections({ chosen, onContinue }: { chosen: ChosenConnection; onContinue: () => void }) {
   const { target, files } = useDraft();
+  const blockers = useDraftBlockers(chosen);
   const tableInfo = useTableInfo(chosen, target.createTable ? null : target.table);
   const info: TableInfo | null = target.createTable ? null : (tableInfo.data ?? null);
   const columns = info
@@ -58,13 +68,12 @@ function TargetSections({ chosen, onContinue }: { chosen: ChosenConnection; onCo
         <h2 id="mapping-heading">Column mapping</h2>
         <MappingSection chosen={chosen} info={info} />
       </section>
-      {tableChosen && (
-        <div className="screen-actions">
-          <button type="button" className="button-primary" onClick={onContinue}>
-            Continue to run
-          </button>
-        </div>
-      )}
+      <div className="screen-actions">
+        <button type="button" className="button-primary" disabled={blockers.length > 0} aria-describedby={blockers.length > 0 ? 'target-blockers' : undefined} onClick={onContinue}>
+          Continue to run
+        </button>
+        <BlockerList id="target-blockers" reasons={blockers} />
+      </div>
     </>
   );
 }
