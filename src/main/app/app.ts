@@ -10,10 +10,13 @@ import { ProfileStore } from '../store/profiles.ts';
 import { RunHistory } from '../store/run-history.ts';
 import { createDispatcher, type Dispatch } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
+import type { FileActions } from './file-actions.ts';
 import { connectionHandlers } from './handlers/connections.ts';
 import { fileHandlers } from './handlers/files.ts';
+import { rejectsHandlers } from './handlers/rejects.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { tableHandlers } from './handlers/tables.ts';
+import { rejectsFileOf } from './rejects.ts';
 import { RunManager } from './run-manager.ts';
 
 export interface AppOptions {
@@ -24,11 +27,15 @@ export interface AppOptions {
   secrets: SecretBox | null;
   /** The built-in local database's URL (started on demand). */
   localDbUrl?: () => Promise<string>;
+  /** Reveal and save-as for files (Electron's shell and dialogs); null on the web host, which downloads. */
+  fileActions?: FileActions | null;
 }
 
 export interface App {
   dispatch: Dispatch;
   events: EventBus;
+  /** `path` if it is a rejects file of run `runId` (else a usage error): the web host's downloads use it. */
+  rejectsFile(runId: string, path: string): string;
   close(): Promise<void>;
 }
 
@@ -46,10 +53,12 @@ export function createApp(options: AppOptions): App {
     ...fileHandlers(),
     ...tableHandlers(connections),
     ...runHandlers(runs, history, profiles),
+    ...rejectsHandlers(history, options.fileActions ?? null),
   });
   return {
     dispatch,
     events,
+    rejectsFile: (runId, path) => rejectsFileOf(history, runId, path),
     async close() {
       await runs.stopAll();
       db.close();

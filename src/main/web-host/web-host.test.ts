@@ -147,3 +147,42 @@ test('dropped files upload to the host and can then be inspected', async () => {
   const [inspected] = await value<{ columns: { name: string }[] }[]>('files.inspect', { paths: [body.value.path] });
   expect(inspected?.columns.map((c) => c.name)).toEqual(['a', 'b']);
 });
+
+test("a run's rejects file is viewed and downloaded through the host, and no other file is", async () => {
+  await db.query('CREATE TABLE web_amounts (id int PRIMARY KEY, amount int)');
+  const csv = join(dir, 'amounts é.csv');
+  await writeFile(csv, 'id,amount\n1,10\n2,ten\n3,30\n4,"4,5"\n');
+  const { runId } = await value<{ runId: string }>('runs.start', { connectionId: 'local', options: { files: [csv], table: 'web_amounts' } });
+  let detail = await value<RunDetail>('runs.get', { runId });
+  for (let i = 0; i < 200 && detail.status === 'running'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    detail = await value<RunDetail>('runs.get', { runId });
+  }
+  expect(detail.status).toBe('loaded with rejects');
+  const rejectsFile = detail.result?.files[0]?.rejectsFile ?? '';
+  expect(rejectsFile).toMatch(/amounts é\.csv\.rejects\.csv$/);
+
+  const page = await value<{ columns: string[]; rows: (string | null)[][]; total: number; truncated: boolean }>('runs.rejects', { runId, path: rejectsFile });
+  expect(page.columns).toEqual(['line', 'column', 'reason', 'id', 'amount']);
+  expect(page.rows.map((row) => [row[0], row[1], row[3], row[4]])).toEqual([['3', 'amount', '2', 'ten'], ['5', 'amount', '4', '4,5']]);
+  expect(page.rows[0]?.[2]).toMatch(/integer/);
+  expect(page).toMatchObject({ total: 2, truncated: false });
+  expect((await call('runs.rejects', { runId, path: csv })).body.error).toMatchObject({ code: 'KEYLOAD_USAGE', message: expect.stringContaining('not a rejects file of this run') });
+  expect((await call('runs.revealRejects', { runId, path: rejectsFile })).body.error?.message).toMatch(/desktop app/);
+
+  const download = (query: Record<string, string>) => fetch(`${host.url}/api/download/rejects?${new URLSearchParams(query)}`);
+  const ok = await download({ runId, path: rejectsFile, token: host.token });
+  expect(ok.status).toBe(200);
+  expect(ok.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  expect(ok.headers.get('content-disposition')).toBe(`attachment; filename="001-amounts _.csv.rejects.csv"; filename*=UTF-8''001-amounts%20%C3%A9.csv.rejects.csv`);
+  const body = await ok.text();
+  expect(body.split('\n')[0]).toBe('line,column,reason,id,amount');
+  expect(body).toContain('"4,5"');
+
+  expect((await download({ runId, path: rejectsFile })).status).toBe(401);
+  expect((await download({ runId, path: rejectsFile, token: 'wrong' })).status).toBe(401);
+  for (const path of [csv, '/etc/passwd', join(dir, 'data', 'keyload.db')]) expect((await download({ runId, path, token: host.token })).status).toBe(404);
+  expect((await download({ runId: 'no-such-run', path: rejectsFile, token: host.token })).status).toBe(404);
+  const posted = await fetch(`${host.url}/api/download/rejects?${new URLSearchParams({ runId, path: rejectsFile, token: host.token })}`, { method: 'POST' });
+  expect(await posted.json()).toMatchObject({ ok: false, error: { code: 'KEYLOAD_USAGE' } }); // not the file
+});

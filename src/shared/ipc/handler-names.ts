@@ -19,6 +19,9 @@ export const handlerNames = [
   'runs.active',
   'runs.list',
   'runs.get',
+  'runs.rejects',
+  'runs.revealRejects',
+  'runs.saveRejects',
 ] as const;
 
 export type HandlerName = (typeof handlerNames)[number];
