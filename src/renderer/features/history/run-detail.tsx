@@ -6,7 +6,8 @@ import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { fileName, formatDate, formatDuration } from '../../ui/format.ts';
 import { EmptyState, Loading } from '../../ui/states.tsx';
 import { StatusBadge } from '../../ui/status-badge.tsx';
-import { CountsList, FileResults, RejectsFiles } from '../run/results.tsx';
+import { CountsList, FileResults } from '../run/results.tsx';
+import { RejectsEntry } from '../rejects/rejects-entry.tsx';
 import { useRunDetail } from './queries.ts';
 import { RunAgain } from './run-again.tsx';
 
@@ -34,7 +35,7 @@ export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunSt
         <>
           <h3>Results</h3>
           <CountsList counts={run.result.totals} label="Total rows" />
-          <RejectsFiles files={run.result.files} />
+          <RejectsEntry runId={run.runId} files={run.result.files} />
           <FileResults files={run.result.files} />
           {run.result.pool && <Pool pool={run.result.pool} />}
         </>

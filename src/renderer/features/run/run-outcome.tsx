@@ -2,7 +2,8 @@
 import { useRunDetail } from '../history/queries.ts';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { formatDuration } from '../../ui/format.ts';
-import { CountsList, FileResults, RejectsFiles } from './results.tsx';
+import { RejectsEntry } from '../rejects/rejects-entry.tsx';
+import { CountsList, FileResults } from './results.tsx';
 import type { RunView } from './run-store.ts';
 
 export function RunOutcome({ run }: { run: RunView }) {
@@ -17,7 +18,7 @@ export function RunOutcome({ run }: { run: RunView }) {
             {result.files.length} files into {result.table} ({result.mode}) in {formatDuration(result.seconds)}, concurrency {result.concurrency} × {result.internalConcurrency}.
           </p>
           <CountsList counts={result.totals} label="Total rows" />
-          <RejectsFiles files={result.files} />
+          <RejectsEntry runId={run.runId} files={result.files} />
           <FileResults files={result.files} />
         </>
       )}
