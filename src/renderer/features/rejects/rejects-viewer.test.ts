@@ -26,7 +26,7 @@ const page: RejectsPage = {
 function renderEntry(fake: FakeApi, rejectsDownloadUrl?: (runId: string, path: string) => string) {
   const transport = { api: fake.api, addDroppedFiles: async () => [], ...(rejectsDownloadUrl ? { rejectsDownloadUrl } : {}) };
   const user = userEvent.setup();
-  render(createElement(AppProviders, { transport }, createElement(RejectsEntry, { runId: 'run-1', files })));
+  render(createElement(AppProviders, { transport, children: createElement(RejectsEntry, { runId: 'run-1', files }) }));
   return user;
 }
 
