@@ -1,6 +1,7 @@
 // The run in progress: totals, connection pool, and each file.
 import type { PoolSample } from '../../../shared/load-types.ts';
 import { formatBytes, formatEta } from '../../ui/format.ts';
+import { ProgressBar } from '../../ui/progress-bar.tsx';
 import { VirtualList } from '../../ui/virtual-list.tsx';
 import { FileProgressRow } from './file-progress-row.tsx';
 import { CountsList } from './results.tsx';
@@ -11,14 +12,21 @@ export function RunProgress({ run }: { run: RunView }) {
   return (
     <>
       <div className="total-progress">
-        <progress aria-label="Total progress" max={Math.max(totals.totalBytes, 1)} value={run.status === 'running' ? totals.bytesRead : Math.max(totals.totalBytes, 1)} />
-        <p className="muted">
-          {totals.finishedFiles} of {run.files.length} files finished
-          {totals.totalBytes > 0 && ` · ${formatBytes(totals.bytesRead)} of ${formatBytes(totals.totalBytes)} read`}
-          {run.status === 'running' && ` · ${formatEta(totals.etaSeconds)}`}
-        </p>
+        <ProgressBar
+          label="Total progress"
+          max={Math.max(totals.totalBytes, 1)}
+          value={run.status === 'running' ? totals.bytesRead : Math.max(totals.totalBytes, 1)}
+          valueText={[
+            `${totals.finishedFiles} of ${run.files.length} files finished`,
+            totals.totalBytes > 0 ? `${formatBytes(totals.bytesRead)} of ${formatBytes(totals.totalBytes)} read` : '',
+            run.status === 'running' ? formatEta(totals.etaSeconds) : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        />
       </div>
-      <CountsList counts={totals.counts} label="Rows so far" />
+      {/* Once the run is over, the summary below shows the final counts. */}
+      {run.status === 'running' && <CountsList counts={totals.counts} label="Rows so far" />}
       {run.pool && <PoolUsage sample={run.pool} />}
       {run.notices.length > 0 && (
         <ul className="notices" aria-label="Notices">
