@@ -27,7 +27,7 @@ export async function dropFiles(page: Page, files: DroppedFile[]): Promise<void>
     return transfer;
   }, files);
   await page.getByRole('button', { name: /Drop files or folders here/ }).dispatchEvent('drop', { dataTransfer });
-  for (const file of files) await expect(page.getByRole('article', { name: file.name })).toBeVisible();
+  for (const file of files) await expect(page.getByRole('article', { name: file.name })).toBeVisible({ timeout: 30_000 });
 }
 
 /** A step of the stepper, or History beside it. */

@@ -13,6 +13,7 @@ import { EventBus } from './event-bus.ts';
 import type { FileActions } from './file-actions.ts';
 import { connectionHandlers } from './handlers/connections.ts';
 import { fileHandlers } from './handlers/files.ts';
+import { planCheckHandlers } from './handlers/plan-check.ts';
 import { rejectsHandlers } from './handlers/rejects.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { tableHandlers } from './handlers/tables.ts';
@@ -54,6 +55,7 @@ export function createApp(options: AppOptions): App {
     ...tableHandlers(connections),
     ...runHandlers(runs, history, profiles),
     ...rejectsHandlers(history, options.fileActions ?? null),
+    ...planCheckHandlers(connections, join(options.dataDir, 'runs', 'checks')),
   });
   return {
     dispatch,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/database.ts';
 import type { EventMap, RunDetail } from '../../shared/ipc/contract.ts';
+import type { LoadResult } from '../../shared/load-types.ts';
 import { createApp, type App } from '../app/app.ts';
 import { startWebHost, type WebHost } from './web-host.ts';
 
@@ -185,4 +186,25 @@ test("a run's rejects file is viewed and downloaded through the host, and no oth
   expect((await download({ runId: 'no-such-run', path: rejectsFile, token: host.token })).status).toBe(404);
   const posted = await fetch(`${host.url}/api/download/rejects?${new URLSearchParams({ runId, path: rejectsFile, token: host.token })}`, { method: 'POST' });
   expect(await posted.json()).toMatchObject({ ok: false, error: { code: 'KEYLOAD_USAGE' } }); // not the file
+});
+
+test('runs.check is the dry run: what each file would do, nothing written, nothing in the history', async () => {
+  await db.query('CREATE TABLE web_checked (id int PRIMARY KEY, name text)');
+  await db.query('CREATE TABLE web_keyless (id int, name text)');
+  const csv = join(dir, 'checked.csv');
+  await writeFile(csv, 'id,name\n1,a\n2,b\n');
+  const before = (await value<unknown[]>('runs.list', {})).length;
+
+  const planned = await value<LoadResult>('runs.check', { connectionId: 'local', options: { files: [csv], table: 'web_checked' } });
+  expect(planned).toMatchObject({ dryRun: true, files: [{ path: csv, status: 'planned' }] });
+  expect(await db.query('SELECT count(*)::int AS n FROM web_checked')).toEqual([{ n: 0 }]);
+  expect((await value<unknown[]>('runs.list', {})).length).toBe(before);
+
+  const { runId } = await value<{ runId: string }>('runs.start', { connectionId: 'local', options: { files: [csv], table: 'web_checked' } });
+  for (let i = 0; i < 200 && (await value<RunDetail>('runs.get', { runId })).status === 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  const again = await value<LoadResult>('runs.check', { connectionId: 'local', options: { files: [csv], table: 'web_checked' } });
+  expect(again.files[0]).toMatchObject({ status: 'skipped', skipReason: 'already loaded' });
+
+  const refused = await call('runs.check', { connectionId: 'local', options: { files: [csv], table: 'web_keyless' } });
+  expect(refused.body.error?.code).toBe('KEYLOAD_KEY_MISSING');
 });

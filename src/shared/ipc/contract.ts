@@ -205,6 +205,8 @@ export const handlers = {
   'profiles.list': handler<{ name: string; profile: MappingProfile }[]>()(empty),
   'profiles.save': handler<void>()(profileInput),
   'runs.start': handler<{ runId: string }>()(runStart),
+  /** The engine's dry run of these options: what each file would do, writing nothing and kept out of the history. */
+  'runs.check': handler<LoadResult>()(runStart),
   'runs.cancel': handler<void>()(runIdInput),
   'runs.active': handler<ActiveRun[]>()(empty),
   'runs.list': handler<RunSummary[]>()(runsQuery),

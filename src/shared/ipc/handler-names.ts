@@ -15,6 +15,7 @@ export const handlerNames = [
   'profiles.list',
   'profiles.save',
   'runs.start',
+  'runs.check',
   'runs.cancel',
   'runs.active',
   'runs.list',

@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 import '../../vitest.setup.ts';
-import { act, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { createElement } from 'react';
 import { expect, test } from 'vitest';
-import { runOptionsSchema } from '../../../shared/ipc/contract.ts';
 import type { LoadResult } from '../../../shared/load-types.ts';
+import { ApiError } from '../../api/api-error.ts';
 import { initialDraft, type Draft } from '../../draft/draft-state.ts';
 import { createFakeApi } from '../../test/fake-api.ts';
 import { connection, counts, inspection } from '../../test/fixtures.ts';
@@ -18,8 +18,13 @@ function result(statuses: LoadResult['files']): LoadResult {
   return { runId: 'engine-run', table: 'public.orders', mode: 'upsert', dryRun: true, createdTable: false, files: statuses, totals: counts({}), seconds: 0.1, concurrency: 4, internalConcurrency: 2, pool: null, exitCode: 0 };
 }
 
+const checked = result([
+  { path: '/uploads/a.csv', sha256: null, status: 'planned', counts: counts({}), seconds: 0 },
+  { path: '/uploads/b.parquet', sha256: null, status: 'skipped', skipReason: 'already loaded', counts: counts({}), seconds: 0 },
+]);
+
 function planApi() {
-  return createFakeApi({ 'connections.list': async () => [connection()], 'runs.start': async () => ({ runId: 'dry-1' }), 'runs.get': async () => null });
+  return createFakeApi({ 'connections.list': async () => [connection()], 'runs.check': async () => checked });
 }
 
 test('reviews the plan: files in load order with their sizes, the target, key, mode, policy and mapping', () => {
@@ -42,21 +47,8 @@ test('"Check the plan" runs the engine\'s dry run and shows what each file would
   const { user } = renderScreen(createElement(PlanScreen, { onContinue: () => {}, onNavigate: () => {} }), { api: fake.api, draft });
   await user.click(await screen.findByRole('button', { name: 'Check the plan' }));
 
-  expect(fake.calls('runs.start')).toEqual([{ connectionId: 'local', options: expect.objectContaining({ files: ['/uploads/a.csv', '/uploads/b.parquet'], table: 'public.orders', dryRun: true }) }]);
-  act(() => {
-    fake.emit('run.event', {
-      runId: 'dry-1',
-      event: {
-        type: 'run-finished',
-        result: result([
-          { path: '/uploads/a.csv', sha256: null, status: 'planned', counts: counts({}), seconds: 0 },
-          { path: '/uploads/b.parquet', sha256: null, status: 'skipped', skipReason: 'already loaded', counts: counts({}), seconds: 0 },
-        ]),
-      },
-    });
-    fake.emit('run.finished', { runId: 'dry-1', status: 'loaded' });
-  });
-
+  expect(fake.calls('runs.check')).toEqual([{ connectionId: 'local', options: expect.objectContaining({ files: ['/uploads/a.csv', '/uploads/b.parquet'], table: 'public.orders' }) }]);
+  expect(fake.calls('runs.start')).toEqual([]);
   expect(await screen.findByText('1 file will load, 1 skipped, 0 cannot load.')).toBeTruthy();
   const rows = within(screen.getByRole('table', { name: 'Files in load order' })).getAllByRole('row').slice(1);
   expect(rows[0]?.textContent).toContain('Will load');
@@ -66,16 +58,10 @@ test('"Check the plan" runs the engine\'s dry run and shows what each file would
 test('a plan that cannot work shows why in the error panel, with what to do in the app', async () => {
   const fake = createFakeApi({
     'connections.list': async () => [connection()],
-    'runs.start': async () => ({ runId: 'dry-2' }),
-    'runs.get': async ({ runId }) => ({
-      runId, startedAt: '2026-01-01T10:00:00Z', finishedAt: '2026-01-01T10:00:01Z', status: 'failed', connectionId: 'local', connectionName: 'Local database',
-      table: 'public.orders', mode: 'upsert', files: 2, totals: null, seconds: 1, options: runOptionsSchema.parse({ files: ['/uploads/a.csv'], table: 'public.orders' }),
-      result: null, error: { code: 'KEYLOAD_TABLE_EXISTS', message: 'public.orders already exists' }, reportDir: '/runs/dry-2',
-    }),
+    'runs.check': async () => Promise.reject(new ApiError({ code: 'KEYLOAD_TABLE_EXISTS', message: 'public.orders already exists' })),
   });
   const { user } = renderScreen(createElement(PlanScreen, { onContinue: () => {}, onNavigate: () => {} }), { api: fake.api, draft });
   await user.click(await screen.findByRole('button', { name: 'Check the plan' }));
-  act(() => fake.emit('run.finished', { runId: 'dry-2', status: 'failed' }));
 
   const panel = await screen.findByRole('alert', { name: 'The plan does not work yet' });
   expect(panel.textContent).toContain('public.orders already exists');

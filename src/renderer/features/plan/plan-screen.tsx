@@ -1,8 +1,9 @@
 // Preview step: the whole plan on one page (files in load order, target, key, mode, duplicate keys,
-// mapping), and "Check the plan", the engine's dry run, which says per file what a run would do.
+// mapping), and "Check the plan", the engine's dry run, which says per file what a run would do
+// (or why the plan as a whole cannot work).
 // The row-level conflict preview comes later and will sit on this screen.
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
-import type { FileResult } from '../../../shared/load-types.ts';
+import type { FileResult, LoadResult } from '../../../shared/load-types.ts';
 import { plural, type Screen } from '../../app/step-states.ts';
 import { useDraft } from '../../draft/draft-context.tsx';
 import type { TargetDraft } from '../../draft/draft-state.ts';
@@ -12,7 +13,7 @@ import { fileName, formatBytes, formatCount } from '../../ui/format.ts';
 import { runOptions, type RunOptions } from '../run/run-options.ts';
 import { useChosenConnection } from '../target/connection.ts';
 import { modes, policies } from '../target/load-settings.tsx';
-import { useCheckPlan, type PlanCheck } from './check-plan.ts';
+import { useCheckPlan } from './check-plan.ts';
 
 export function PlanScreen({ onContinue, onNavigate }: { onContinue: () => void; onNavigate: (screen: Screen) => void }) {
   const draft = useDraft();
@@ -56,7 +57,7 @@ export function PlanScreen({ onContinue, onNavigate }: { onContinue: () => void;
         </section>
         <section className="panel" aria-labelledby="plan-files-heading">
           <h2 id="plan-files-heading">Files in load order</h2>
-          <PlanFiles files={draft.files} outcomes={checked ? (check.data?.result?.files ?? null) : null} />
+          <PlanFiles files={draft.files} outcomes={checked ? (check.data?.files ?? null) : null} />
         </section>
       </div>
       <section className="panel" aria-labelledby="plan-check-heading">
@@ -79,9 +80,9 @@ export function PlanScreen({ onContinue, onNavigate }: { onContinue: () => void;
             Checking the plan against the database…
           </p>
         )}
-        <ErrorNotice error={check.error} onDismiss={check.reset} title="The check did not run" />
+        <ErrorNotice error={check.error} onDismiss={check.reset} title="The plan does not work yet" />
         {check.data && !checked && <p className="muted">The plan changed since the last check; check it again.</p>}
-        {check.data && checked && <CheckOutcome check={check.data} />}
+        {check.data && checked && <CheckOutcome result={check.data} />}
       </section>
     </>
   );
@@ -190,9 +191,8 @@ function OutcomeChip({ outcome }: { outcome: FileResult | undefined }) {
   }
 }
 
-function CheckOutcome({ check }: { check: PlanCheck }) {
-  if (check.error) return <ErrorPanel error={check.error} title="The plan does not work yet" />;
-  const files = check.result?.files ?? [];
+function CheckOutcome({ result }: { result: LoadResult }) {
+  const { files } = result;
   const count = (status: FileResult['status']) => files.filter((file) => file.status === status).length;
   const failed = files.filter((file) => file.status === 'failed');
   return (
