@@ -59,6 +59,8 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme });
     for (const size of sizes) {
       await page.setViewportSize(size);
+      // From the top, so the sticky top bar sits at the top of the full-page picture.
+      await page.evaluate(() => window.scrollTo(0, 0));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${name} at ${size.width}x${size.height} is wider than the window`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: `test-results/e2e/screens/${name}-${colorScheme}-${size.width}x${size.height}.png`, fullPage: true });

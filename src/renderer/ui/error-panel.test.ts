@@ -16,7 +16,7 @@ test('shows the message, what to do in the app, and the code with the location f
   const panel = screen.getByRole('alert', { name: 'The run did not start' });
 
   expect(within(panel).getByText('public.t has no primary key')).toBeTruthy();
-  expect(panel.textContent).toContain('What to do: Choose a key column above.');
+  expect(panel.textContent).toContain('What to do: Choose a key column on the Target and mapping step');
   expect(within(panel).getByText('Code KEYLOAD_KEY_MISSING · /data/a.csv:3 · column id')).toBeTruthy();
   expect(panel.textContent).not.toContain('--key');
   expect(panel.textContent).not.toContain('pass');

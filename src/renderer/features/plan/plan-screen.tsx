@@ -147,7 +147,7 @@ function PlanFiles({ files, outcomes }: { files: FileInspection[]; outcomes: Fil
             <tr key={file.path}>
               <td className="num muted">{index + 1}</td>
               <th scope="row">{fileName(file.path)}</th>
-              <td className="muted">{file.format}</td>
+              <td className="muted nowrap">{file.format}</td>
               <td className="num">{file.rowEstimate === null ? '—' : `${file.type === 'csv' ? '≈ ' : ''}${formatCount(file.rowEstimate)}`}</td>
               <td className="num">{formatBytes(file.sizeBytes)}</td>
               <td>{outcomes ? <OutcomeChip outcome={outcomes.find((outcome) => outcome.path === file.path)} /> : <ReadChip file={file} />}</td>
@@ -165,7 +165,7 @@ function ReadChip({ file }: { file: FileInspection }) {
       <span aria-hidden="true">✕</span> Unreadable
     </span>
   ) : (
-    <span className="chip chip-neutral">Read</span>
+    <span className="chip chip-neutral">Ready</span>
   );
 }
 
