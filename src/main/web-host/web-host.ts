@@ -125,7 +125,8 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
-    await pipeline(createReadStream(path), res);
+    // Headers are sent: a read error can only cut the download short, not become a JSON reply.
+    await pipeline(createReadStream(path), res).catch(() => res.destroy());
   }
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
