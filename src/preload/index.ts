@@ -2,6 +2,7 @@
 // subscription. There is no way to reach any other channel.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ErrorInfo } from '../shared/errors.ts';
+import { encodeBridgedError } from '../shared/ipc/bridged-error.ts';
 import type { EventName } from '../shared/ipc/contract.ts';
 import { handlerNames } from '../shared/ipc/handler-names.ts';
 
@@ -9,8 +10,8 @@ type Reply = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
 
 async function call(name: string, input: unknown): Promise<unknown> {
   const reply = (await ipcRenderer.invoke(`keyload:${name}`, input)) as Reply;
-  // Only the message survives the context bridge, so the code travels inside it.
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}${reply.error.hint ? ` Hint: ${reply.error.hint}` : ''}`);
+  // Only the message survives the context bridge, so the whole ErrorInfo travels inside it.
+  if (!reply.ok) throw new Error(encodeBridgedError(reply.error));
   return reply.value;
 }
 

@@ -10,10 +10,14 @@ import { ProfileStore } from '../store/profiles.ts';
 import { RunHistory } from '../store/run-history.ts';
 import { createDispatcher, type Dispatch } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
+import type { FileActions } from './file-actions.ts';
 import { connectionHandlers } from './handlers/connections.ts';
 import { fileHandlers } from './handlers/files.ts';
+import { planCheckHandlers } from './handlers/plan-check.ts';
+import { rejectsHandlers } from './handlers/rejects.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { tableHandlers } from './handlers/tables.ts';
+import { rejectsFileOf } from './rejects.ts';
 import { RunManager } from './run-manager.ts';
 
 export interface AppOptions {
@@ -26,11 +30,15 @@ export interface AppOptions {
   localDbUrl?: () => Promise<string>;
   /** Its data directory, for the first-run notice; default: the local database's own, unless localDbUrl replaces it. */
   localDbDataDir?: string;
+  /** Reveal and save-as for files (Electron's shell and dialogs); null on the web host, which downloads. */
+  fileActions?: FileActions | null;
 }
 
 export interface App {
   dispatch: Dispatch;
   events: EventBus;
+  /** `path` if it is a rejects file of run `runId` (else a usage error): the web host's downloads use it. */
+  rejectsFile(runId: string, path: string): string;
   close(): Promise<void>;
 }
 
@@ -51,10 +59,13 @@ export function createApp(options: AppOptions): App {
     ...fileHandlers(),
     ...tableHandlers(connections),
     ...runHandlers(runs, history, profiles),
+    ...rejectsHandlers(history, options.fileActions ?? null),
+    ...planCheckHandlers(connections, join(options.dataDir, 'runs', 'checks')),
   });
   return {
     dispatch,
     events,
+    rejectsFile: (runId, path) => rejectsFileOf(history, runId, path),
     async close() {
       await runs.stopAll();
       connections.forgetSessionPasswords();

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { handlerNames } from '../../shared/ipc/contract.ts';
 import { createApp, type App } from '../app/app.ts';
 import { userDataDir } from '../local-db/user-data-dir.ts';
+import { electronFileActions } from './file-actions.ts';
 import { electronSecrets } from './secrets.ts';
 
 const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -44,7 +45,7 @@ void electronApp.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } }),
   );
-  const app = createApp({ dataDir: userDataDir(), host: 'electron', secrets: electronSecrets(safeStorage) });
+  const app = createApp({ dataDir: userDataDir(), host: 'electron', secrets: electronSecrets(safeStorage), fileActions: electronFileActions });
   for (const name of handlerNames) {
     ipcMain.handle(`keyload:${name}`, (event, input: unknown) => {
       if (!trusted(event)) return { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'untrusted sender' } };

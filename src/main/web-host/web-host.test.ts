@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/database.ts';
 import type { ActiveRun, EventMap, RunDetail } from '../../shared/ipc/contract.ts';
+import type { LoadResult } from '../../shared/load-types.ts';
 import { createApp, type App } from '../app/app.ts';
 import { startWebHost, type WebHost } from './web-host.ts';
 
@@ -193,3 +194,63 @@ test('runs.active lists a running load with each file\'s latest progress, until 
   expect(detail?.status).toBe('cancelled');
   expect(await value('runs.active', {})).toEqual([]);
 }, 60_000);
+
+test("a run's rejects file is viewed and downloaded through the host, and no other file is", async () => {
+  await db.query('CREATE TABLE web_amounts (id int PRIMARY KEY, amount int)');
+  const csv = join(dir, 'amounts é.csv');
+  await writeFile(csv, 'id,amount\n1,10\n2,ten\n3,30\n4,"4,5"\n');
+  const { runId } = await value<{ runId: string }>('runs.start', { connectionId: 'local', options: { files: [csv], table: 'web_amounts' } });
+  let detail = await value<RunDetail>('runs.get', { runId });
+  for (let i = 0; i < 200 && detail.status === 'running'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    detail = await value<RunDetail>('runs.get', { runId });
+  }
+  expect(detail.status).toBe('loaded with rejects');
+  const rejectsFile = detail.result?.files[0]?.rejectsFile ?? '';
+  expect(rejectsFile).toMatch(/amounts é\.csv\.rejects\.csv$/);
+
+  const page = await value<{ columns: string[]; rows: (string | null)[][]; total: number; truncated: boolean }>('runs.rejects', { runId, path: rejectsFile });
+  expect(page.columns).toEqual(['line', 'column', 'reason', 'id', 'amount']);
+  expect(page.rows.map((row) => [row[0], row[1], row[3], row[4]])).toEqual([['3', 'amount', '2', 'ten'], ['5', 'amount', '4', '4,5']]);
+  expect(page.rows[0]?.[2]).toMatch(/integer/);
+  expect(page).toMatchObject({ total: 2, truncated: false });
+  expect((await call('runs.rejects', { runId, path: csv })).body.error).toMatchObject({ code: 'KEYLOAD_USAGE', message: expect.stringContaining('not a rejects file of this run') });
+  expect((await call('runs.revealRejects', { runId, path: rejectsFile })).body.error?.message).toMatch(/desktop app/);
+
+  const download = (query: Record<string, string>) => fetch(`${host.url}/api/download/rejects?${new URLSearchParams(query)}`);
+  const ok = await download({ runId, path: rejectsFile, token: host.token });
+  expect(ok.status).toBe(200);
+  expect(ok.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  expect(ok.headers.get('content-disposition')).toBe(`attachment; filename="001-amounts _.csv.rejects.csv"; filename*=UTF-8''001-amounts%20%C3%A9.csv.rejects.csv`);
+  const body = await ok.text();
+  expect(body.split('\n')[0]).toBe('line,column,reason,id,amount');
+  expect(body).toContain('"4,5"');
+
+  expect((await download({ runId, path: rejectsFile })).status).toBe(401);
+  expect((await download({ runId, path: rejectsFile, token: 'wrong' })).status).toBe(401);
+  for (const path of [csv, '/etc/passwd', join(dir, 'data', 'keyload.db')]) expect((await download({ runId, path, token: host.token })).status).toBe(404);
+  expect((await download({ runId: 'no-such-run', path: rejectsFile, token: host.token })).status).toBe(404);
+  const posted = await fetch(`${host.url}/api/download/rejects?${new URLSearchParams({ runId, path: rejectsFile, token: host.token })}`, { method: 'POST' });
+  expect(await posted.json()).toMatchObject({ ok: false, error: { code: 'KEYLOAD_USAGE' } }); // not the file
+});
+
+test('runs.check is the dry run: what each file would do, nothing written, nothing in the history', async () => {
+  await db.query('CREATE TABLE web_checked (id int PRIMARY KEY, name text)');
+  await db.query('CREATE TABLE web_keyless (id int, name text)');
+  const csv = join(dir, 'checked.csv');
+  await writeFile(csv, 'id,name\n1,a\n2,b\n');
+  const before = (await value<unknown[]>('runs.list', {})).length;
+
+  const planned = await value<LoadResult>('runs.check', { connectionId: 'local', options: { files: [csv], table: 'web_checked' } });
+  expect(planned).toMatchObject({ dryRun: true, files: [{ path: csv, status: 'planned' }] });
+  expect(await db.query('SELECT count(*)::int AS n FROM web_checked')).toEqual([{ n: 0 }]);
+  expect((await value<unknown[]>('runs.list', {})).length).toBe(before);
+
+  const { runId } = await value<{ runId: string }>('runs.start', { connectionId: 'local', options: { files: [csv], table: 'web_checked' } });
+  for (let i = 0; i < 200 && (await value<RunDetail>('runs.get', { runId })).status === 'running'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  const again = await value<LoadResult>('runs.check', { connectionId: 'local', options: { files: [csv], table: 'web_checked' } });
+  expect(again.files[0]).toMatchObject({ status: 'skipped', skipReason: 'already loaded' });
+
+  const refused = await call('runs.check', { connectionId: 'local', options: { files: [csv], table: 'web_keyless' } });
+  expect(refused.body.error?.code).toBe('KEYLOAD_KEY_MISSING');
+});

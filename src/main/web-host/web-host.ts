@@ -2,8 +2,8 @@
 // 127.0.0.1 on a random port, every API request carrying a per-launch token. Static files come from
 // the built renderer; requests are POST /api/<name>, events are server-sent, dropped files upload.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, normalize } from 'node:path';
@@ -48,6 +48,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return text ? JSON.parse(text) : {};
 }
 
+/** Content-Disposition for a download: an ASCII fallback name plus the exact name (RFC 6266). */
+function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${exact}`;
+}
+
 export async function startWebHost(app: App, rendererDir: string, port = 0): Promise<WebHost> {
   const token = randomBytes(24).toString('base64url');
   const uploads = await mkdtemp(join(tmpdir(), 'keyload-uploads-'));
@@ -74,6 +81,7 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const name = url.pathname.slice('/api/'.length);
     if (name === 'events' && req.method === 'GET') return streamEvents(req, res);
+    if (name === 'download/rejects' && req.method === 'GET') return downloadRejects(res, url);
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'use POST' } });
     if (name === 'upload') return upload(req, res, url);
     send(res, 200, await app.dispatch(name, await readJson(req)));
@@ -98,6 +106,27 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
     const path = join(dir, name);
     await pipeline(req, createWriteStream(path));
     send(res, 200, { ok: true, value: { path } });
+  }
+
+  /** A run's rejects file as a download (the browser's stand-in for "Save as…"); no other file is served. */
+  async function downloadRejects(res: ServerResponse, url: URL): Promise<void> {
+    let path: string;
+    let size: number;
+    try {
+      path = app.rejectsFile(url.searchParams.get('runId') ?? '', url.searchParams.get('path') ?? '');
+      size = (await stat(path)).size;
+    } catch (error) {
+      return send(res, 404, { ok: false, error: { code: 'KEYLOAD_FILE_NOT_FOUND', message: (error as Error).message } });
+    }
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-length': size,
+      'content-disposition': attachment(basename(path)),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    // Headers are sent: a read error can only cut the download short, not become a JSON reply.
+    await pipeline(createReadStream(path), res).catch(() => res.destroy());
   }
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {

@@ -10,6 +10,8 @@ export interface Transport {
   api: KeyloadApi;
   /** Paths the main side can read for dropped or picked files, in the same order. */
   addDroppedFiles(files: File[]): Promise<string[]>;
+  /** In a browser: where to download a run's rejects file. Absent in the desktop app, which reveals and saves instead. */
+  rejectsDownloadUrl?: (runId: string, path: string) => string;
 }
 
 const PARALLEL_UPLOADS = 4;
@@ -19,8 +21,14 @@ export function createTransport(win: Window): Transport {
   if (keyload) {
     return { api: keyload, addDroppedFiles: async (files) => files.map((file) => electronPath(win, file)) };
   }
-  const web = createWebClient({ token: takeToken(win) ?? '' });
-  return { api: web.api, addDroppedFiles: (files) => uploadAll(web, files) };
+  const token = takeToken(win) ?? '';
+  const web = createWebClient({ token });
+  return {
+    api: web.api,
+    addDroppedFiles: (files) => uploadAll(web, files),
+    // A plain link, so the browser downloads it; the token rides in the query as for the event stream.
+    rejectsDownloadUrl: (runId, path) => `/api/download/rejects?${new URLSearchParams({ runId, path, token })}`,
+  };
 }
 
 function electronPath(win: Window, file: File): string {

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ErrorCodes } from '../../shared/errors.ts';
+import { encodeBridgedError } from '../../shared/ipc/bridged-error.ts';
 import type { LoadEvent } from '../../shared/load-types.ts';
 import { ApiError, toErrorInfo } from './api-error.ts';
 import { createTransport } from './transport.ts';
@@ -160,13 +161,14 @@ describe('transport', () => {
 });
 
 describe('errors from the Electron preload', () => {
-  test('recover the code and hint the preload puts in the message', () => {
-    expect(toErrorInfo(new Error('KEYLOAD_TABLE_NOT_FOUND: table "x" does not exist Hint: Check the schema.'))).toEqual({
-      code: ErrorCodes.tableNotFound,
-      message: 'table "x" does not exist',
-      hint: 'Check the schema.',
-    });
-    expect(toErrorInfo(new Error('42P01: relation "x" does not exist'))).toEqual({ code: '42P01', message: 'relation "x" does not exist' });
+  test('recover the whole ErrorInfo the preload puts in the message, location included', () => {
+    const info = { code: ErrorCodes.rowRejected, message: 'not an integer', file: '/data/a.csv', line: 12, column: 'amount' };
+    expect(toErrorInfo(new Error(encodeBridgedError(info)))).toEqual(info);
+    expect(toErrorInfo(new Error(encodeBridgedError({ code: '42P01', message: 'relation "x" does not exist' })))).toEqual({ code: '42P01', message: 'relation "x" does not exist' });
+  });
+
+  test('any other message is an internal error with that message', () => {
     expect(toErrorInfo(new Error('ERROR: not a code'))).toEqual({ code: ErrorCodes.internal, message: 'ERROR: not a code' });
+    expect(toErrorInfo(new Error('keyload-error:{not json'))).toEqual({ code: ErrorCodes.internal, message: 'keyload-error:{not json' });
   });
 });

@@ -1,13 +1,15 @@
-// The app shell: navigation beside the current screen.
+// The app shell: the stepper across the top, the current screen below it.
 import { useEffect, useRef, useState } from 'react';
 import type { Transport } from '../api/transport.ts';
 import { FilesScreen } from '../features/files/files-screen.tsx';
 import { HistoryScreen } from '../features/history/history-screen.tsx';
+import { PlanScreen } from '../features/plan/plan-screen.tsx';
 import { RunScreen } from '../features/run/run-screen.tsx';
 import { useActiveRun } from '../features/run/run-store-context.tsx';
 import { TargetScreen } from '../features/target/target-screen.tsx';
-import { Navigation, type Screen } from './navigation.tsx';
 import { AppProviders } from './providers.tsx';
+import type { Screen } from './step-states.ts';
+import { Stepper } from './stepper.tsx';
 
 export function App({ transport }: { transport: Transport }) {
   return (
@@ -38,14 +40,17 @@ function Shell() {
 
   return (
     <div className="shell">
-      <header className="brand">
-        <span className="brand-name">Keyload</span>
-        <span className="muted">CSV and Parquet into PostgreSQL</span>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-name">Keyload</span>
+          <span className="brand-tagline">CSV and Parquet into PostgreSQL</span>
+        </div>
+        <Stepper current={screen} onNavigate={setScreen} />
       </header>
-      <Navigation current={screen} onNavigate={setScreen} />
       <main ref={mainRef} className="screen">
         {screen === 'files' && <FilesScreen onContinue={() => setScreen('target')} />}
         {screen === 'target' && <TargetScreen onContinue={() => setScreen('run')} />}
+        {screen === 'preview' && <PlanScreen onContinue={() => setScreen('run')} onNavigate={setScreen} />}
         {screen === 'run' && <RunScreen />}
         {screen === 'history' && <HistoryScreen onRunStarted={() => setScreen('run')} />}
       </main>

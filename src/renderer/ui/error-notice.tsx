@@ -1,7 +1,8 @@
-// Errors stay on screen until the user dismisses them: a load error is worth reading in full.
-import { useState } from 'react';
-import { formatError } from '../../shared/errors.ts';
+// The older name of the error panel, for call sites that hand over any thrown value.
+import { useMemo } from 'react';
+import { isErrorInfo } from '../../shared/ipc/bridged-error.ts';
 import { toErrorInfo } from '../api/api-error.ts';
+import { ErrorPanel } from './error-panel.tsx';
 
 interface ErrorNoticeProps {
   error: unknown;
@@ -11,19 +12,12 @@ interface ErrorNoticeProps {
 }
 
 export function ErrorNotice({ error, onDismiss, title = 'Something went wrong' }: ErrorNoticeProps) {
-  const [dismissed, setDismissed] = useState<unknown>(null);
-  if (!error || error === dismissed) return null;
-  const info = toErrorInfo(error);
-  return (
-    <div role="alert" className="notice notice-error">
-      <div className="notice-body">
-        <strong>{title}</strong>
-        <p>{formatError(info)}</p>
-        <code className="error-code">{info.code}</code>
-      </div>
-      <button type="button" className="button-quiet" aria-label={`Dismiss: ${title}`} onClick={() => (onDismiss ? onDismiss() : setDismissed(error))}>
-        Dismiss
-      </button>
-    </div>
-  );
+  const panelError = useMemo(() => asPanelError(error), [error]);
+  return <ErrorPanel error={panelError} title={title} {...(onDismiss ? { onDismiss } : {})} />;
+}
+
+/** Errors and ErrorInfo pass through as they are (the panel hides a dismissed one by identity). */
+function asPanelError(error: unknown) {
+  if (!error) return null;
+  return error instanceof Error || isErrorInfo(error) ? error : toErrorInfo(error);
 }

@@ -1,4 +1,5 @@
-// A whole-number input that lets the user type freely and reports only valid values.
+// A whole-number input that lets the user type freely and reports only valid values. The input is as
+// wide as its digits, with the allowed range beside it.
 import { useId, useState } from 'react';
 
 interface NumberFieldProps {
@@ -24,27 +25,29 @@ export function NumberField({ label, value, min, max, onChange }: NumberFieldPro
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="number"
-        min={min}
-        max={max}
-        step={1}
-        value={text}
-        aria-invalid={!valid}
-        aria-describedby={hintId}
-        onChange={(event) => {
-          const next = event.target.value;
-          setText(next);
-          if (inRange(next)) {
-            setReported(Number(next));
-            onChange(Number(next));
-          }
-        }}
-      />
-      <span id={hintId} className={valid ? 'muted' : 'text-error'}>
-        {min} to {max}
-      </span>
+      <div className="number-field-row">
+        <input
+          id={id}
+          type="number"
+          min={min}
+          max={max}
+          step={1}
+          value={text}
+          aria-invalid={!valid}
+          aria-describedby={hintId}
+          onChange={(event) => {
+            const next = event.target.value;
+            setText(next);
+            if (inRange(next)) {
+              setReported(Number(next));
+              onChange(Number(next));
+            }
+          }}
+        />
+        <span id={hintId} className={valid ? 'muted' : 'text-error'}>
+          {min} to {max}
+        </span>
+      </div>
     </div>
   );
 }

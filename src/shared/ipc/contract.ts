@@ -153,6 +153,18 @@ export interface ActiveRun {
   notices: string[];
 }
 
+/** The first rejected rows of one file of a run, read from its rejects file. */
+export interface RejectsPage {
+  path: string;
+  /** The rejects file's header: line, column, reason, then the input file's own columns. */
+  columns: string[];
+  /** At most the first 1,000 rejected rows, in line order; null is an empty (NULL) value. */
+  rows: (string | null)[][];
+  /** Rejected rows in the whole file. */
+  total: number;
+  truncated: boolean;
+}
+
 export interface SystemInfo {
   cores: number;
   /** Where the app runs: the desktop shell, or a browser on the localhost web host. */
@@ -191,6 +203,8 @@ const suggestInput = tableInput.extend({
 const profileInput = z.object({ name: z.string().min(1).max(200), profile: mappingProfileSchema });
 const runStart = connectionRef.extend({ options: runOptionsSchema });
 const runIdInput = z.object({ runId: z.string().min(1) });
+/** A rejects file of one run; the main side serves only files that run wrote. */
+const rejectsInput = runIdInput.extend({ path: z.string().min(1) });
 const runsQuery = z.object({
   search: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(500).default(100),
@@ -213,10 +227,17 @@ export const handlers = {
   'profiles.list': handler<{ name: string; profile: MappingProfile }[]>()(empty),
   'profiles.save': handler<void>()(profileInput),
   'runs.start': handler<{ runId: string }>()(runStart),
+  /** The engine's dry run of these options: what each file would do, writing nothing and kept out of the history. */
+  'runs.check': handler<LoadResult>()(runStart),
   'runs.cancel': handler<void>()(runIdInput),
   'runs.active': handler<ActiveRun[]>()(empty),
   'runs.list': handler<RunSummary[]>()(runsQuery),
   'runs.get': handler<RunDetail | null>()(runIdInput),
+  'runs.rejects': handler<RejectsPage>()(rejectsInput),
+  /** Desktop only: show the rejects file in the OS file manager. */
+  'runs.revealRejects': handler<void>()(rejectsInput),
+  /** Desktop only: copy the rejects file where the user chooses; null when they cancel. */
+  'runs.saveRejects': handler<{ savedTo: string | null }>()(rejectsInput),
 } as const satisfies { [N in HandlerName]: { input: z.ZodType; output: unknown } };
 export type HandlerInput<N extends HandlerName> = z.input<(typeof handlers)[N]['input']>;
 export type HandlerOutput<N extends HandlerName> = (typeof handlers)[N]['output'];

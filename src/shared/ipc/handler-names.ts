@@ -16,10 +16,14 @@ export const handlerNames = [
   'profiles.list',
   'profiles.save',
   'runs.start',
+  'runs.check',
   'runs.cancel',
   'runs.active',
   'runs.list',
   'runs.get',
+  'runs.rejects',
+  'runs.revealRejects',
+  'runs.saveRejects',
 ] as const;
 
 export type HandlerName = (typeof handlerNames)[number];

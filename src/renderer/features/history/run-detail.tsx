@@ -7,7 +7,8 @@ import { fileName, formatDate, formatDuration } from '../../ui/format.ts';
 import { EmptyState, Loading } from '../../ui/states.tsx';
 import { plural } from '../../../shared/plural.ts';
 import { RunStatusChip } from '../run/state-chip.tsx';
-import { CountsList, FileResults, RejectsFiles } from '../run/results.tsx';
+import { CountsList, FileResults } from '../run/results.tsx';
+import { RejectsEntry } from '../rejects/rejects-entry.tsx';
 import { useRunDetail } from './queries.ts';
 import { RunAgain } from './run-again.tsx';
 
@@ -35,7 +36,7 @@ export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunSt
         <>
           <h3>Results</h3>
           <CountsList counts={run.result.totals} label="Total rows" />
-          <RejectsFiles files={run.result.files} />
+          <RejectsEntry runId={run.runId} files={run.result.files} />
           <FileResults files={run.result.files} />
           {run.result.pool && <Pool pool={run.result.pool} />}
         </>

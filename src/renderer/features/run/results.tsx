@@ -26,23 +26,6 @@ export function CountsList({ counts, label }: { counts: RowCounts; label: string
   );
 }
 
-export function RejectsFiles({ files }: { files: FileResult[] }) {
-  const rejects = files.flatMap((file) => (file.rejectsFile ? [file.rejectsFile] : []));
-  if (rejects.length === 0) return null;
-  return (
-    <div className="notice notice-warning">
-      <p>Rejected rows were written to:</p>
-      <ul aria-label="Rejects files">
-        {rejects.map((path) => (
-          <li key={path}>
-            <code className="path">{path}</code>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
 export function FileResults({ files }: { files: FileResult[] }) {
   return (
     <div className="table-scroll">

@@ -3,7 +3,8 @@ import { plural } from '../../../shared/plural.ts';
 import { useRunDetail } from '../history/queries.ts';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { formatDuration } from '../../ui/format.ts';
-import { CountsList, FileResults, RejectsFiles } from './results.tsx';
+import { RejectsEntry } from '../rejects/rejects-entry.tsx';
+import { CountsList, FileResults } from './results.tsx';
 import type { RunView } from './run-store.ts';
 
 export function RunOutcome({ run }: { run: RunView }) {
@@ -19,7 +20,7 @@ export function RunOutcome({ run }: { run: RunView }) {
             {result.createdTable && ` This run created the table ${result.table}.`}
           </p>
           <CountsList counts={result.totals} label="Total rows" />
-          <RejectsFiles files={result.files} />
+          <RejectsEntry runId={run.runId} files={result.files} />
           <FileResults files={result.files} />
         </>
       )}

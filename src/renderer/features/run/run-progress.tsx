@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { PoolSample } from '../../../shared/load-types.ts';
 import { plural } from '../../../shared/plural.ts';
 import { formatBytes, formatEta } from '../../ui/format.ts';
+import { ProgressBar } from '../../ui/progress-bar.tsx';
 import { VirtualList } from '../../ui/virtual-list.tsx';
 import { FileProgressRow } from './file-progress-row.tsx';
 import { outcomeSummary } from './file-state.ts';
@@ -18,14 +19,21 @@ export function RunProgress({ run }: { run: RunView }) {
   return (
     <>
       <div className="total-progress">
-        <progress aria-label="Total progress" max={Math.max(totals.totalBytes, 1)} value={loaded ? Math.max(totals.totalBytes, 1) : totals.bytesRead} />
-        <p className="muted">
-          {run.result && !running ? outcomeSummary(run.result.files) : `${totals.finishedFiles} of ${plural(run.files.length, 'file')} finished`}
-          {totals.totalBytes > 0 && ` · ${formatBytes(totals.bytesRead)} of ${formatBytes(totals.totalBytes)} read`}
-          {running && ` · ${formatEta(totals.etaSeconds)}`}
-        </p>
+        <ProgressBar
+          label="Total progress"
+          max={Math.max(totals.totalBytes, 1)}
+          value={loaded ? Math.max(totals.totalBytes, 1) : totals.bytesRead}
+          valueText={[
+            run.result && !running ? outcomeSummary(run.result.files) : `${totals.finishedFiles} of ${plural(run.files.length, 'file')} finished`,
+            totals.totalBytes > 0 ? `${formatBytes(totals.bytesRead)} of ${formatBytes(totals.totalBytes)} read` : '',
+            running ? formatEta(totals.etaSeconds) : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        />
       </div>
-      <CountsList counts={totals.counts} label={running ? 'Rows so far' : 'Rows'} />
+      {/* Once the run is over, the summary below shows the final counts. */}
+      {running && <CountsList counts={totals.counts} label="Rows so far" />}
       {running && run.pool && <PoolUsage sample={run.pool} />}
       {running && run.notices.length > 0 && (
         <ul className="notices" aria-label="Notices">

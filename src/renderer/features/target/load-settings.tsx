@@ -5,7 +5,7 @@ import type { TableInfo } from '../../../shared/ipc/contract.ts';
 import type { ConflictPolicy, WriteMode } from '../../../shared/load-types.ts';
 import { useDraft, useDraftDispatch } from '../../draft/draft-context.tsx';
 
-const modes: Record<WriteMode, { label: string; description: string }> = {
+export const modes: Record<WriteMode, { label: string; description: string }> = {
   upsert: { label: 'Upsert', description: 'Inserts new keys and updates changed rows.' },
   insert: { label: 'Insert', description: 'Inserts rows; a key already in the table is an error.' },
   ignore: { label: 'Ignore', description: 'Inserts new keys and leaves existing rows alone.' },
@@ -13,7 +13,7 @@ const modes: Record<WriteMode, { label: string; description: string }> = {
   append: { label: 'Append', description: 'Inserts every row as it is; no key.' },
 };
 
-const policies: Record<ConflictPolicy, { label: string; description: string }> = {
+export const policies: Record<ConflictPolicy, { label: string; description: string }> = {
   last: { label: 'Last occurrence wins', description: 'In file order, then row order.' },
   first: { label: 'First occurrence wins', description: 'In file order, then row order.' },
   version: { label: 'Highest version wins', description: 'The row with the highest value in the version column.' },
