@@ -20,7 +20,7 @@ class Unreadable {
 }
 
 /** The converter the options ask for; null when they change no value (the fast path). */
-export function recordConverter(options: CsvValueOptions, file: string): RecordConverter | null {
+export function recordConverter(options: CsvValueOptions, file?: string): RecordConverter | null {
   const steps: Conversion[] = [];
   const dateFormat = options.dateFormat ?? ISO_DATE_FORMAT;
   if (dateFormat.toUpperCase() !== ISO_DATE_FORMAT) steps.push(dateConversion(dateFormat, file));
@@ -98,7 +98,7 @@ function badFormat(format: string, why: string, file: string | undefined): Keylo
   });
 }
 
-function dateConversion(format: string, file: string): Conversion {
+function dateConversion(format: string, file: string | undefined): Conversion {
   const pattern = compileDateFormat(format, file);
   // Most values are no dates: with a format that starts with a number, a cheap first look says so.
   const digitFirst = /^[YMDH]/.test(format);
@@ -153,7 +153,7 @@ const ZONELESS_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2
 const OFFSET = /^(?:UTC|GMT|Z|([+-])(\d{2}):?(\d{2}))$/i;
 
 /** Appends the zone's UTC offset at that wall-clock time to every timestamp written without one. */
-function zoneConversion(timeZone: string, file: string): Conversion {
+function zoneConversion(timeZone: string, file: string | undefined): Conversion {
   const offsetAt = zoneOffset(timeZone, file);
   return (value) => {
     if (value.length < 16 || value.length > 29) return value;
@@ -166,7 +166,7 @@ function zoneConversion(timeZone: string, file: string): Conversion {
 }
 
 /** Minutes east of UTC of a wall-clock time (as if UTC, in ms) in the zone. */
-function zoneOffset(timeZone: string, file: string): (wallMs: number) => number {
+function zoneOffset(timeZone: string, file: string | undefined): (wallMs: number) => number {
   const fixed = OFFSET.exec(timeZone);
   if (fixed) {
     const minutes = fixed[1] ? (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3])) : 0;
@@ -177,7 +177,7 @@ function zoneOffset(timeZone: string, file: string): (wallMs: number) => number 
     format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
   } catch {
     throw new KeyloadError(ErrorCodes.usage, `Unknown time zone ${JSON.stringify(timeZone)}.`, {
-      file,
+      ...(file ? { file } : {}),
       hint: 'Use an IANA zone name such as Europe/Berlin or America/New_York, UTC, or an offset such as +02:00.',
     });
   }
