@@ -200,8 +200,8 @@ function OverrideSelect<F extends SelectField>({ field, overrides, disabled = fa
   const customValue = onCustom !== undefined && typeof value === 'string' && !preset;
   const selected = choosingCustom ? CUSTOM : (preset?.id ?? (customValue ? CUSTOM : UNSET));
   return (
-    <div className="field">
-      <label>
+    <div className="field-stack">
+      <label className="field">
         <span>{label}</span>
         <select
           value={selected}
