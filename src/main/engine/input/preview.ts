@@ -66,7 +66,18 @@ function rowProblems(row: SourceRow, index: number, columnCount: number, checked
       return;
     }
     const type = checked[column];
-    if (type && widenType(valueType(value), type) !== type) problems.push({ row: index, column, reason: `invalid input syntax for type ${type}: ${JSON.stringify(value)}` });
+    if (type && !fits(value, type)) problems.push({ row: index, column, reason: `invalid input syntax for type ${type}: ${JSON.stringify(value)}` });
   });
   return problems;
+}
+
+// Inference is strict (a value with leading zeros or spaces samples as text), but PostgreSQL reads
+// those as numbers, booleans and dates; the preview must not mark what the load will accept.
+const LENIENT_TYPES: readonly InferredType[] = ['bigint', 'numeric', 'double precision', 'boolean', 'date'];
+
+function fits(value: string, type: InferredType): boolean {
+  if (widenType(valueType(value), type) === type) return true;
+  if (!LENIENT_TYPES.includes(type)) return false;
+  const relaxed = value.trim().replace(/^([+-]?)0+(?=\d)/, '$1');
+  return relaxed !== value && relaxed !== '' && widenType(valueType(relaxed), type) === type;
 }

@@ -47,7 +47,7 @@ describe('row preview', () => {
   it('shows the first 100 rows with their lines, and marks the cells the detected types would reject', async () => {
     // The types come from the first 3 rows (a file's sample is larger; the rule is the same), bad cells after them.
     const good = Array.from({ length: 150 }, (_, i) => `${i},${i}.5,2024-01-0${(i % 9) + 1},name ${i}`);
-    const rows = [...good.slice(0, 3), '3,oops,2024-01-04,"multi\nline"', '4,4.5', '5,5.5,2024-02-30,x', ...good.slice(6)];
+    const rows = [...good.slice(0, 3), '3,oops,2024-01-04,"multi\nline"', '4,4.5', '5,5.5,2024-02-30,x', '006, 6.5 ,2024-01-07,as PostgreSQL reads it', ...good.slice(7)];
     const path = await file('bad-cells.csv', `id,amount,day,name\n${rows.join('\n')}\n`);
     const result = await preview(path, {}, 3);
     expect(result.columns).toEqual([
