@@ -32,6 +32,19 @@ describe('recordConverter', () => {
     expect(convert({ dateFormat: 'MM/DD/YYYY' }, ['12/31/2024', '05/06/2024 23:59:59+02:00']).values).toEqual(['2024-12-31', '2024-05-06 23:59:59+02:00']);
   });
 
+  it('reads every valid date written DD/MM/YYYY or MM/DD/YYYY as the same ISO date', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }), fc.boolean(), (date, padded) => {
+        const two = (n: number) => (padded ? String(n).padStart(2, '0') : String(n));
+        const [y, m, d] = [String(date.getUTCFullYear()).padStart(4, '0'), date.getUTCMonth() + 1, date.getUTCDate()];
+        const iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+        expect(convert({ dateFormat: 'DD/MM/YYYY' }, [`${two(d)}/${two(m)}/${y}`]).values).toEqual([iso]);
+        expect(convert({ dateFormat: 'MM/DD/YYYY' }, [`${two(m)}/${two(d)}/${y}`]).values).toEqual([iso]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('reads custom patterns: literals, times, fractions', () => {
     expect(convert({ dateFormat: 'DD.MM.YYYY HH:mm' }, ['24.12.2024 18:30']).values).toEqual(['2024-12-24 18:30:00']);
     expect(convert({ dateFormat: 'YYYYMMDD' }, ['20240229', '2024229']).values).toEqual(['2024-02-29', '2024229']);
