@@ -2,11 +2,40 @@
 import { z } from 'zod';
 
 /** The fields, shared with job files (src/shared/job.ts). */
+// One character that can separate, quote or escape CSV fields: never a line break.
+const csvCharacter = z
+  .string()
+  .length(1, 'must be a single character')
+  .refine((c) => c !== '\n' && c !== '\r', 'cannot be a line break');
+
+/**
+ * How CSV text is read beyond the sniffed dialect: the CLI's options for all files (`csv`), the
+ * mapping file's `csv` section, and (with the fields below) each file's overrides in the app.
+ */
+export const csvOptionsSchema = z.object({
+  /** Any single character; sniffed among , ; tab | when unset. */
+  delimiter: csvCharacter.optional(),
+  /** Sniffed between " and ' when unset. */
+  quote: csvCharacter.optional(),
+  /** Inside quoted fields, makes the next quote (or escape) character literal; default: the quote (doubled quotes). */
+  escape: csvCharacter.optional(),
+  /** An unquoted field equal to this is NULL (an empty unquoted field always is). */
+  nullString: z.string().max(100).optional(),
+  /** 'ISO' (the default: values pass as they are), or a pattern of YYYY MM DD HH mm ss SSS and literals, e.g. DD/MM/YYYY. */
+  dateFormat: z.string().min(1).max(100).optional(),
+  /** IANA zone (Europe/Berlin) or offset (+02:00) for timestamps written without one. */
+  timeZone: z.string().min(1).max(100).optional(),
+  /** Numbers are written 1.234,56: comma decimals, dot thousands. */
+  decimalComma: z.boolean().optional(),
+  /** Whitespace around unquoted fields (and outside quotes) is dropped. */
+  trim: z.boolean().optional(),
+});
+
+export type CsvOptions = z.infer<typeof csvOptionsSchema>;
+
 /** What the desktop app lets an analyst override per file when the sniffed format is wrong. */
-export const fileOverridesSchema = z.object({
+export const fileOverridesSchema = csvOptionsSchema.extend({
   fileType: z.enum(['csv', 'parquet']).optional(),
-  delimiter: z.enum([',', ';', '\t', '|']).optional(),
-  quote: z.enum(['"', "'"]).optional(),
   encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
   hasHeader: z.boolean().optional(),
 });
@@ -21,6 +50,8 @@ export const loadOptionsShape = {
   fileType: z.enum(['csv', 'parquet']).optional(),
   /** Per file path: format and dialect overrides (the desktop app's Files screen). */
   fileOverrides: z.record(z.string(), fileOverridesSchema).default({}),
+  /** CSV options for every file (the CLI's --delimiter, --null, ...); a file's own overrides win. */
+  csv: csvOptionsSchema.default({}),
   batchSize: z.number().int().min(1).max(10_000_000).default(50_000),
   maxRetries: z.number().int().min(0).max(20).default(3),
   /** File column -> table column; null skips the file column. */

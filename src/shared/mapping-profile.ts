@@ -1,5 +1,6 @@
 // The mapping file format: written by the desktop app's "Save mapping", read by `--mapping-file`.
 import { z } from 'zod';
+import { csvOptionsSchema } from './load-options.ts';
 
 export const mappingProfileSchema = z.object({
   version: z.literal(1),
@@ -7,6 +8,8 @@ export const mappingProfileSchema = z.object({
   columns: z.record(z.string(), z.string().nullable()),
   table: z.string().optional(),
   key: z.array(z.string()).optional(),
+  /** How to read the CSV files (delimiter, NULL string, date format, ...); the CLI's flags win. */
+  csv: csvOptionsSchema.optional(),
 });
 
 export type MappingProfile = z.infer<typeof mappingProfileSchema>;

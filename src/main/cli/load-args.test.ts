@@ -60,3 +60,36 @@ test('malformed values are usage errors', async () => {
   await expect(parseLoadArgs(['--table', 't', '--unknown', 'f'])).rejects.toMatchObject({ code: 'KEYLOAD_USAGE' });
   await expect(parseLoadArgs(['--table', 't', '--map', 'novalue', 'f'])).rejects.toThrow(/source=target/);
 });
+
+test('CSV flags become the CSV options for every file, over the mapping file\'s csv section', async () => {
+  const flags = ['--delimiter', 'tab', '--quote', "'", '--escape', '\\', '--null', '\\N', '--date-format', 'DD/MM/YYYY', '--time-zone', 'Europe/Berlin', '--decimal-comma', '--trim'];
+  expect((await parseLoadArgs(['--table', 't', ...flags, 'f.csv'])).options.csv).toEqual({
+    delimiter: '\t',
+    quote: "'",
+    escape: '\\',
+    nullString: '\\N',
+    dateFormat: 'DD/MM/YYYY',
+    timeZone: 'Europe/Berlin',
+    decimalComma: true,
+    trim: true,
+  });
+  expect((await parseLoadArgs(['--table', 't', 'f.csv'])).options).not.toHaveProperty('csv');
+
+  const dir = await mkdtemp(join(tmpdir(), 'keyload-args-'));
+  const path = join(dir, 'mapping.json');
+  await writeFile(path, JSON.stringify({ version: 1, columns: {}, csv: { delimiter: ';', nullString: 'NULL', dateFormat: 'MM/DD/YYYY' } }));
+  expect((await parseLoadArgs(['--table', 't', '--mapping-file', path, '--date-format', 'DD/MM/YYYY', 'f.csv'])).options.csv).toEqual({
+    delimiter: ';',
+    nullString: 'NULL',
+    dateFormat: 'DD/MM/YYYY',
+  });
+  await writeFile(path, JSON.stringify({ version: 1, columns: {}, csv: { delimiter: ';;' } }));
+  await expect(parseLoadArgs(['--table', 't', '--mapping-file', path, 'f.csv'])).rejects.toThrow(/csv\.delimiter/);
+});
+
+test('bad CSV flags are usage errors naming the flag', async () => {
+  await expect(parseLoadArgs(['--table', 't', '--delimiter', ';;', 'f'])).rejects.toThrow(/--delimiter must be a single character/);
+  await expect(parseLoadArgs(['--table', 't', '--escape', '\n', 'f'])).rejects.toThrow(/--escape cannot be a line break/);
+  await expect(parseLoadArgs(['--table', 't', '--date-format', 'YYYY/MM', 'f'])).rejects.toMatchObject({ code: 'KEYLOAD_USAGE', message: /has no day/ });
+  await expect(parseLoadArgs(['--table', 't', '--time-zone', 'Nowhere/City', 'f'])).rejects.toMatchObject({ code: 'KEYLOAD_USAGE', message: /Unknown time zone/ });
+});

@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
-import type { LoadOptionsInput } from '../../shared/load-options.ts';
-import { mappingProfileSchema, parseMapArguments } from '../../shared/mapping-profile.ts';
+import { csvOptionsSchema, type CsvOptions, type LoadOptionsInput } from '../../shared/load-options.ts';
+import { mappingProfileSchema, parseMapArguments, type MappingProfile } from '../../shared/mapping-profile.ts';
+import { recordConverter } from '../engine/input/csv-values.ts';
 
 export const loadUsage = `Usage: keyload load --table [schema.]table [options] <files or directories...>
 
@@ -19,6 +20,7 @@ Connection (first that is set): --dsn URL, DATABASE_URL, PG* variables, else the
   --touch-column COL      set COL to now() on every insert and real update
   --version-column COL    update only when the incoming COL is newer than the stored one
   --file-type TYPE        csv | parquet (default: detected from the content)
+
   --order ORDER           given (default) | name | mtime: later files win
   --conflict-policy P     last (default) | first | version:<column> | error: which
                           version of a key wins among the files (error: refuse to load
@@ -39,6 +41,20 @@ Connection (first that is set): --dsn URL, DATABASE_URL, PG* variables, else the
   --force                 reload files the manifest says are already loaded
   --dry-run               plan and validate, write nothing
   --json                  print the result as JSON on stdout
+
+CSV (for every file; a mapping file's "csv" section sets them too, these flags win):
+  --delimiter C           any single character, or tab (default: sniffed among , ; tab |)
+  --quote C               quote character (default: sniffed, " or ')
+  --escape C              inside quotes, C before a quote or C makes it literal, e.g. \\
+                          (default: the quote, i.e. doubled quotes)
+  --null S                an unquoted field equal to S is NULL, e.g. NULL or \\N
+                          (an empty unquoted field always is)
+  --date-format F         ISO (default) | DD/MM/YYYY | MM/DD/YYYY | a pattern of YYYY MM DD
+                          HH mm ss SSS: such dates load as ISO; a value shaped like a
+                          date that is none (31/02/2024) is a rejected row
+  --time-zone Z           zone for timestamps written without one: Europe/Berlin, UTC, +02:00
+  --decimal-comma         numbers are written 1.234,56
+  --trim                  drop whitespace around unquoted fields
 
 Exit codes: 0 all loaded, 3 loaded with rejected rows, 1 failed, 2 usage error.`;
 
@@ -64,7 +80,7 @@ function oneOf<T extends string>(value: string | undefined, flag: string, allowe
   return value as T;
 }
 
-async function readMappingFile(path: string): Promise<Record<string, string | null>> {
+async function readMappingFile(path: string): Promise<MappingProfile> {
   const text = await readFile(path, 'utf8').catch(() => {
     throw usage(`Cannot read mapping file ${path}`);
   });
@@ -76,7 +92,37 @@ async function readMappingFile(path: string): Promise<Record<string, string | nu
   }
   const profile = mappingProfileSchema.safeParse(json);
   if (!profile.success) throw usage(`Mapping file ${path}: ${profile.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-  return profile.data.columns;
+  return profile.data;
+}
+
+/** The CSV options of the mapping file, overridden by the flags; checked here so a typo fails before any file is read. */
+function csvOptions(fromProfile: CsvOptions, v: Record<string, string | boolean | string[] | undefined>): CsvOptions {
+  const text = (flag: string): string | undefined => {
+    const value = v[flag];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const delimiter = text('delimiter');
+  const flags = {
+    delimiter: delimiter === 'tab' || delimiter === '\\t' ? '\t' : delimiter,
+    quote: text('quote'),
+    escape: text('escape'),
+    nullString: text('null'),
+    dateFormat: text('date-format'),
+    timeZone: text('time-zone'),
+    decimalComma: v['decimal-comma'] === true ? true : undefined,
+    trim: v.trim === true ? true : undefined,
+  };
+  const merged = { ...fromProfile, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) };
+  const parsed = csvOptionsSchema.safeParse(merged);
+  if (!parsed.success) throw usage(`CSV options: ${parsed.error.issues.map((i) => `${flagName(i.path.join('.'))} ${i.message}`).join('; ')}`);
+  recordConverter(parsed.data);
+  return parsed.data;
+}
+
+const flagNames: Record<string, string> = { nullString: '--null', dateFormat: '--date-format', timeZone: '--time-zone', decimalComma: '--decimal-comma' };
+
+function flagName(field: string): string {
+  return flagNames[field] ?? `--${field}`;
 }
 
 export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
@@ -97,6 +143,14 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
         'touch-column': { type: 'string' },
         'version-column': { type: 'string' },
         'file-type': { type: 'string' },
+        delimiter: { type: 'string' },
+        quote: { type: 'string' },
+        escape: { type: 'string' },
+        null: { type: 'string' },
+        'date-format': { type: 'string' },
+        'time-zone': { type: 'string' },
+        'decimal-comma': { type: 'boolean' },
+        trim: { type: 'boolean' },
         order: { type: 'string' },
         'conflict-policy': { type: 'string' },
         concurrency: { type: 'string' },
@@ -121,7 +175,8 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
   const v = parsed.values;
   if (!v.table) throw usage('--table is required');
   if (parsed.positionals.length === 0) throw usage('Name at least one file or directory to load');
-  let map: Record<string, string | null> = v['mapping-file'] ? await readMappingFile(v['mapping-file']) : {};
+  const profile = v['mapping-file'] ? await readMappingFile(v['mapping-file']) : undefined;
+  let map: Record<string, string | null> = profile?.columns ?? {};
   try {
     map = { ...map, ...parseMapArguments(v.map ?? []) };
   } catch (error) {
@@ -137,6 +192,8 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
     force: v.force ?? false,
     dryRun: v['dry-run'] ?? false,
   };
+  const csv = csvOptions(profile?.csv ?? {}, v);
+  if (Object.keys(csv).length > 0) options.csv = csv;
   const key = v.key?.split(',').map((k) => k.trim()).filter(Boolean);
   if (key?.length) options.key = key;
   const mode = oneOf(v.mode, '--mode', ['upsert', 'insert', 'ignore', 'replace', 'append'] as const);

@@ -2,7 +2,7 @@
 // every call is recorded, and events are pushed with emit(). inMemoryFiles and inMemoryProfiles
 // implement the stateful requests once, for the tests that need them to behave like the app.
 import { ErrorCodes } from '../../shared/errors.ts';
-import type { EventMap, EventName, FileInspection, HandlerInput, HandlerName, KeyloadApi } from '../../shared/ipc/contract.ts';
+import type { EventMap, EventName, FileInspection, FilePreview, HandlerInput, HandlerName, KeyloadApi } from '../../shared/ipc/contract.ts';
 import type { FileOverrides } from '../../shared/load-options.ts';
 import type { MappingProfile } from '../../shared/mapping-profile.ts';
 import { requestNames } from '../api/request-names.ts';
@@ -50,14 +50,37 @@ export function createFakeApi(given: Handlers): FakeApi {
 const delimiters = [',', ';', '\t', '|'] as const;
 
 /**
- * files.inspect over CSV text kept in memory, by path. A small sniff (the delimiter that splits the
- * first line most, the first candidate on a tie) unless overridden; honours the header and
- * file-type overrides; every column is text.
+ * files.inspect and files.preview over CSV text kept in memory, by path. A small sniff (the
+ * delimiter that splits the first line most, the first candidate on a tie) unless overridden;
+ * honours the header, file-type and NULL-string overrides; every column is text; no quoting.
  */
-export function inMemoryFiles(contents: Record<string, string>): Pick<Required<Handlers>, 'files.inspect'> {
+export function inMemoryFiles(contents: Record<string, string>): Pick<Required<Handlers>, 'files.inspect' | 'files.preview'> {
   return {
     'files.inspect': async ({ paths, overrides = {} }) => paths.map((path) => inspectText(path, contents[path], overrides[path] ?? {})),
+    'files.preview': async ({ path, overrides = {} }) => previewText(path, contents[path], overrides),
   };
+}
+
+function previewText(path: string, text: string | undefined, overrides: FileOverrides): FilePreview {
+  const inspected = inspectText(path, text, overrides);
+  const empty = { path, format: inspected.format, columns: inspected.columns, rows: [], lines: [], invalidCells: [] };
+  if (inspected.error || text === undefined) return { ...empty, error: inspected.error };
+  const delimiter = overrides.delimiter ?? sniffDelimiter(text);
+  const lines = text.split(/\r?\n/).map((line, index) => ({ line, number: index + 1 })).filter(({ line }) => line !== '');
+  const data = (overrides.hasHeader ?? true) ? lines.slice(1) : lines;
+  const cell = (value: string | undefined) => (value === undefined || value === '' || value === overrides.nullString ? null : value);
+  return {
+    ...empty,
+    rows: data.slice(0, 100).map(({ line }) => inspected.columns.map((_, i) => cell(line.split(delimiter)[i]))),
+    lines: data.slice(0, 100).map(({ number }) => number),
+    error: null,
+  };
+}
+
+function sniffDelimiter(text: string): string {
+  const first = text.split(/\r?\n/)[0] ?? '';
+  const splits = (delimiter: string) => first.split(delimiter).length;
+  return delimiters.reduce((best, candidate) => (splits(candidate) > splits(best) ? candidate : best));
 }
 
 function inspectText(path: string, text: string | undefined, overrides: FileOverrides): FileInspection {
@@ -68,8 +91,7 @@ function inspectText(path: string, text: string | undefined, overrides: FileOver
 
   const lines = text.split(/\r?\n/).filter((line) => line !== '');
   const first = lines[0] ?? '';
-  const splits = (delimiter: string) => first.split(delimiter).length;
-  const delimiter = overrides.delimiter ?? delimiters.reduce((best, candidate) => (splits(candidate) > splits(best) ? candidate : best));
+  const delimiter = overrides.delimiter ?? sniffDelimiter(text);
   const hasHeader = overrides.hasHeader ?? true;
   const encoding = overrides.encoding ?? 'utf-8';
   return {

@@ -24,8 +24,8 @@ const connectionRef = z.object({
   password: z.string().optional(),
 });
 
-/** Load options from the renderer: the engine's own schema, minus what the app decides. */
-export const runOptionsSchema = z.object(loadOptionsShape).omit({ rejectsDir: true, manifestSchema: true });
+/** Load options from the renderer: the engine's own schema, minus what the app decides (CSV options come per file, in fileOverrides). */
+export const runOptionsSchema = z.object(loadOptionsShape).omit({ rejectsDir: true, manifestSchema: true, csv: true });
 
 export interface ConnectionInfo extends z.infer<typeof connectionInput> {
   id: string;

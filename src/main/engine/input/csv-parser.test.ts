@@ -108,6 +108,52 @@ describe('CsvParser', () => {
 
   it('rejects a delimiter equal to the quote', () => {
     expect(() => new CsvParser({ delimiter: '"', quote: '"', file: 'data.csv' })).toThrow(KeyloadError);
+    expect(() => new CsvParser({ delimiter: '\\', quote: '"', escape: '\\', file: 'data.csv' })).toThrow(KeyloadError);
+    expect(() => new CsvParser({ delimiter: '\n', quote: '"', file: 'data.csv' })).toThrow(KeyloadError);
+  });
+
+  it('splits on any single-character delimiter', () => {
+    expect(values('a#b#"c#d"\n1##3\n', { delimiter: '#' })).toEqual([
+      ['a', 'b', 'c#d'],
+      ['1', null, '3'],
+    ]);
+    expect(values('a b "c d"\n', { delimiter: ' ' })).toEqual([['a', 'b', 'c d']]);
+  });
+
+  it('an escape character makes the next quote or escape literal inside quotes, and is literal elsewhere', () => {
+    const options = { escape: '\\' };
+    expect(values('"say \\"hi\\"","back\\\\slash",C:\\dir,"\\n stays","also ""doubled"""\n', options)).toEqual([
+      ['say "hi"', 'back\\slash', 'C:\\dir', '\\n stays', 'also "doubled"'],
+    ]);
+    expect(parseError(['"open \\"\n'], options).message).toMatch(/Unterminated quoted field/);
+  });
+
+  it('a NULL string makes matching unquoted fields NULL; quoted ones stay text, empty ones stay NULL', () => {
+    expect(values('NULL,"NULL",,x,NULLs\n', { nullString: 'NULL' })).toEqual([[null, 'NULL', null, 'x', 'NULLs']]);
+    expect(values('\\N,"\\N",a\n', { nullString: '\\N' })).toEqual([[null, '\\N', 'a']]);
+    expect(values('NULL,x\n')).toEqual([['NULL', 'x']]);
+  });
+
+  it('trimming drops whitespace around unquoted fields and outside quotes, never inside them', () => {
+    expect(values('  a  , b ,  " c "  ,   ,\t x\t\n', { trim: true })).toEqual([['a', 'b', ' c ', null, 'x']]);
+    expect(values(' NULL ,"NULL" \n', { trim: true, nullString: 'NULL' })).toEqual([[null, 'NULL']]);
+    expect(values('  a  , b \n')).toEqual([['  a  ', ' b ']]);
+  });
+
+  it('with the options, parses the same whatever the chunk boundaries', () => {
+    const options = { escape: '\\', nullString: 'NULL', trim: true };
+    const text = ' "a\\"b" , NULL ,"\\\\"\r\n  \r\n"x\\\r\ny","",NULL\n"q"  ';
+    const expected = parse([text], options);
+    expect(expected.map((row) => row.values)).toEqual([
+      ['a"b', null, '\\'],
+      ['x\\\r\ny', '', null],
+      ['q'],
+    ]);
+    for (let i = 0; i <= text.length; i++) {
+      for (let j = i; j <= text.length; j++) {
+        expect(parse([text.slice(0, i), text.slice(i, j), text.slice(j)], options)).toEqual(expected);
+      }
+    }
   });
 
   it('round-trips random tables written with random dialects and split at random points', () => {
@@ -151,6 +197,23 @@ describe('CsvParser', () => {
         expect(parsed.map((row) => row.line)).toEqual(lines);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('CsvParser with an escape character', () => {
+  it('round-trips random values written with backslash escapes and split at random points', () => {
+    const value = fc.string({ unit: fc.constantFrom('a', ',', '"', '\\', '\n', ' ', 'é') });
+    const table = fc.array(fc.array(value, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(table, fc.array(fc.nat(), { maxLength: 5 }), (rows, rawCuts) => {
+        const escaped = (v: string) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+        const text = rows.map((row) => row.map(escaped).join(',')).join('\n');
+        const cuts = [...new Set(rawCuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...cuts].map((start, i) => text.slice(start, [...cuts, text.length][i]));
+        expect(parse(chunks, { escape: '\\' }).map((row) => row.values)).toEqual(rows);
+      }),
+      { numRuns: 300 },
     );
   });
 });

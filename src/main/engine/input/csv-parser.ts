@@ -8,6 +8,12 @@ import type { SourceRow } from './source.ts';
 export interface CsvParserOptions {
   delimiter: string;
   quote: string;
+  /** Inside quoted fields, makes the next quote or escape character literal; default: the quote. */
+  escape?: string;
+  /** An unquoted field equal to this is NULL, as an empty one always is. */
+  nullString?: string;
+  /** Drops whitespace around unquoted fields and outside quotes. */
+  trim?: boolean;
   /** File path used in error messages. */
   file: string;
   /** Longest record accepted, in characters; bounds memory when a quote is never closed. */
@@ -24,11 +30,21 @@ const FIELD_START = 0;
 const UNQUOTED = 1; // also the text after a closing quote, which is kept literally
 const QUOTED = 2;
 const QUOTED_QUOTE = 3; // the chunk ended on a quote inside a quoted field: closing or doubled?
+const QUOTED_ESCAPE = 4; // the chunk ended on an escape inside a quoted field
+
+const SPACE = 32;
+const TAB = 9;
 
 export class CsvParser {
   readonly #delimiter: number;
   readonly #quote: number;
   readonly #quoteChar: string;
+  readonly #escape: number;
+  readonly #escapeChar: string;
+  /** Trimming or a NULL string: fields get a second look when they end (never on the default path). */
+  readonly #shaped: boolean;
+  readonly #trim: boolean;
+  readonly #nullString: string;
   readonly #file: string;
   readonly #maxRecordLength: number;
 
@@ -45,14 +61,25 @@ export class CsvParser {
   /** Characters of the current record in earlier chunks. */
   #carried = 0;
   #quotedFields = 0;
+  /** Length of the current field's quoted part in #partial, -1 when the field is not quoted. */
+  #quotedEnd = -1;
 
   constructor(options: CsvParserOptions) {
-    if (options.delimiter.length !== 1 || options.quote.length !== 1 || options.delimiter === options.quote) {
-      throw new KeyloadError(ErrorCodes.usage, 'The CSV delimiter and quote must be two different single characters.', { file: options.file });
+    const escape = options.escape ?? options.quote;
+    const special = [options.delimiter, options.quote, escape];
+    if (special.some((c) => c.length !== 1 || c === '\n' || c === '\r') || options.delimiter === options.quote || options.delimiter === escape) {
+      throw new KeyloadError(ErrorCodes.usage, 'The CSV delimiter must differ from the quote and escape; each is a single character other than a line break.', {
+        file: options.file,
+      });
     }
     this.#delimiter = options.delimiter.charCodeAt(0);
     this.#quote = options.quote.charCodeAt(0);
     this.#quoteChar = options.quote;
+    this.#escape = escape.charCodeAt(0);
+    this.#escapeChar = escape;
+    this.#trim = options.trim ?? false;
+    this.#nullString = options.nullString ?? '';
+    this.#shaped = this.#trim || this.#nullString !== '';
     this.#file = options.file;
     this.#maxRecordLength = options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
   }
@@ -73,11 +100,15 @@ export class CsvParser {
     if (n === 0) return;
     const D = this.#delimiter;
     const Q = this.#quote;
+    const E = this.#escape;
+    const shaped = this.#shaped;
+    const trim = this.#trim;
     let mode = this.#mode;
     let fields = this.#fields;
     let line = this.#line;
     let recordLine = this.#recordLine;
     let partial = this.#partial;
+    let quotedEnd = this.#quotedEnd;
     let recordStart = 0;
     let start = 0;
     let i = 0;
@@ -89,8 +120,19 @@ export class CsvParser {
         mode = QUOTED;
       } else {
         partial = this.#takeParts();
+        quotedEnd = partial.length;
         mode = UNQUOTED;
       }
+    } else if (mode === QUOTED_ESCAPE) {
+      const c = s.charCodeAt(0);
+      // The escaped character is kept; an escape before anything else is kept as it is.
+      if (c === Q || c === E) {
+        this.#parts.push(s.charAt(0));
+        i = start = 1;
+      } else {
+        this.#parts.push(this.#escapeChar);
+      }
+      mode = QUOTED;
     }
 
     while (i < n) {
@@ -119,6 +161,12 @@ export class CsvParser {
           i++;
           continue;
         }
+        // Whitespace before a field carries no state, so skipping it may stop at a chunk's end.
+        if (trim && (c === SPACE || c === TAB)) {
+          i++;
+          continue;
+        }
+        quotedEnd = -1;
         if (c === Q) {
           this.#quotedFields++;
           this.#quoteLine = line;
@@ -134,13 +182,30 @@ export class CsvParser {
         let c = 0;
         for (; i < n; i++) {
           c = s.charCodeAt(i);
-          if (c === Q) break;
+          if (c === Q || c === E) break;
           if (c === CR) line++;
           else if (c === LF && !(i > 0 ? s.charCodeAt(i - 1) === CR : this.#endedWithCR)) line++;
         }
         if (i === n) {
           this.#parts.push(s.slice(start));
           break;
+        }
+        if (c !== Q) {
+          // An escape (other than the quote): the next quote or escape is kept literally.
+          if (i + 1 === n) {
+            this.#parts.push(s.slice(start, i));
+            mode = QUOTED_ESCAPE;
+            i = n;
+            break;
+          }
+          const next = s.charCodeAt(i + 1);
+          if (next === Q || next === E) {
+            this.#parts.push(s.slice(start, i), s.charAt(i + 1));
+            i = start = i + 2;
+          } else {
+            i++;
+          }
+          continue;
         }
         if (i + 1 === n) {
           this.#parts.push(s.slice(start, i));
@@ -156,6 +221,7 @@ export class CsvParser {
         // Closing quote: whatever follows up to the next delimiter is appended literally.
         const piece = s.slice(start, i);
         partial = this.#parts.length > 0 ? this.#takeParts() + piece : piece;
+        quotedEnd = partial.length;
         i = start = i + 1;
         mode = UNQUOTED;
       }
@@ -171,7 +237,8 @@ export class CsvParser {
         break;
       }
       const piece = s.slice(start, i);
-      fields.push(partial === '' ? piece : partial + piece);
+      const value = partial === '' ? piece : partial + piece;
+      fields.push(shaped ? this.#shape(value, quotedEnd) : value);
       partial = '';
       mode = FIELD_START;
       i++;
@@ -188,6 +255,7 @@ export class CsvParser {
     this.#line = line;
     this.#recordLine = recordLine;
     this.#partial = partial;
+    this.#quotedEnd = quotedEnd;
     this.#endedWithCR = s.charCodeAt(n - 1) === CR;
     if (fields.length > 0 || mode !== FIELD_START) {
       this.#carried += n - recordStart;
@@ -198,7 +266,7 @@ export class CsvParser {
   /** Ends the input: emits a last record without a trailing newline, fails on an unclosed quote. */
   finish(out: SourceRow[]): void {
     const mode = this.#mode;
-    if (mode === QUOTED) {
+    if (mode === QUOTED || mode === QUOTED_ESCAPE) {
       throw new KeyloadError(ErrorCodes.fileCorrupt, `Unterminated quoted field: the quote opened on line ${this.#quoteLine} is never closed.`, {
         file: this.#file,
         line: this.#quoteLine,
@@ -206,12 +274,19 @@ export class CsvParser {
       });
     }
     if (mode === QUOTED_QUOTE) this.#fields.push(this.#takeParts());
-    else if (mode === UNQUOTED) this.#fields.push(this.#partial);
+    else if (mode === UNQUOTED) this.#fields.push(this.#shaped ? this.#shape(this.#partial, this.#quotedEnd) : this.#partial);
     else if (this.#fields.length > 0) this.#fields.push(null);
     if (this.#fields.length > 0) out.push({ line: this.#recordLine, values: this.#fields });
     this.#fields = [];
     this.#partial = '';
     this.#mode = FIELD_START;
+  }
+
+  /** A field as the options shape it: trimmed outside its quotes, NULL when unquoted and the NULL string. */
+  #shape(value: string, quotedEnd: number): string | null {
+    if (quotedEnd >= 0) return this.#trim && quotedEnd < value.length ? value.slice(0, quotedEnd) + value.slice(quotedEnd).trimEnd() : value;
+    const text = this.#trim ? value.trim() : value;
+    return text === '' || text === this.#nullString ? null : text;
   }
 
   #takeParts(): string {
@@ -222,7 +297,7 @@ export class CsvParser {
 
   #tooLong(mode: number): KeyloadError {
     const limit = `${Math.round(this.#maxRecordLength / (1024 * 1024))} MiB`;
-    if (mode === QUOTED || mode === QUOTED_QUOTE) {
+    if (mode === QUOTED || mode === QUOTED_QUOTE || mode === QUOTED_ESCAPE) {
       return new KeyloadError(ErrorCodes.fileCorrupt, `The quoted field opened on line ${this.#quoteLine} is not closed within ${limit}.`, {
         file: this.#file,
         line: this.#quoteLine,

@@ -54,7 +54,7 @@ describe('openCsvSource', () => {
     expect(source.description).toEqual({
       type: 'csv',
       gzip: false,
-      dialect: { delimiter: ',', quote: '"', hasHeader: true, encoding: 'utf-8', bom: true, lineEnding: '\n' },
+      dialect: { delimiter: ',', quote: '"', escape: '"', hasHeader: true, encoding: 'utf-8', bom: true, lineEnding: '\n' },
     });
     expect(await readAll(source)).toEqual([
       { line: 2, values: ['1', 'Zoë', '2.50', '2024-01-01'] },
@@ -89,6 +89,27 @@ describe('openCsvSource', () => {
     const source = await open('a,b\n1,café\n', { dialect: { hasHeader: false, encoding: 'windows-1252', delimiter: ';' } });
     expect(source.columns.map((c) => c.name)).toEqual(['column_1']);
     expect(values(await readAll(source))).toEqual([['a,b'], ['1,cafÃ©']]);
+  });
+
+  it('applies the CSV options before type sampling and to every row; dates and numbers in the header stay as written', async () => {
+    const text = 'NULL;31/12/2024;1.234,5\nNULL;01/02/2024;-0,5\nx;29/02/2023;2\n';
+    const source = await open(text, { dialect: { delimiter: ';', hasHeader: true }, values: { nullString: 'NULL', dateFormat: 'DD/MM/YYYY', decimalComma: true } });
+    expect(source.columns).toEqual([
+      { name: 'column_1', pgType: 'text' }, // the NULL string names no column
+      { name: '31/12/2024', pgType: 'date' },
+      { name: '1.234,5', pgType: 'numeric' },
+    ]);
+    expect(await readAll(source)).toEqual([
+      { line: 2, values: [null, '2024-02-01', '-0.5'] },
+      { line: 3, values: ['x', '29/02/2023', '2'], reject: { column: 1, reason: '"29/02/2023" is not a valid date for the date format DD/MM/YYYY' } },
+    ]);
+  });
+
+  it('fails clearly on an impossible dialect', async () => {
+    const error = await failure(open('a,b\n', { dialect: { delimiter: '"' } }));
+    expect(error.code).toBe(ErrorCodes.usage);
+    expect(error.message).toMatch(/delimiter must differ from the quote/);
+    expect((await failure(open('a,b\n', { dialect: { delimiter: ';', escape: ';' } }))).message).toMatch(/delimiter ";": it is also the quote or escape/);
   });
 
   it('reads each delimiter', async () => {

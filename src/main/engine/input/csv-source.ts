@@ -3,10 +3,11 @@
 // then streams the whole file from the beginning, pulling bytes only as fast as rows are consumed.
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { CsvParser } from './csv-parser.ts';
+import { recordConverter, type RecordConverter } from './csv-values.ts';
 import { checkInputFile, openFileBytes, type FileBytes } from './detect.ts';
 import { TypeInference } from './infer-types.ts';
-import { commonFieldCount, DELIMITERS, QUOTES, SNIFF_SAMPLE_CHARS, sniffDialect } from './sniff.ts';
-import type { CsvDialect, OpenSourceOptions, RowSource, SourceColumn, SourceRow } from './source.ts';
+import { commonFieldCount, SNIFF_SAMPLE_CHARS, sniffDialect } from './sniff.ts';
+import type { CsvDialect, CsvValueOptions, OpenSourceOptions, RowSource, SourceColumn, SourceRow } from './source.ts';
 import { decodeText, detectEncoding, ENCODINGS } from './text-decode.ts';
 
 const ENCODING_SAMPLE_BYTES = 1024 * 1024;
@@ -33,17 +34,21 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
     });
   }
   const sniffed = sniffDialect(sample, head.complete && text.length <= SNIFF_SAMPLE_CHARS, overrides);
-  const dialect: CsvDialect = { ...sniffed, encoding, bom: detected.bom && encoding === detected.encoding };
+  const dialect: CsvDialect = { ...sniffed, escape: overrides.escape ?? sniffed.quote, encoding, bom: detected.bom && encoding === detected.encoding };
+  const values = options.values ?? {};
+  const convert = recordConverter(values, path);
 
   const sampleRows = Math.max(0, Math.floor(options.inferenceSampleRows ?? DEFAULT_INFERENCE_ROWS));
-  const records = await readRecords(path, gzip, dialect, sampleRows + (dialect.hasHeader ? 1 : 0));
+  const records = await readRecords(path, gzip, dialect, values, sampleRows + (dialect.hasHeader ? 1 : 0));
   if (records.length === 0) throw new KeyloadError(ErrorCodes.fileCorrupt, 'The file holds no records, only blank lines.', { file: path });
   const header = dialect.hasHeader ? records[0]?.values : undefined;
   const dataRecords = dialect.hasHeader ? records.slice(1) : records;
+  if (convert) convertAll(dataRecords, convert);
   // Without a header, the column count is the field count most records have.
   const names = columnNames(header ?? new Array<null>(commonFieldCount(dataRecords).fieldCount).fill(null));
   const inference = new TypeInference(names.length);
-  for (const record of dataRecords) inference.add(record.values);
+  // A rejected row never reaches the table, so its values say nothing about the column types.
+  for (const record of dataRecords) if (!record.reject) inference.add(record.values);
   const types = inference.types();
   const columns: SourceColumn[] = names.map((name, i) => ({ name, pgType: types[i] ?? 'text' }));
 
@@ -57,7 +62,7 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
     if (closed) return;
     const bytes = openFileBytes(path, gzip);
     active = bytes;
-    const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote, file: path });
+    const parser = csvParser(dialect, values, path);
     let pending: SourceRow[] = [];
     let headerSkipped = !dialect.hasHeader;
     // Complete records in batches (all of them, or only full batches); the header record is dropped.
@@ -70,6 +75,7 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
       const batches: SourceRow[][] = [];
       for (let i = 0; i < end; i += BATCH_ROWS) batches.push(pending.slice(i, i + BATCH_ROWS));
       if (end > 0) pending = pending.slice(end);
+      if (convert) for (const batch of batches) convertAll(batch, convert);
       return batches;
     };
     let failed = false;
@@ -119,12 +125,31 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
 
 // Overrides normally come typed from the CLI, but a bad value must fail clearly rather than parse oddly.
 function checkOverrides(path: string, overrides: Partial<CsvDialect>): Partial<CsvDialect> {
-  const bad = (what: string, value: unknown): KeyloadError =>
-    new KeyloadError(ErrorCodes.usage, `Unsupported CSV ${what} ${JSON.stringify(value)}.`, { file: path });
-  if (overrides.delimiter !== undefined && !DELIMITERS.includes(overrides.delimiter)) throw bad('delimiter', overrides.delimiter);
-  if (overrides.quote !== undefined && !QUOTES.includes(overrides.quote)) throw bad('quote', overrides.quote);
-  if (overrides.encoding !== undefined && !ENCODINGS.includes(overrides.encoding)) throw bad('encoding', overrides.encoding);
+  const bad = (what: string, value: unknown, why: string): KeyloadError =>
+    new KeyloadError(ErrorCodes.usage, `Unsupported CSV ${what} ${JSON.stringify(value)}: ${why}.`, { file: path });
+  for (const what of ['delimiter', 'quote', 'escape'] as const) {
+    const value = overrides[what];
+    if (value !== undefined && (value.length !== 1 || value === '\n' || value === '\r')) throw bad(what, value, 'it must be one character other than a line break');
+  }
+  const { delimiter } = overrides;
+  if (delimiter !== undefined && (delimiter === overrides.quote || delimiter === overrides.escape)) throw bad('delimiter', delimiter, 'it is also the quote or escape');
+  if (overrides.encoding !== undefined && !ENCODINGS.includes(overrides.encoding)) throw bad('encoding', overrides.encoding, 'not one of ' + ENCODINGS.join(', '));
   return overrides;
+}
+
+function csvParser(dialect: CsvDialect, values: CsvValueOptions, file: string): CsvParser {
+  return new CsvParser({
+    delimiter: dialect.delimiter,
+    quote: dialect.quote,
+    escape: dialect.escape,
+    file,
+    ...(values.nullString !== undefined ? { nullString: values.nullString } : {}),
+    ...(values.trim ? { trim: true } : {}),
+  });
+}
+
+function convertAll(rows: SourceRow[], convert: RecordConverter): void {
+  for (const row of rows) convert(row);
 }
 
 /** The first `limit` bytes (or more) of the file's content; `complete` when that is all of it. */
@@ -145,9 +170,9 @@ async function readStart(path: string, gzip: boolean, limit: number): Promise<{ 
 }
 
 /** The first `limit` records (at least one when the file has any), the header included. */
-async function readRecords(path: string, gzip: boolean, dialect: CsvDialect, limit: number): Promise<SourceRow[]> {
+async function readRecords(path: string, gzip: boolean, dialect: CsvDialect, values: CsvValueOptions, limit: number): Promise<SourceRow[]> {
   const bytes = openFileBytes(path, gzip);
-  const parser = new CsvParser({ delimiter: dialect.delimiter, quote: dialect.quote, file: path });
+  const parser = csvParser(dialect, values, path);
   const records: SourceRow[] = [];
   const wanted = Math.max(limit, 1);
   try {

@@ -34,12 +34,12 @@ export function sniffDialect(sample: string, complete: boolean, overrides: Parti
   const quotes = overrides.quote ? [overrides.quote] : QUOTES;
   let best: Candidate | undefined;
   for (const delimiter of delimiters) {
-    const parsed = quotes.map((quote) => parseSample(sample, complete, delimiter, quote));
+    const parsed = quotes.map((quote) => parseSample(sample, complete, delimiter, quote, overrides.escape));
     const candidate = overrides.quote ? parsed[0] : chooseQuote(parsed.find((c) => c?.quote === '"'), parsed.find((c) => c?.quote === "'"));
     if (candidate && candidate.fieldCount > 1 && (!best || better(candidate, best))) best = candidate;
   }
   // No delimiter splits the records: one column, read with the default delimiter and quote.
-  best ??= parseSample(sample, complete, delimiters[0] ?? ',', quotes[0] ?? '"');
+  best ??= parseSample(sample, complete, delimiters[0] ?? ',', quotes[0] ?? '"', overrides.escape);
   const delimiter = best?.delimiter ?? delimiters[0] ?? ',';
   const quote = best?.quote ?? quotes[0] ?? '"';
   return {
@@ -51,8 +51,8 @@ export function sniffDialect(sample: string, complete: boolean, overrides: Parti
 }
 
 // Parses the sample with one dialect; undefined if it cannot be parsed that way (e.g. unclosed quote).
-function parseSample(sample: string, complete: boolean, delimiter: CsvDialect['delimiter'], quote: CsvDialect['quote']): Candidate | undefined {
-  const parser = new CsvParser({ delimiter, quote, file: 'sample' });
+function parseSample(sample: string, complete: boolean, delimiter: string, quote: string, escape: string | undefined): Candidate | undefined {
+  const parser = new CsvParser({ delimiter, quote, ...(escape ? { escape } : {}), file: 'sample' });
   const records: SourceRow[] = [];
   try {
     parser.push(sample, records);

@@ -1,11 +1,16 @@
 // The contract every input format implements. A source turns one file into rows whose values are
 // already in PostgreSQL's text input syntax, so the loader never needs to know the file format.
+import type { CsvOptions } from '../../../shared/load-options.ts';
 
 export type FileType = 'csv' | 'parquet';
 
 export interface CsvDialect {
-  delimiter: ',' | ';' | '\t' | '|';
-  quote: '"' | "'";
+  /** Any single character; sniffed among , ; tab |. */
+  delimiter: string;
+  /** Sniffed between " and '. */
+  quote: string;
+  /** Inside quoted fields, makes the next quote or escape literal; the quote itself means doubled quotes. */
+  escape: string;
   hasHeader: boolean;
   encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
   bom: boolean;
@@ -23,6 +28,8 @@ export interface SourceRow {
   line: number;
   /** Values in PostgreSQL text input syntax; null is SQL NULL. May hold more or fewer values than columns. */
   values: (string | null)[];
+  /** A value the CSV options could not read (a date not in the date format): the row is rejected. */
+  reject?: { column: number; reason: string };
 }
 
 export interface SourceDescription {
@@ -55,6 +62,11 @@ export interface OpenSourceOptions {
   fileType?: FileType;
   /** Overrides parts of the sniffed CSV dialect. */
   dialect?: Partial<CsvDialect>;
+  /** How CSV fields become values: NULL string, date format, time zone, decimal comma, trimming. */
+  values?: CsvValueOptions;
   /** Rows sampled for CSV type inference (default 10000). */
   inferenceSampleRows?: number;
 }
+
+/** The CSV options that change values rather than how the text splits into fields. */
+export type CsvValueOptions = Pick<CsvOptions, 'nullString' | 'dateFormat' | 'timeZone' | 'decimalComma' | 'trim'>;

@@ -116,7 +116,7 @@ export async function* readBatches(ctx: FileContext, chunkRows: number, prefixed
       request();
       checkCancelled(ctx.run.signal);
       ctx.tracker.counts.read = batch.rowsRead;
-      await acceptRejects(ctx, batch.rejects.map((r) => ({ ...r, column: null })));
+      await acceptRejects(ctx, batch.rejects.map((r) => ({ ...r, column: r.column ?? null })));
       yield batch;
       ctx.tracker.update(batch.bytesRead);
     }

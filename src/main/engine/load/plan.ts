@@ -7,6 +7,7 @@ import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors
 import { loadOptionsSchema, type LoadOptions, type LoadOptionsInput } from '../../../shared/load-options.ts';
 import { toErrorInfo } from '../error-info.ts';
 import type { OpenSourceOptions } from '../input/source.ts';
+import { sourceOptions } from '../input/source-options.ts';
 import type { FileInfo } from '../reader/protocol.ts';
 import { ReaderClient } from '../reader/reader-client.ts';
 import { displayName, parseTableName, quoteIdent, qualifiedName, type TableName } from '../sql/identifiers.ts';
@@ -67,9 +68,7 @@ const keyedModes = new Set(['upsert', 'insert', 'ignore']);
 
 /** How to open one file: --file-type for all, then the file's own overrides. */
 export function openOptions(options: LoadOptions, path: string): OpenSourceOptions {
-  const { fileType, ...dialect } = options.fileOverrides[path] ?? {};
-  const type = fileType ?? options.fileType;
-  return { ...(type ? { fileType: type } : {}), ...(Object.keys(dialect).length > 0 ? { dialect } : {}) };
+  return sourceOptions(options.fileOverrides[path] ?? {}, options.csv, options.fileType);
 }
 
 async function readInfo(path: string, options: LoadOptions): Promise<FileInfo> {

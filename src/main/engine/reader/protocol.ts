@@ -1,11 +1,14 @@
 // Messages between the engine and a reader worker. Every request carries a sequence id and every
 // reply echoes it, so the client can match replies without shared state.
 import type { ErrorInfo } from '../../../shared/errors.ts';
+import type { SourcePreview } from '../input/preview.ts';
 import type { OpenSourceOptions, SourceColumn, SourceDescription } from '../input/source.ts';
 
 /** A row the reader rejected before it reached the database (wrong field count, NUL byte). */
 export interface ReaderReject {
   line: number;
+  /** The column whose value could not be read (CSV options); absent when the row as a whole is wrong. */
+  column?: string;
   reason: string;
   values: (string | null)[];
 }
@@ -35,10 +38,13 @@ export type ReaderRequest =
   | { seq: number; type: 'open'; path: string; options: OpenSourceOptions; hash: boolean }
   /** Starts (first call) or continues streaming; answered by one batch or by end. */
   /** Rows per batch are at most batchRows, and a batch never crosses a multiple of alignTo. */
-  | { seq: number; type: 'pull'; sourceIndexes: number[]; batchRows: number; alignTo: number; prefixed: boolean };
+  | { seq: number; type: 'pull'; sourceIndexes: number[]; batchRows: number; alignTo: number; prefixed: boolean }
+  /** The file's first rows for the row preview; the file is closed again before the reply. */
+  | { seq: number; type: 'preview'; path: string; options: OpenSourceOptions; rows: number };
 
 export type ReaderReply =
   | { seq: number; type: 'opened'; info: FileInfo }
   | { seq: number; type: 'batch'; batch: CopyBatch }
   | { seq: number; type: 'end'; rowsRead: number; bytesRead: number }
+  | { seq: number; type: 'preview'; preview: SourcePreview }
   | { seq: number; type: 'error'; error: ErrorInfo };

@@ -1,6 +1,7 @@
 // The engine's side of a reader task: typed request/reply over a MessagePort, errors re-thrown as
 // KeyloadError. Closing the port ends the task and frees its worker for the next file.
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import { PREVIEW_ROWS, type SourcePreview } from '../input/preview.ts';
 import type { OpenSourceOptions } from '../input/source.ts';
 import type { CopyBatch, FileInfo, ReaderReply, ReaderRequest } from './protocol.ts';
 import { startReader, type ReaderSession } from './reader-pool.ts';
@@ -48,6 +49,13 @@ export class ReaderClient {
     const reply = await this.request({ type: 'open', path: this.path, options, hash });
     if (reply.type !== 'opened') throw new KeyloadError(ErrorCodes.internal, `unexpected reply ${reply.type}`);
     return reply.info;
+  }
+
+  /** The file's first rows, parsed and checked in the worker (a big file never blocks the caller). */
+  async preview(options: OpenSourceOptions, rows = PREVIEW_ROWS): Promise<SourcePreview> {
+    const reply = await this.request({ type: 'preview', path: this.path, options, rows });
+    if (reply.type !== 'preview') throw new KeyloadError(ErrorCodes.internal, `unexpected reply ${reply.type}`);
+    return reply.preview;
   }
 
   /** Next batch of COPY text, or null at the end of the file. Several may be requested ahead. */

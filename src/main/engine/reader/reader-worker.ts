@@ -7,6 +7,8 @@ import { stat } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
 import { openSource } from '../input/open-source.ts';
+import { previewSource } from '../input/preview.ts';
+import { fieldCountReason, NUL_REASON } from '../input/row-checks.ts';
 import type { RowSource, SourceRow } from '../input/source.ts';
 import { encodeCopyLine } from './copy-text.ts';
 import type { CopyBatch, ReaderReject, ReaderReply, ReaderRequest } from './protocol.ts';
@@ -45,6 +47,8 @@ class FileReader {
         if (batch) return { seq: request.seq, type: 'batch', batch };
         return { seq: request.seq, type: 'end', rowsRead: this.rowsRead, bytesRead: this.source?.totalBytes ?? 0 };
       }
+      case 'preview':
+        return { seq: request.seq, type: 'preview', preview: await previewSource(request.path, request.options, request.rows) };
     }
   }
 
@@ -68,12 +72,16 @@ class FileReader {
       const row = this.pending[this.pendingAt++] as SourceRow;
       const ordinal = this.rowsRead++;
       if (row.values.length !== fieldCount) {
-        rejects.push({ line: row.line, reason: `expected ${fieldCount} fields, found ${row.values.length}`, values: row.values });
+        rejects.push({ line: row.line, reason: fieldCountReason(fieldCount, row.values.length), values: row.values });
+        continue;
+      }
+      if (row.reject) {
+        rejects.push({ line: row.line, column: source.columns[row.reject.column]?.name ?? `column ${row.reject.column + 1}`, reason: row.reject.reason, values: row.values });
         continue;
       }
       const line = encodeCopyLine(prefixed ? `${ordinal}\t${row.line}\t` : '', row.values, sourceIndexes);
       if (line === null) {
-        rejects.push({ line: row.line, reason: 'value contains a NUL byte, which PostgreSQL text cannot store', values: row.values });
+        rejects.push({ line: row.line, reason: NUL_REASON, values: row.values });
         continue;
       }
       parts.push(line);

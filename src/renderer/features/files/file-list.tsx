@@ -1,11 +1,12 @@
 // The files in load order. Virtualized: a load can have hundreds of files.
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
 import type { FileOverrides } from '../../../shared/load-options.ts';
 import { formatBytes } from '../../ui/format.ts';
 import { EmptyState } from '../../ui/states.tsx';
 import { VirtualList } from '../../ui/virtual-list.tsx';
 import { FileRow } from './file-row.tsx';
+import { RowPreview } from './row-preview.tsx';
 
 export function FileList({ files, overrides }: { files: FileInspection[]; overrides: Record<string, FileOverrides> }) {
   // Paths whose "Change format" is open: rows unmount when scrolled away, so it is kept here.
@@ -16,6 +17,11 @@ export function FileList({ files, overrides }: { files: FileInspection[]; overri
       if (!next.delete(path)) next.add(path);
       return next;
     });
+  // The file whose rows are shown below the list (one at a time: a grid wants the full width).
+  const [previewPath, setPreviewPath] = useState<string | null>(null);
+  const previewId = useId();
+  const togglePreview = (path: string) => setPreviewPath((shown) => (shown === path ? null : path));
+  const previewed = files.find((file) => file.path === previewPath);
   if (files.length === 0) {
     return <EmptyState title="No files yet">Drop files or folders above, or use Add files. They load in the order listed here.</EmptyState>;
   }
@@ -44,11 +50,15 @@ export function FileList({ files, overrides }: { files: FileInspection[]; overri
                 overrides={overrides[file.path]}
                 formatOpen={formatOpen.has(file.path)}
                 onToggleFormat={toggleFormat}
+                previewId={previewId}
+                previewOpen={file.path === previewPath}
+                onTogglePreview={togglePreview}
               />
             )
           );
         }}
       />
+      {previewed && <RowPreview id={previewId} file={previewed} overrides={overrides[previewed.path] ?? {}} onClose={() => setPreviewPath(null)} />}
     </>
   );
 }

@@ -19,9 +19,13 @@ interface FileRowProps {
   /** Whether "Change format" is open; kept by the list, so it survives scrolling out of view. */
   formatOpen: boolean;
   onToggleFormat: (path: string) => void;
+  /** The row preview below the list, and whether it shows this file. */
+  previewId: string;
+  previewOpen: boolean;
+  onTogglePreview: (path: string) => void;
 }
 
-export function FileRow({ file, position, count, overrides, formatOpen, onToggleFormat }: FileRowProps) {
+export function FileRow({ file, position, count, overrides, formatOpen, onToggleFormat, previewId, previewOpen, onTogglePreview }: FileRowProps) {
   const dispatch = useDraftDispatch();
   const panelId = useId();
   const name = fileName(file.path);
@@ -50,6 +54,16 @@ export function FileRow({ file, position, count, overrides, formatOpen, onToggle
             onClick={() => onToggleFormat(file.path)}
           >
             Change format
+          </button>
+          <button
+            type="button"
+            className="button-link"
+            aria-label={`Preview rows of ${name}`}
+            aria-expanded={previewOpen}
+            aria-controls={previewOpen ? previewId : undefined}
+            onClick={() => onTogglePreview(file.path)}
+          >
+            Preview
           </button>
         </div>
         <div className="file-path muted">{file.path}</div>

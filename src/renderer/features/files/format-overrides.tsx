@@ -1,6 +1,7 @@
 // "Change format": the file type and CSV dialect to use instead of the detected ones. Each change is
 // kept in the draft (the run gets it as fileOverrides) and the file is read again with it.
 import { useIsMutating } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
 import type { FileOverrides } from '../../../shared/load-options.ts';
 import { useDraftDispatch } from '../../draft/draft-context.tsx';
@@ -11,6 +12,7 @@ import { fileKeys } from './keys.ts';
 import { useReinspectFile } from './use-reinspect-file.ts';
 
 type Field = keyof FileOverrides;
+type SelectField = 'fileType' | 'delimiter' | 'quote' | 'escape' | 'encoding' | 'hasHeader' | 'nullString' | 'dateFormat';
 
 interface Choice<V> {
   /** The option's value: select values are strings, and a tab is invisible in one. */
@@ -19,9 +21,20 @@ interface Choice<V> {
   value: V;
 }
 
-const fields: { [F in Field]: { label: string; choices: Choice<NonNullable<FileOverrides[F]>>[] } } = {
+interface SelectSpec<V> {
+  label: string;
+  /** What leaving it unset means. */
+  unset: string;
+  choices: Choice<V>[];
+  /** The accessible name of the text box for a value of the user's own, when one is allowed. */
+  custom?: string;
+  maxLength?: number;
+}
+
+const fields: { [F in SelectField]: SelectSpec<NonNullable<FileOverrides[F]>> } = {
   fileType: {
     label: 'File type',
+    unset: 'Detected',
     choices: [
       { id: 'csv', label: 'CSV', value: 'csv' },
       { id: 'parquet', label: 'Parquet', value: 'parquet' },
@@ -29,22 +42,32 @@ const fields: { [F in Field]: { label: string; choices: Choice<NonNullable<FileO
   },
   delimiter: {
     label: 'Delimiter',
+    unset: 'Detected',
     choices: [
       { id: 'comma', label: 'Comma ( , )', value: ',' },
       { id: 'semicolon', label: 'Semicolon ( ; )', value: ';' },
       { id: 'tab', label: 'Tab', value: '\t' },
       { id: 'pipe', label: 'Pipe ( | )', value: '|' },
     ],
+    custom: 'Custom delimiter',
+    maxLength: 1,
   },
   quote: {
     label: 'Quote',
+    unset: 'Detected',
     choices: [
       { id: 'double', label: 'Double quote ( " )', value: '"' },
       { id: 'single', label: "Single quote ( ' )", value: "'" },
     ],
   },
+  escape: {
+    label: 'Escape',
+    unset: 'Doubled quote ( "" )',
+    choices: [{ id: 'backslash', label: 'Backslash ( \\ )', value: '\\' }],
+  },
   encoding: {
     label: 'Encoding',
+    unset: 'Detected',
     choices: [
       { id: 'utf-8', label: 'UTF-8', value: 'utf-8' },
       { id: 'utf-16le', label: 'UTF-16 LE', value: 'utf-16le' },
@@ -54,16 +77,41 @@ const fields: { [F in Field]: { label: string; choices: Choice<NonNullable<FileO
   },
   hasHeader: {
     label: 'Header',
+    unset: 'Detected',
     choices: [
       { id: 'header', label: 'First row is the header', value: true },
       { id: 'no-header', label: 'No header row', value: false },
     ],
   },
+  nullString: {
+    label: 'NULL written as',
+    unset: 'Empty field',
+    choices: [
+      { id: 'null', label: 'NULL', value: 'NULL' },
+      { id: 'backslash-n', label: '\\N', value: '\\N' },
+    ],
+    custom: 'Custom NULL text',
+  },
+  dateFormat: {
+    label: 'Dates',
+    unset: 'ISO ( 2024-12-31 )',
+    choices: [
+      { id: 'dmy', label: 'DD/MM/YYYY', value: 'DD/MM/YYYY' },
+      { id: 'mdy', label: 'MM/DD/YYYY', value: 'MM/DD/YYYY' },
+    ],
+    custom: 'Custom date format',
+  },
 };
 
-const dialectFields = ['delimiter', 'quote', 'encoding', 'hasHeader'] as const satisfies Field[];
+const dialectFields = ['delimiter', 'quote', 'escape', 'encoding', 'hasHeader', 'nullString', 'dateFormat'] as const satisfies SelectField[];
 
-const DETECTED = '';
+/** The fields that also take a value typed by the user. */
+function isTextField(field: SelectField): field is 'delimiter' | 'nullString' | 'dateFormat' {
+  return fields[field].custom !== undefined;
+}
+
+const UNSET = '';
+const CUSTOM = 'custom';
 
 interface FormatOverridesProps {
   id: string;
@@ -95,41 +143,136 @@ export function FormatOverrides({ id, file, overrides }: FormatOverridesProps) {
       <div className="format-fields">
         <OverrideSelect field="fileType" overrides={overrides} onChange={change} />
         {dialectFields.map((field) => (
-          <OverrideSelect key={field} field={field} overrides={overrides} disabled={parquet} onChange={change} />
+          <OverrideSelect
+            key={field}
+            field={field}
+            overrides={overrides}
+            disabled={parquet}
+            onChange={change}
+            {...(isTextField(field) ? { onCustom: (text: string | undefined) => change(field, text) } : {})}
+          />
         ))}
+        <label className="field">
+          <span>Time zone</span>
+          <CommitInput
+            label="Time zone for timestamps without one"
+            value={overrides.timeZone}
+            placeholder="As written"
+            disabled={parquet}
+            onCommit={(value) => change('timeZone', value)}
+          />
+        </label>
+        <label className="field field-check">
+          <input type="checkbox" checked={overrides.decimalComma ?? false} disabled={parquet} onChange={(event) => change('decimalComma', event.target.checked || undefined)} />
+          <span>Decimal comma ( 1.234,56 )</span>
+        </label>
+        <label className="field field-check">
+          <input type="checkbox" checked={overrides.trim ?? false} disabled={parquet} onChange={(event) => change('trim', event.target.checked || undefined)} />
+          <span>Trim spaces around fields</span>
+        </label>
       </div>
-      <p className="muted">{parquet ? 'Parquet files have no delimiter, quote, encoding or header to choose.' : 'Detected: what Keyload found in the file.'}</p>
+      <p className="muted">
+        {parquet
+          ? 'Parquet files have no delimiter, quote, encoding, header or text formats to choose.'
+          : 'Detected: what Keyload found in the file. Dates in another format load as ISO dates; a value that looks like a date but is none is rejected.'}
+      </p>
       {reading && <Loading>Reading {name} with the chosen format…</Loading>}
       <ErrorNotice error={reinspect.error} onDismiss={reinspect.reset} title={`Could not read ${name} again`} />
     </fieldset>
   );
 }
 
-interface OverrideSelectProps<F extends Field> {
+interface OverrideSelectProps<F extends SelectField> {
   field: F;
   overrides: FileOverrides;
   disabled?: boolean;
   onChange: (field: F, value: FileOverrides[F] | undefined) => void;
+  /** For fields that take the user's own text (the spec's `custom`). */
+  onCustom?: (text: string | undefined) => void;
 }
 
-function OverrideSelect<F extends Field>({ field, overrides, disabled = false, onChange }: OverrideSelectProps<F>) {
-  const { label, choices } = fields[field];
-  const selected = choices.find((choice) => choice.value === overrides[field])?.id ?? DETECTED;
+function OverrideSelect<F extends SelectField>({ field, overrides, disabled = false, onChange, onCustom }: OverrideSelectProps<F>) {
+  const { label, unset, choices, custom, maxLength }: SelectSpec<NonNullable<FileOverrides[F]>> = fields[field];
+  const value = overrides[field];
+  // "Custom…" chosen but nothing typed yet: the text box shows, the override waits for a value.
+  const [choosingCustom, setChoosingCustom] = useState(false);
+  const preset = choices.find((choice) => choice.value === value);
+  const customValue = onCustom !== undefined && typeof value === 'string' && !preset;
+  const selected = choosingCustom ? CUSTOM : (preset?.id ?? (customValue ? CUSTOM : UNSET));
   return (
-    <label className="field">
-      <span>{label}</span>
-      <select
-        value={selected}
-        disabled={disabled}
-        onChange={(event) => onChange(field, choices.find((choice) => choice.id === event.target.value)?.value)}
-      >
-        <option value={DETECTED}>Detected</option>
-        {choices.map((choice) => (
-          <option key={choice.id} value={choice.id}>
-            {choice.label}
-          </option>
-        ))}
-      </select>
-    </label>
+    <div className="field-stack">
+      <label className="field">
+        <span>{label}</span>
+        <select
+          value={selected}
+          disabled={disabled}
+          onChange={(event) => {
+            const id = event.target.value;
+            setChoosingCustom(id === CUSTOM);
+            if (id !== CUSTOM) onChange(field, choices.find((choice) => choice.id === id)?.value);
+          }}
+        >
+          <option value={UNSET}>{unset}</option>
+          {choices.map((choice) => (
+            <option key={choice.id} value={choice.id}>
+              {choice.label}
+            </option>
+          ))}
+          {onCustom && <option value={CUSTOM}>Other…</option>}
+        </select>
+      </label>
+      {onCustom && custom && selected === CUSTOM && (
+        <CommitInput
+          label={custom}
+          value={customValue ? value : undefined}
+          disabled={disabled}
+          {...(maxLength ? { maxLength } : {})}
+          onCommit={(text) => {
+            setChoosingCustom(false);
+            onCustom(text);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+interface CommitInputProps {
+  label: string;
+  value: string | undefined;
+  placeholder?: string;
+  disabled?: boolean;
+  maxLength?: number;
+  /** Called on Enter or when the box loses focus, not per keystroke: each change reads the file again. */
+  onCommit: (value: string | undefined) => void;
+}
+
+function CommitInput({ label, value, placeholder, disabled = false, maxLength, onCommit }: CommitInputProps) {
+  const [text, setText] = useState(value ?? '');
+  // A value changed elsewhere (Detected chosen, another file's draft) replaces what was typed.
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setText(value ?? '');
+  }
+  const commit = () => {
+    const next = text === '' ? undefined : text;
+    if (next !== value) onCommit(next);
+  };
+  return (
+    <input
+      type="text"
+      aria-label={label}
+      value={text}
+      placeholder={placeholder}
+      disabled={disabled}
+      maxLength={maxLength}
+      spellCheck={false}
+      onChange={(event) => setText(event.target.value)}
+      onBlur={commit}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') commit();
+      }}
+    />
   );
 }
