@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +148,17 @@ describe('CsvFileWriter', () => {
 
   it('fails on create when the file cannot be opened', async () => {
     await expect(CsvFileWriter.create(join(dir, 'missing', 'x.csv'), data)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('reports a write error from the file (a full disk) instead of hanging', async () => {
+    const writer = await CsvFileWriter.create('/dev/full', data);
+    const rows = Array.from({ length: 5000 }, (_, i) => [String(i), 'x'.repeat(100)]);
+    const written = (async () => {
+      await writer.write(rows);
+      await writer.close();
+    })();
+    await expect(written).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(writer.write([['more']])).rejects.toMatchObject({ code: 'ENOSPC' });
   });
 
   it('refuses writes after close', async () => {
