@@ -1,6 +1,7 @@
 // Random CSV and Parquet files with heavily overlapping keys and duplicates, for property tests.
 import fc from 'fast-check';
 import { parquetWriteFile } from 'hyparquet-writer';
+import { csvText } from '../src/main/engine/output/csv-writer.ts';
 import type { Harness } from './load-harness.ts';
 
 export interface Row {
@@ -21,17 +22,14 @@ export type Policy = 'last' | 'first' | 'version';
 export type Mode = 'upsert' | 'ignore';
 export type Table = Map<number, { a: string | null; n: number | null; v: number }>;
 
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 export async function writeGeneratedFile(h: Harness, name: string, file: GeneratedFile): Promise<string> {
   const columns = file.hasN ? (['k', 'a', 'n', 'v'] as const) : (['k', 'a', 'v'] as const);
   if (file.format === 'csv') {
-    const lines = [columns.join(','), ...file.rows.map((r) => columns.map((c) => (c === 'k' && r.bad ? `${r.k}x` : csvField(r[c]))).join(','))];
-    return h.file(`${name}.csv`, `${lines.join('\r\n')}\r\n`);
+    const cell = (r: Row, c: (typeof columns)[number]) => (c === 'k' && r.bad ? `${r.k}x` : r[c] === null ? null : String(r[c]));
+    const rows = [[...columns], ...file.rows.map((r) => columns.map((c) => cell(r, c)))];
+    // Test data must reach the load exactly as generated: no formula escaping.
+    return h.file(`${name}.csv`, csvText(rows, { recordDelimiter: '\r\n', escapeFormulas: false }));
   }
   const path = `${h.dir}/${name}.parquet`;
   parquetWriteFile({

@@ -56,6 +56,20 @@ test('--json prints the documented shape and --conflicts-csv lists every version
   expect(await db.query('SELECT * FROM pc')).toEqual([{ id: 1, v: 'stored' }]);
 });
 
+test('--conflicts-csv keeps NULL and the empty string apart and defuses formulas for spreadsheets', async () => {
+  await db.query('CREATE TABLE pn (id int PRIMARY KEY, v text, w text)');
+  const a = join(dir, 'nulls.csv');
+  await writeFile(a, 'id,v,w\n1,,""\n1,=1+1,-5\n');
+  const csv = join(dir, 'nulls-conflicts.csv');
+  await keyload(['--table', 'pn', '--conflicts-csv', csv, a]);
+  expect((await readFile(csv, 'utf8')).split('\n')).toEqual([
+    'kind,key,source,file,line,wins,id,v,w',
+    `duplicate,1,file,${a},2,,1,,""`,
+    `duplicate,1,file,${a},3,yes,1,'=1+1,-5`,
+    '',
+  ]);
+});
+
 test('a file set far larger than a 64 MB JavaScript heap could hold as keys previews fine', { timeout: 300_000 }, async () => {
   await db.query('CREATE TABLE big (id bigint PRIMARY KEY, v int)');
   const files: string[] = [];

@@ -7,3 +7,5 @@ export { closeReaderPool } from './reader/reader-pool.ts';
 export { readJobFile, type Job } from './job/job-file.ts';
 export { runJob, type JobHooks } from './job/run-job.ts';
 export { PreviewSession, type PreviewHooks } from './preview/preview-session.ts';
+export { writeConflictsCsv, type ConflictSource } from './preview/conflicts-csv.ts';
+export { CsvFileWriter, csvText, type CsvCell, type CsvFormat, type CsvRow } from './output/csv-writer.ts';

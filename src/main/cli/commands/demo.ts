@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { parquetWriteFile } from 'hyparquet-writer';
 import pg from 'pg';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import { csvText } from '../../engine/index.ts';
 import { userDataDir } from '../../local-db/user-data-dir.ts';
 import { resolveConnection, runLoadCommand } from './load.ts';
 
@@ -31,10 +32,8 @@ function customer(id: number, version: number): Customer {
   };
 }
 
-function csv(rows: string[][], delimiter: string): string {
-  const field = (v: string) => (/["\n\r]/.test(v) || v.includes(delimiter) ? `"${v.replaceAll('"', '""')}"` : v);
-  return `${rows.map((r) => r.map(field).join(delimiter)).join('\r\n')}\r\n`;
-}
+// Sample data is loaded as written, so no formula escaping.
+const csv = (rows: string[][], delimiter: string): string => csvText(rows, { delimiter, recordDelimiter: '\r\n', escapeFormulas: false });
 
 const header = ['id', 'name', 'city', 'balance', 'updated_at'];
 const asRow = (c: Customer) => [String(c.id), c.name, c.city, c.balance, c.updatedAt];

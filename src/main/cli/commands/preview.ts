@@ -1,37 +1,12 @@
 // `keyload preview`: the same arguments as `load`; reports what the load would do, writes nothing.
-import { open } from 'node:fs/promises';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import { closeReaderPool, PreviewSession } from '../../engine/index.ts';
+import { closeReaderPool, PreviewSession, writeConflictsCsv } from '../../engine/index.ts';
 import { parseLoadArgs } from '../load-args.ts';
 import { previewReport } from '../preview-report.ts';
 import { ProgressView } from '../progress-view.ts';
 import { resolveConnection } from './load.ts';
 
 const SAMPLE_SIZE = 20;
-
-/** One line per version of every conflicting key, for spreadsheets. */
-async function exportConflicts(preview: PreviewSession, path: string): Promise<number> {
-  const field = (v: unknown) => {
-    const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const columns = preview.valueColumns;
-  const file = await open(path, 'w');
-  let keys = 0;
-  try {
-    await file.write(`${['kind', 'key', 'source', 'file', 'line', 'wins', ...columns].map(field).join(',')}\n`);
-    for await (const entry of preview.allConflicts()) {
-      keys++;
-      const key = Object.values(entry.key).map(String).join(', ');
-      const lines = entry.versions.map((v) => [entry.kind, key, 'file', v.file, v.line, v.winner ? 'yes' : '', ...columns.map((c) => v.values[c])]);
-      if (entry.stored) lines.unshift([entry.kind, key, 'table', '', '', lines.some((l) => l[5] === 'yes') ? '' : 'yes', ...columns.map((c) => entry.stored?.[c] ?? entry.key[c])]);
-      await file.write(lines.map((l) => `${l.map(field).join(',')}\n`).join(''));
-    }
-  } finally {
-    await file.close();
-  }
-  return keys;
-}
 
 export const previewUsage = `Usage: keyload preview [load options] [--conflicts-csv PATH] <files or directories...>
 
@@ -61,7 +36,7 @@ export async function previewCommand(argv: string[]): Promise<number> {
     const summary = await preview.summary();
     const samples = await preview.conflicts({ limit: SAMPLE_SIZE });
     log(previewReport(summary, samples.entries));
-    if (csvPath) log(`conflicts: ${await exportConflicts(preview, csvPath)} key(s) written to ${csvPath}`);
+    if (csvPath) log(`conflicts: ${await writeConflictsCsv(preview, csvPath)} key(s) written to ${csvPath}`);
     if (request.json) process.stdout.write(`${JSON.stringify({ ...summary, samples }, null, 2)}\n`);
     return summary.files.some((f) => f.status === 'failed') ? 1 : 0;
   } finally {

@@ -8,17 +8,22 @@
 import type { FileHandle } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import type { CompressionCodec, Compressors, DataPageHeader, DecodedArray, PageHeader } from 'hyparquet';
-import { parquetHeader } from 'hyparquet/src/column.js';
-import { convert, convertWithDictionary } from 'hyparquet/src/convert.js';
-import { assembleLists } from 'hyparquet/src/assemble.js';
-import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
-import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
-import { readPlain } from 'hyparquet/src/plain.js';
-import { getMaxDefinitionLevel, getMaxRepetitionLevel } from 'hyparquet/src/schema.js';
 import { compressors as pureJsCompressors } from 'hyparquet-compressors';
+import {
+  assembleLists,
+  convert,
+  convertWithDictionary,
+  decompressPage,
+  getMaxDefinitionLevel,
+  getMaxRepetitionLevel,
+  parquetHeader,
+  readDataPage,
+  readDataPageV2,
+  readPlain,
+  readRleBitPackedHybrid,
+  type ColumnDecoder,
+} from './hyparquet-internals.ts';
 import { UnsupportedParquetFeature } from './parquet-types.ts';
-
-export type ColumnDecoder = Parameters<typeof readDataPage>[2];
 
 export function textArray(values: ArrayLike<unknown>, toText: (value: unknown) => string | null): (string | null)[] {
   const out: (string | null)[] = new Array(values.length);

@@ -21,9 +21,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { DecodedArray, FileMetaData } from 'hyparquet';
 import { parquetMetadata } from 'hyparquet';
-import { DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
-import { assembleNested } from 'hyparquet/src/assemble.js';
-import { getTreePath } from 'hyparquet/src/schema.js';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import type { OpenSourceOptions, RowSource, SourceColumn, SourceDescription, SourceRow } from './source.ts';
 import {
@@ -33,8 +30,8 @@ import {
   ParquetDataError,
   compressors,
   supportedCodecs,
-  type ColumnDecoder,
 } from './parquet-column-reader.ts';
+import { assembleNested, DEFAULT_PARSERS, getTreePath, type ColumnDecoder } from './hyparquet-internals.ts';
 import { nestedJsonConverter } from './parquet-json.ts';
 import { planSchema, UnsupportedParquetFeature, type ParquetSchemaPlan } from './parquet-types.ts';
 import { pgTextConverter } from './parquet-values.ts';
