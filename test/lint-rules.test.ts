@@ -23,7 +23,8 @@ const forbidden: { layer: string; file: string; imports: string[] }[] = [
     file: 'src/main/engine/load/probe.ts',
     imports: ["import { createApp } from '../../app/app.ts';", "import { RunHistory } from '../../store/run-history.ts';", "import Database from 'better-sqlite3';", "import 'electron';"],
   },
-  { layer: 'preload', file: 'src/preload/probe.ts', imports: ["import { z } from 'zod';", "import { createApp } from '../main/app/app.ts';", "import 'node:fs';"] },
+  { layer: 'zod-free contract part', file: 'src/shared/ipc/handler-names.ts', imports: ["import { z } from 'zod';"] },
+  { layer: 'preload', file: 'src/preload/probe.ts', imports: ["import { handlers } from '../shared/ipc/contract.ts';", "import { z } from 'zod';", "import { createApp } from '../main/app/app.ts';", "import 'node:fs';"] },
   { layer: 'app', file: 'src/main/app/probe.ts', imports: ["import { runLoad } from '../engine/load/run.ts';", "import 'electron';"] },
   { layer: 'cli', file: 'src/main/cli/probe.ts', imports: ["import { planLoad } from '../engine/load/plan.ts';"] },
 ];
@@ -32,7 +33,7 @@ const allowed: { layer: string; file: string; code: string }[] = [
   { layer: 'renderer', file: 'src/renderer/features/probe.tsx', code: "import { useState } from 'react';\nimport type { KeyloadApi } from '../../shared/ipc/contract.ts';\nexport type Probe = KeyloadApi | typeof useState;\n" },
   { layer: 'shared', file: 'src/shared/probe.ts', code: "import { z } from 'zod';\nexport const probe = z.string();\n" },
   { layer: 'engine', file: 'src/main/engine/load/probe.ts', code: "import { readFile } from 'node:fs/promises';\nimport pg from 'pg';\nimport { ErrorCodes } from '../../../shared/errors.ts';\nexport const probe = [readFile, pg, ErrorCodes];\n" },
-  { layer: 'preload', file: 'src/preload/probe.ts', code: "import { ipcRenderer } from 'electron';\nimport type { ErrorInfo } from '../shared/errors.ts';\nimport { handlerNames } from '../shared/ipc/handler-names.ts';\nexport const probe: [unknown, ErrorInfo | null, unknown] = [ipcRenderer, null, handlerNames];\n" },
+  { layer: 'preload', file: 'src/preload/probe.ts', code: "import { ipcRenderer } from 'electron';\nimport type { ErrorInfo } from '../shared/errors.ts';\nimport { handlerNames } from '../shared/ipc/handler-names.ts';\nimport { encodeBridgeError } from '../shared/ipc/envelope.ts';\nexport const probe: [unknown, ErrorInfo | null, unknown, unknown] = [ipcRenderer, null, handlerNames, encodeBridgeError];\n" },
   { layer: 'app', file: 'src/main/app/probe.ts', code: "import { planLoad } from '../engine/index.ts';\nexport const probe = planLoad;\n" },
 ];
 

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ErrorCodes } from '../../shared/errors.ts';
+import { encodeBridgeError } from '../../shared/ipc/envelope.ts';
 import type { LoadEvent } from '../../shared/load-types.ts';
 import { ApiError, toErrorInfo } from './api-error.ts';
 import { createTransport } from './transport.ts';
@@ -138,8 +139,8 @@ describe('access token', () => {
 
 describe('transport', () => {
   test('uses the preload API and file paths inside Electron', async () => {
-    const keyload = createWebClient({ token: 't', fetch: fakeFetch(() => json({})).fetch }).api;
-    const win = { keyload, keyloadFiles: { pathForFile: (file: File) => (file.name === 'web.csv' ? '' : `/home/me/${file.name}`) } };
+    const keyload = { ...createWebClient({ token: 't', fetch: fakeFetch(() => json({})).fetch }).api, pathForFile: (file: File) => (file.name === 'web.csv' ? '' : `/home/me/${file.name}`) };
+    const win = { keyload };
     const transport = createTransport(win as unknown as Window);
 
     expect(transport.api).toBe(keyload);
@@ -160,13 +161,14 @@ describe('transport', () => {
 });
 
 describe('errors from the Electron preload', () => {
-  test('recover the code and hint the preload puts in the message', () => {
-    expect(toErrorInfo(new Error('KEYLOAD_TABLE_NOT_FOUND: table "x" does not exist Hint: Check the schema.'))).toEqual({
-      code: ErrorCodes.tableNotFound,
-      message: 'table "x" does not exist',
-      hint: 'Check the schema.',
-    });
-    expect(toErrorInfo(new Error('42P01: relation "x" does not exist'))).toEqual({ code: '42P01', message: 'relation "x" does not exist' });
+  test('arrive with code, hint, file, line and column, as the preload encoded them', () => {
+    const info = { code: ErrorCodes.fileCorrupt, message: 'unterminated quote', hint: 'Check the quote character.', file: '/data/a.csv', line: 12, column: 'name' };
+    // What the renderer catches: the preload's Error, its message prefixed by Electron.
+    const bridged = new Error(`Error invoking remote method 'keyload:files.inspect': Error: ${encodeBridgeError(info)}`);
+    expect(toErrorInfo(bridged)).toEqual(info);
+  });
+
+  test('an Error without an encoded ErrorInfo is an internal error with its message', () => {
     expect(toErrorInfo(new Error('ERROR: not a code'))).toEqual({ code: ErrorCodes.internal, message: 'ERROR: not a code' });
   });
 });
