@@ -1,17 +1,13 @@
-// Exposes exactly the contract to the page: one function per request and a typed event
-// subscription. There is no way to reach any other channel.
+// Exposes exactly the contract to the page: one function per request, a typed event subscription,
+// and the path of a dropped file. There is no way to reach any other channel.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { ErrorInfo } from '../shared/errors.ts';
-import { encodeBridgedError } from '../shared/ipc/bridged-error.ts';
-import type { EventName } from '../shared/ipc/contract.ts';
+import type { DesktopApi, EventName } from '../shared/ipc/contract.ts';
+import { encodeBridgeError, type Reply } from '../shared/ipc/envelope.ts';
 import { handlerNames } from '../shared/ipc/handler-names.ts';
-
-type Reply = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
 
 async function call(name: string, input: unknown): Promise<unknown> {
   const reply = (await ipcRenderer.invoke(`keyload:${name}`, input)) as Reply;
-  // Only the message survives the context bridge, so the whole ErrorInfo travels inside it.
-  if (!reply.ok) throw new Error(encodeBridgedError(reply.error));
+  if (!reply.ok) throw new Error(encodeBridgeError(reply.error));
   return reply.value;
 }
 
@@ -22,6 +18,6 @@ api.on = (event: EventName, listener: (payload: unknown) => void) => {
   ipcRenderer.on(channel, forward);
   return () => ipcRenderer.removeListener(channel, forward);
 };
+api.pathForFile = ((file) => webUtils.getPathForFile(file as File)) satisfies DesktopApi['pathForFile'];
 
 contextBridge.exposeInMainWorld('keyload', api);
-contextBridge.exposeInMainWorld('keyloadFiles', { pathForFile: (file: File) => webUtils.getPathForFile(file) });

@@ -1,15 +1,14 @@
 // The main side of the contract: one implementation per request, every input validated with the
 // contract's zod schema before the implementation sees it, every failure turned into ErrorInfo.
 import type { z } from 'zod';
-import { ErrorCodes, type ErrorInfo } from '../../shared/errors.ts';
+import { ErrorCodes } from '../../shared/errors.ts';
 import { handlers, type HandlerName, type HandlerOutput } from '../../shared/ipc/contract.ts';
+import type { Reply } from '../../shared/ipc/envelope.ts';
 import { toErrorInfo } from '../engine/index.ts';
 
 export type HandlerImpls = {
   [N in HandlerName]: (input: z.output<(typeof handlers)[N]['input']>) => Promise<HandlerOutput<N>>;
 };
-
-export type Reply = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
 
 export type Dispatch = (name: string, input: unknown) => Promise<Reply>;
 

@@ -97,7 +97,7 @@ function localDbPaths(home: string = defaultLocalDbHome()): Paths {
     root,
     dataDir: path.join(root, 'data'),
     stateFile: path.join(root, 'state.json'),
-    lockFile: path.join(root, 'lock'),
+    lockFile: path.join(root, 'start-stop.lock'),
     logFile: path.join(root, 'server.log'),
   };
 }

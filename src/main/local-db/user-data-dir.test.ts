@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { resolveUserDataDir, userDataDir } from './user-data-dir.ts';
@@ -32,8 +33,17 @@ test('Windows: %APPDATA%\\Keyload, falling back to the roaming profile folder', 
   expect(resolveUserDataDir({ ...input, env: {} })).toBe('C:\\Users\\ann\\AppData\\Roaming\\Keyload');
 });
 
-test('userDataDir() is absolute for this machine', () => {
-  expect(path.isAbsolute(userDataDir())).toBe(true);
+test('userDataDir() applies the rule to this process, and makes a relative KEYLOAD_HOME absolute', () => {
+  const saved = process.env.KEYLOAD_HOME;
+  try {
+    delete process.env.KEYLOAD_HOME;
+    expect(userDataDir()).toBe(resolveUserDataDir({ platform: process.platform, env: process.env, homedir: homedir() }));
+    process.env.KEYLOAD_HOME = 'relative/keyload-home';
+    expect(userDataDir()).toBe(path.join(process.cwd(), 'relative', 'keyload-home'));
+  } finally {
+    if (saved === undefined) delete process.env.KEYLOAD_HOME;
+    else process.env.KEYLOAD_HOME = saved;
+  }
 });
 
 test('as root without KEYLOAD_HOME the local database lives where the postgres user can reach it', async () => {

@@ -1,6 +1,6 @@
 // Errors from either transport carry the main side's ErrorInfo, so the UI can show code and message.
 import { ErrorCodes, type ErrorInfo } from '../../shared/errors.ts';
-import { decodeBridgedError, isErrorInfo } from '../../shared/ipc/bridged-error.ts';
+import { decodeBridgeError, isErrorInfo } from '../../shared/ipc/envelope.ts';
 
 export class ApiError extends Error {
   readonly info: ErrorInfo;
@@ -15,7 +15,8 @@ export class ApiError extends Error {
 /** Any thrown value or stored error as ErrorInfo. */
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof ApiError) return error.info;
+  // Errors from the Electron preload carry their ErrorInfo inside the message.
+  if (error instanceof Error) return decodeBridgeError(error.message) ?? { code: ErrorCodes.internal, message: error.message };
   if (isErrorInfo(error)) return error;
-  if (error instanceof Error) return decodeBridgedError(error.message) ?? { code: ErrorCodes.internal, message: error.message };
   return { code: ErrorCodes.internal, message: String(error) };
 }

@@ -32,7 +32,7 @@ export function createTransport(win: Window): Transport {
 }
 
 function electronPath(win: Window, file: File): string {
-  const path = win.keyloadFiles?.pathForFile(file);
+  const path = win.keyload?.pathForFile(file);
   if (!path) throw new ApiError({ code: ErrorCodes.fileNotFound, message: `${file.name} is not a file on this computer` });
   return path;
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ErrorCodes } from '../../shared/errors.ts';
-import { encodeBridgedError } from '../../shared/ipc/bridged-error.ts';
+import { encodeBridgeError } from '../../shared/ipc/envelope.ts';
 import type { LoadEvent } from '../../shared/load-types.ts';
 import { ApiError, toErrorInfo } from './api-error.ts';
 import { createTransport } from './transport.ts';
@@ -139,8 +139,8 @@ describe('access token', () => {
 
 describe('transport', () => {
   test('uses the preload API and file paths inside Electron', async () => {
-    const keyload = createWebClient({ token: 't', fetch: fakeFetch(() => json({})).fetch }).api;
-    const win = { keyload, keyloadFiles: { pathForFile: (file: File) => (file.name === 'web.csv' ? '' : `/home/me/${file.name}`) } };
+    const keyload = { ...createWebClient({ token: 't', fetch: fakeFetch(() => json({})).fetch }).api, pathForFile: (file: File) => (file.name === 'web.csv' ? '' : `/home/me/${file.name}`) };
+    const win = { keyload };
     const transport = createTransport(win as unknown as Window);
 
     expect(transport.api).toBe(keyload);
@@ -163,8 +163,8 @@ describe('transport', () => {
 describe('errors from the Electron preload', () => {
   test('recover the whole ErrorInfo the preload puts in the message, location included', () => {
     const info = { code: ErrorCodes.rowRejected, message: 'not an integer', file: '/data/a.csv', line: 12, column: 'amount' };
-    expect(toErrorInfo(new Error(encodeBridgedError(info)))).toEqual(info);
-    expect(toErrorInfo(new Error(encodeBridgedError({ code: '42P01', message: 'relation "x" does not exist' })))).toEqual({ code: '42P01', message: 'relation "x" does not exist' });
+    expect(toErrorInfo(new Error(encodeBridgeError(info)))).toEqual(info);
+    expect(toErrorInfo(new Error(encodeBridgeError({ code: '42P01', message: 'relation "x" does not exist' })))).toEqual({ code: '42P01', message: 'relation "x" does not exist' });
   });
 
   test('any other message is an internal error with that message', () => {

@@ -1,11 +1,10 @@
 // KeyloadApi over the localhost web host: POST /api/<name> with a JSON envelope reply, Server-Sent
 // Events for pushed events, and raw-body uploads for dropped files (a browser has no file paths).
-import { ErrorCodes, type ErrorInfo } from '../../shared/errors.ts';
+import { ErrorCodes } from '../../shared/errors.ts';
 import type { EventName, KeyloadApi } from '../../shared/ipc/contract.ts';
+import { isReply, type Reply } from '../../shared/ipc/envelope.ts';
 import { ApiError } from './api-error.ts';
 import { requestNames } from './request-names.ts';
-
-type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 export interface WebClientOptions {
   token: string;
@@ -79,18 +78,12 @@ export function createWebClient(options: WebClientOptions): WebClient {
   };
 }
 
-async function readEnvelope<T>(response: Response): Promise<Envelope<T>> {
+async function readEnvelope<T>(response: Response): Promise<Reply<T>> {
   const body: unknown = await response.json().catch(() => null);
-  if (isEnvelope<T>(body)) return body;
+  if (isReply<T>(body)) return body;
   const message =
     response.status === 401
       ? 'The web host refused the access token. Open Keyload from the link the host printed.'
       : `The web host answered ${response.status} ${response.statusText}`.trim();
   return { ok: false, error: { code: ErrorCodes.internal, message } };
-}
-
-function isEnvelope<T>(body: unknown): body is Envelope<T> {
-  if (typeof body !== 'object' || body === null || !('ok' in body)) return false;
-  // A void request's reply is {"ok":true}: JSON drops an undefined value.
-  return body.ok === true || 'error' in body;
 }

@@ -1,6 +1,6 @@
 // The older name of the error panel, for call sites that hand over any thrown value.
 import { useMemo } from 'react';
-import { isErrorInfo } from '../../shared/ipc/bridged-error.ts';
+import { isErrorInfo } from '../../shared/ipc/envelope.ts';
 import { toErrorInfo } from '../api/api-error.ts';
 import { ErrorPanel } from './error-panel.tsx';
 

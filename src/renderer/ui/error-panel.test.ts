@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { createElement as h, Fragment, useState } from 'react';
 import { expect, test } from 'vitest';
 import { ErrorCodes, type ErrorInfo } from '../../shared/errors.ts';
-import { encodeBridgedError } from '../../shared/ipc/bridged-error.ts';
+import { encodeBridgeError } from '../../shared/ipc/envelope.ts';
 import { ApiError } from '../api/api-error.ts';
 import { ErrorNotice } from './error-notice.tsx';
 import { ErrorPanel } from './error-panel.tsx';
@@ -35,7 +35,7 @@ test('advice for an existing table, for a SQLSTATE class, and none for an unknow
 });
 
 test('an error from the Electron preload keeps its code and location', () => {
-  const bridged = new Error(encodeBridgedError({ code: ErrorCodes.rowRejected, message: 'not an integer', file: 'b.csv', line: 9 }));
+  const bridged = new Error(encodeBridgeError({ code: ErrorCodes.rowRejected, message: 'not an integer', file: 'b.csv', line: 9 }));
   render(h(ErrorPanel, { error: bridged, title: 'Rejected' }));
   expect(screen.getByRole('alert').textContent).toContain('Code KEYLOAD_ROW_REJECTED · b.csv:9');
 });

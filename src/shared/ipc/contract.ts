@@ -259,4 +259,15 @@ export type KeyloadApi = {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
 };
 
+/** A dropped or picked file, as far as the shared code needs to know it. */
+export interface DroppedFile {
+  readonly name: string;
+}
+
+/** What the Electron preload exposes as window.keyload: the contract, plus where a dropped file is on disk. */
+export type DesktopApi = KeyloadApi & {
+  /** The filesystem path of a dropped or picked file ('' when it has none). */
+  pathForFile(file: DroppedFile): string;
+};
+
 export { handlerNames, type HandlerName };

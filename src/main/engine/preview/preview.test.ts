@@ -8,8 +8,9 @@ const t = useTestHarness();
 test('every kind of conflict, with versions, winners and stored rows; nothing is written', async () => {
   await t.db.query(`CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL, city text)`);
   await t.db.query(`INSERT INTO people VALUES (1, 'Ann', 'Oslo'), (2, 'Bob', 'Rome'), (9, 'Zed', 'Nice')`);
-  const a = await t.h.file('pa.csv', 'id,name,city\n1,Ann,Bergen\n3,Cid,Lyon\n3,Cid,Paris\n4,Dan,Oslo\nx,Bad,Oslo\n');
-  const b = await t.h.file('pb.csv', 'id,name,city\n3,Cid,Lima\n4,Dan,Oslo\n2,Bob,Rome\n');
+  // Named so that name order (p1, p2) is the reverse of the given order (a, b).
+  const a = await t.h.file('p2.csv', 'id,name,city\n1,Ann,Bergen\n3,Cid,Lyon\n3,Cid,Paris\n4,Dan,Oslo\nx,Bad,Oslo\n');
+  const b = await t.h.file('p1.csv', 'id,name,city\n3,Cid,Lima\n4,Dan,Oslo\n2,Bob,Rome\n');
   const preview = await PreviewSession.open({ connectionString: t.db.url }, { files: [a, b], table: 'people' });
   try {
     const summary = await preview.summary();
@@ -45,10 +46,12 @@ test('every kind of conflict, with versions, winners and stored rows; nothing is
     expect((await preview.conflicts({ column: 'city' })).total).toBe(2);
     expect((await preview.conflicts({ key: '1' })).entries.map((e) => e.key)).toEqual([{ id: 1 }]);
 
-    // Re-ranked without reading the files again: now a.csv loads last and wins key 3.
+    // Re-ranked without reading the files again: in name order a (p2.csv) loads last and wins key 3.
     const byName = await preview.summary({ order: 'name', policy: 'last' });
-    expect(byName.files.map((f) => f.path)).toEqual([a, b]);
-    const first = await preview.summary({ policy: 'first' });
+    expect(byName.files.map((f) => f.path)).toEqual([b, a]);
+    const winnerByName = await preview.conflicts({ kind: 'cross-file' });
+    expect(winnerByName.entries[0]?.versions.find((v) => v.winner)).toMatchObject({ file: a, line: 4, values: { city: 'Paris' } });
+    const first = await preview.summary({ order: 'given', policy: 'first' });
     expect(first.files[1]?.counts.collapsed).toBe(2);
     const winnerFirst = await preview.conflicts({ kind: 'cross-file' });
     expect(winnerFirst.entries[0]?.versions.find((v) => v.winner)?.values.city).toBe('Lyon');
