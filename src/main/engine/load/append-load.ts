@@ -24,6 +24,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
   const skip = resumeFrom?.batchesDone ?? 0;
   const counts = ctx.tracker.counts;
   if (resumeFrom) counts.inserted = resumeFrom.counts.inserted;
+  ctx.tracker.committedRows = counts.inserted;
   const { client, release } = await acquireClient(ctx.run.pool);
   const validator = new BatchValidator(client, `append_${ctx.file.rank}`, columns, ctx.run.support, false);
   const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1 });
@@ -81,6 +82,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
       if (!options.atomicFile) {
         await recordFile(ctx, client, 'loading', shape(batchNumber));
         await client.query('COMMIT');
+        ctx.tracker.committedRows = counts.inserted;
       }
     }
     await recordFile(ctx, client, 'loaded', shape(batchNumber));

@@ -17,7 +17,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
     const error = new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${blockedBy} failed`, { file: blockedBy });
     return contexts.map(() => error);
   }
-  const files = stageAll(run, contexts, (file) => prepareMerge(run, file));
+  const files = stageAll(run, contexts, prepareMerge(run, true));
   const staged = await Promise.all(files.map((f) => f.staged));
   const { client, release } = await acquireClient(run.pool);
   let healthy = false;

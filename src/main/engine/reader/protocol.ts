@@ -1,6 +1,7 @@
 // Messages between the engine and a reader worker. Every request carries a sequence id and every
 // reply echoes it, so the client can match replies without shared state.
 import type { ErrorInfo } from '../../../shared/errors.ts';
+import type { TypeTally } from '../input/infer-types.ts';
 import type { OpenSourceOptions, SourceColumn, SourceDescription } from '../input/source.ts';
 
 /** A row the reader rejected before it reached the database (wrong field count, NUL byte). */
@@ -35,10 +36,13 @@ export type ReaderRequest =
   | { seq: number; type: 'open'; path: string; options: OpenSourceOptions; hash: boolean }
   /** Starts (first call) or continues streaming; answered by one batch or by end. */
   /** Rows per batch are at most batchRows, and a batch never crosses a multiple of alignTo. */
-  | { seq: number; type: 'pull'; sourceIndexes: number[]; batchRows: number; alignTo: number; prefixed: boolean };
+  | { seq: number; type: 'pull'; sourceIndexes: number[]; batchRows: number; alignTo: number; prefixed: boolean }
+  /** Tallies the value types of the first `rows` rows per column (instead of pulling them). */
+  | { seq: number; type: 'sample'; rows: number };
 
 export type ReaderReply =
   | { seq: number; type: 'opened'; info: FileInfo }
   | { seq: number; type: 'batch'; batch: CopyBatch }
   | { seq: number; type: 'end'; rowsRead: number; bytesRead: number }
+  | { seq: number; type: 'sampled'; tallies: TypeTally[] }
   | { seq: number; type: 'error'; error: ErrorInfo };

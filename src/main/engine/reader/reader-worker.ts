@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
+import { TypeTallies, type TypeTally } from '../input/infer-types.ts';
 import { openSource } from '../input/open-source.ts';
 import type { RowSource, SourceRow } from '../input/source.ts';
 import { encodeCopyLine } from './copy-text.ts';
@@ -45,7 +46,25 @@ class FileReader {
         if (batch) return { seq: request.seq, type: 'batch', batch };
         return { seq: request.seq, type: 'end', rowsRead: this.rowsRead, bytesRead: this.source?.totalBytes ?? 0 };
       }
+      case 'sample':
+        return { seq: request.seq, type: 'sampled', tallies: await this.sample(request.rows) };
     }
+  }
+
+  /** Value types of the first rows with the right field count; Parquet values count under their schema's type. */
+  private async sample(rows: number): Promise<TypeTally[]> {
+    const source = this.source;
+    if (!source) throw new KeyloadError(ErrorCodes.internal, 'sample before open');
+    const columns = source.columns;
+    const tallies = new TypeTallies(columns.length, source.description.type === 'parquet' ? columns.map((c) => c.pgType) : null);
+    let seen = 0;
+    for await (const chunk of source.rows()) {
+      for (const row of chunk) {
+        if (row.values.length === columns.length) tallies.add(row.values);
+        if (++seen >= rows) return tallies.tallies();
+      }
+    }
+    return tallies.tallies();
   }
 
   /** Text lines are joined before encoding so pg-copy-streams receives large writes. */
