@@ -6,7 +6,7 @@ import type { FileOverrides } from '../../../shared/load-options.ts';
 import { listFiles } from '../../engine/load/file-list.ts';
 import { ReaderClient } from '../../engine/reader/reader-client.ts';
 import type { SourceDescription } from '../../engine/input/source.ts';
-import { toErrorInfo } from '../../engine/index.ts';
+import { proposeColumns, toErrorInfo } from '../../engine/index.ts';
 import type { HandlerImpls } from '../dispatch.ts';
 import { mapLimit } from '../../engine/load/concurrency.ts';
 
@@ -46,12 +46,11 @@ export function fileHandlers(): Pick<HandlerImpls, 'files.inspect' | 'files.prev
       const files = await listFiles(paths, 'given');
       return mapLimit(files, 4, (path) => inspectFile(path, overrides[path]));
     },
-    // Placeholders until the row preview and cross-file type inference land (issue 8).
+    // Placeholder until the row preview lands (issue 8).
     'files.preview': async () => {
       throw new KeyloadError(ErrorCodes.internal, 'files.preview is not built yet');
     },
-    'files.proposeColumns': async () => {
-      throw new KeyloadError(ErrorCodes.internal, 'files.proposeColumns is not built yet');
-    },
+    // The columns "Create new table" would make: the same proposal planning creates.
+    'files.proposeColumns': async ({ paths, overrides }) => proposeColumns(await listFiles(paths, 'given'), { fileOverrides: overrides }),
   };
 }

@@ -33,9 +33,10 @@ class FileReader {
   async handle(request: ReaderRequest): Promise<ReaderReply> {
     switch (request.type) {
       case 'open': {
+        // Opening first: it checks the file and says clearly when it is missing or unreadable.
+        this.source = await openSource(request.path, request.options);
         const stats = await stat(request.path);
         const hash = request.hash ? await sha256(request.path) : null;
-        this.source = await openSource(request.path, request.options);
         const source = this.source;
         const info = { columns: source.columns, description: source.description, totalBytes: source.totalBytes, rowEstimate: source.rowEstimate, mtimeMs: stats.mtimeMs, sha256: hash };
         return { seq: request.seq, type: 'opened', info };
