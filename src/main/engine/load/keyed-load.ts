@@ -18,7 +18,7 @@ import { acquireClient } from './pool-client.ts';
 import { withRetry } from './retry.ts';
 import { dropStageTable, stageFile, stageTable, type StagedFile } from './stage.ts';
 import { inTransaction } from './transaction.ts';
-import { rejectUniqueViolations } from './unique-checks.ts';
+import { UniqueChecks } from './unique-checks.ts';
 
 export interface KeyedFile {
   ctx: FileContext;
@@ -70,16 +70,19 @@ export function stageAll(run: RunContext, contexts: FileContext[], prepare: (fil
  * rejects (before anything is written), then resumable units from an interrupted run with the same
  * partitioning (fresh ones otherwise), and its "loading" manifest row written before any data lands.
  */
-export function prepareMerge(run: RunContext, replacing = false) {
+export function prepareMerge(run: RunContext, checks: UniqueChecks) {
   return async (file: KeyedFile, staged: StagedFile, files: KeyedFile[]): Promise<void> => {
-    const { client, release } = await acquireClient(run.pool);
-    try {
-      const earlier: StagedFile[] = [];
+    // The unique checks see the files in order: a file waits until those before it are ready.
+    const earlier: StagedFile[] = [];
+    if (checks.applies(file.ctx)) {
       for (const other of files.slice(0, files.indexOf(file))) {
         const done = await other.staged;
         if (done) earlier.push(done);
       }
-      staged.rows -= await rejectUniqueViolations(file.ctx, client, staged, { earlier, stored: !replacing });
+    }
+    const { client, release } = await acquireClient(run.pool);
+    try {
+      staged.rows -= await checks.check(file.ctx, client, staged, earlier);
       const saved = await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx));
       const usable = saved.filter((u) => u.parts === run.partitions);
       file.units = Array.from({ length: run.partitions }, (_, p) => usable.find((u) => u.part === p) ?? freshProgress(p, run.partitions, run.plan.options.batchSize));
@@ -240,7 +243,8 @@ async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, 
 
 /** Loads the files; returns each file's error (null when it loaded). */
 export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<unknown[]> {
-  const files = stageAll(run, contexts, prepareMerge(run));
+  const checks = new UniqueChecks(run, true);
+  const files = stageAll(run, contexts, prepareMerge(run, checks));
   if (mode === 'insert') await refuseExistingKeys(run, files);
   if (run.plan.options.conflictPolicy === 'error') await refuseDisagreements(run, files);
   try {
@@ -260,6 +264,7 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
         const staged = await file.staged;
         if (staged) await dropStageTable(client, staged.table);
       }
+      await checks.drop(client);
     } finally {
       release(false);
     }

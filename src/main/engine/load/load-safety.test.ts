@@ -117,6 +117,34 @@ test('rows that would break a secondary unique constraint are rejected with its 
   ]);
 });
 
+test('a value a stored row gives up in this run is still taken: partitions merge in parallel', async () => {
+  await t.db.query('CREATE TABLE handover (id int PRIMARY KEY, email text UNIQUE)');
+  await t.db.query(`INSERT INTO handover VALUES (1, 'a@x')`);
+  const path = await t.h.file('handover.csv', 'id,email\n1,z@x\n2,a@x\n');
+  const result = await t.h.load({ files: [path], table: 'handover' });
+  expect(result.files[0]).toMatchObject({ status: 'loaded', counts: { rejected: 1, updated: 1 } });
+  expect(await t.db.query('SELECT id, email FROM handover ORDER BY id')).toEqual([{ id: 1, email: 'z@x' }]);
+});
+
+test('many files with colliding unique values load in parallel without a mid-file failure; replace ignores the old rows', async () => {
+  await t.db.query('CREATE TABLE crowded (id int PRIMARY KEY, code int NOT NULL, UNIQUE (code))');
+  await t.db.query('INSERT INTO crowded SELECT g, g FROM generate_series(1, 100) g');
+  // Every file reuses codes of stored rows and of the other files, under new and old keys.
+  const paths = await Promise.all(
+    [0, 1, 2, 3].map((f) => t.h.file(`crowded-${f}.csv`, `id,code\n${Array.from({ length: 3000 }, (_, i) => `${i + f * 1500},${(i * 7 + f) % 4000}`).join('\n')}\n`)),
+  );
+  const options = { files: paths, table: 'crowded', batchSize: 250, concurrency: 4, internalConcurrency: 2 };
+  const result = await t.h.load(options);
+  expect(result.files.map((f) => f.status)).toEqual(['loaded', 'loaded', 'loaded', 'loaded']);
+  expect(result.totals.rejected).toBeGreaterThan(0);
+  const [counts] = await t.db.query<{ n: string; codes: string }>('SELECT count(*) AS n, count(DISTINCT code) AS codes FROM crowded');
+  expect(counts?.n).toBe(counts?.codes);
+  const replaced = await t.h.load({ ...options, mode: 'replace' });
+  expect(replaced.files.map((f) => f.status)).toEqual(['loaded', 'loaded', 'loaded', 'loaded']);
+  // The table was emptied first: only the files' own collisions are rejected.
+  expect(replaced.totals.rejected).toBeLessThan(result.totals.rejected);
+});
+
 for (const mode of ['upsert', 'append'] as const) {
   test(`${mode}: a file that fails after some sub-batches committed is partly loaded, not failed`, async () => {
     await t.db.query(`DROP TABLE IF EXISTS partly; DROP SEQUENCE IF EXISTS partly_rows;
