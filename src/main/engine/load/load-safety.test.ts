@@ -145,6 +145,22 @@ test('many files with colliding unique values load in parallel without a mid-fil
   expect(replaced.totals.rejected).toBeLessThan(result.totals.rejected);
 });
 
+test('append: rows whose unique values are taken go to the rejects instead of failing the file', async () => {
+  await t.db.query('CREATE TABLE appended (email text UNIQUE, n int)');
+  await t.db.query(`INSERT INTO appended VALUES ('a@x', 0)`);
+  const lines = ['email,n', 'a@x,1', 'b@x,2', 'b@x,3', 'bad,x', ...Array.from({ length: 300 }, (_, i) => `e${i}@x,${i}`), 'e5@x,5'];
+  const path = await t.h.file('appended.csv', `${lines.join('\n')}\n`);
+  const result = await t.h.load({ files: [path], table: 'appended', mode: 'append', batchSize: 100 });
+  expect(result.files[0]).toMatchObject({ status: 'loaded', counts: { rejected: 4, inserted: 301 } });
+  const rejected = (await readFile(result.files[0]?.rejectsFile ?? '', 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 3).join(','));
+  expect(rejected).toEqual([
+    '2,email,would violate unique constraint appended_email_key',
+    '4,email,would violate unique constraint appended_email_key',
+    expect.stringMatching(/^5,n,"invalid input syntax for type integer/),
+    '306,email,would violate unique constraint appended_email_key',
+  ]);
+});
+
 for (const mode of ['upsert', 'append'] as const) {
   test(`${mode}: a file that fails after some sub-batches committed is partly loaded, not failed`, async () => {
     await t.db.query(`DROP TABLE IF EXISTS partly; DROP SEQUENCE IF EXISTS partly_rows;

@@ -260,8 +260,9 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
       key = resolveKey(target, options.key);
     } else {
       key = null;
-      if (options.key) notices.push(`--key is not used with --mode ${options.mode}`);
+      if (options.key) notices.push(`Key columns are not used when the mode is ${options.mode}`);
     }
+    if (!createSql && Object.keys(options.columnTypes).length > 0) notices.push(`Column types are only used to create a table; ${displayName(table)} exists`);
     checkColumnOption(target, options.touchColumn, 'touch column', '--touch-column');
     checkColumnOption(target, options.versionColumn, 'version column', '--version-column');
 
