@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import pg from 'pg';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
+import type { ProposedColumn } from '../../../shared/ipc/contract.ts';
 import { loadOptionsSchema, type LoadOptions, type LoadOptionsInput } from '../../../shared/load-options.ts';
 import { toErrorInfo } from '../error-info.ts';
 import type { FileInfo } from '../reader/protocol.ts';
@@ -14,7 +15,7 @@ import { introspectTable, type TargetTable } from '../target/introspect.ts';
 import { resolveKey } from '../target/key.ts';
 import { mapColumns, type ColumnMapping } from '../target/mapping.ts';
 import { proposeFromSamples, sampleFile, unreadable, type FileSample } from '../target/propose-columns.ts';
-import type { ProposedColumn } from '../../../shared/ipc/contract.ts';
+import { mapLimit } from './concurrency.ts';
 import { listFiles } from './file-list.ts';
 import { openOptions } from './open-options.ts';
 import { readManifest } from './manifest.ts';
@@ -63,8 +64,6 @@ export interface LoadPlan {
   target: TargetTable;
   /** CREATE TABLE to run first (--create-table and the table does not exist). */
   createTableSql: string | null;
-  /** The columns of the table to create, as proposeColumns reports them (empty when none is created). */
-  proposedColumns: ProposedColumn[];
   key: string[] | null;
   files: PlannedFile[];
   notices: string[];
@@ -169,22 +168,19 @@ interface ReadFile {
  * with no file left, the error names the first file and why it could not be read.
  */
 async function sampleReadable(infos: ReadFile[], options: LoadOptions, table: TableName): Promise<FileSample[]> {
-  const samples: FileSample[] = [];
-  let firstFailure: KeyloadError | null = null;
-  for (const entry of infos) {
-    if (!entry.info) {
-      if (entry.error) firstFailure ??= unreadable(entry.path, entry.cause);
-      continue;
-    }
+  const sampled = await mapLimit(infos, 4, async (entry) => {
+    if (!entry.info) return entry.error ? unreadable(entry.path, entry.cause) : null;
     try {
-      samples.push(await sampleFile(entry.path, options));
+      return await sampleFile(entry.path, options);
     } catch (error) {
       const failure = error instanceof KeyloadError ? error : unreadable(entry.path, error);
-      firstFailure ??= failure;
       entry.info = null;
       entry.error = failure.toInfo();
+      return failure;
     }
-  }
+  });
+  const samples = sampled.filter((s): s is FileSample => s !== null && !(s instanceof KeyloadError));
+  const firstFailure = sampled.find((s): s is KeyloadError => s instanceof KeyloadError);
   if (samples.length > 0) return samples;
   if (!firstFailure) throw new KeyloadError(ErrorCodes.usage, `Cannot create ${displayName(table)}: every file is empty`);
   throw new KeyloadError(firstFailure.code, `Cannot create ${displayName(table)}: ${firstFailure.message}`, { ...firstFailure.location, hint: firstFailure.hint, cause: firstFailure });
@@ -235,7 +231,6 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
   try {
     let target = await introspectTable(client, table);
     let createSql: string | null = null;
-    let proposed: ProposedColumn[] = [];
     let key: string[] | null;
     if (target && options.createTable && options.tableMustBeNew) throw tableExistsError(table);
     if (!target) {
@@ -247,7 +242,7 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
         throw new KeyloadError(ErrorCodes.keyMissing, `A new table loaded with ${options.mode} needs key columns`, { hint: 'Name the key columns, e.g. --key id, or use --mode append.' });
       }
       const samples = await sampleReadable(infos, options, table);
-      proposed = await newTableColumns(client, table, samples, options);
+      const proposed = await newTableColumns(client, table, samples, options);
       const columns = new Set(proposed.map((c) => c.name));
       const unknown = key?.filter((k) => !columns.has(k)) ?? [];
       if (unknown.length > 0) throw new KeyloadError(ErrorCodes.keyMissing, `Key column(s) ${unknown.join(', ')} are in none of the files`);
@@ -299,7 +294,7 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
     const resumed = files.find((f) => f.resumeParts !== null && !f.alreadyLoaded)?.resumeParts;
     const partitions = resumed ?? partitionCount(budget.concurrency * budget.internalConcurrency, largest, options.batchSize);
     const support = await validationSupport(client);
-    return { runId: randomUUID(), connection, options, budget, support, partitions, table, target, createTableSql: createSql, proposedColumns: proposed, key, files, notices };
+    return { runId: randomUUID(), connection, options, budget, support, partitions, table, target, createTableSql: createSql, key, files, notices };
   } finally {
     release(false);
   }
