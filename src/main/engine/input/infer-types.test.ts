@@ -138,6 +138,14 @@ describe('proposeType', () => {
     expect(proposeType({})).toEqual({ pgType: 'text', sampled: 0, outliers: 0 });
   });
 
+  it('joins the types a schema declares (Parquet): their values are never outliers', () => {
+    expect(proposeType({ bigint: 95, text: 5 }, { integer: 10 })).toEqual({ pgType: 'bigint', sampled: 110, outliers: 5 });
+    expect(proposeType({ bigint: 95, text: 5 }, { 'numeric(10,2)': 10 })).toEqual({ pgType: 'numeric', sampled: 110, outliers: 5 });
+    expect(proposeType({ bigint: 100 }, { text: 2 })).toEqual({ pgType: 'text', sampled: 102, outliers: 0 });
+    expect(proposeType({}, { 'numeric(10,2)': 3, jsonb: 0 })).toEqual({ pgType: 'text', sampled: 3, outliers: 0 });
+    expect(proposeType({}, { 'timestamp with time zone': 3 })).toEqual({ pgType: 'timestamptz', sampled: 3, outliers: 0 });
+  });
+
   it('tallies values by their own type, or by the exact column type given (Parquet)', () => {
     const csv = new TypeTallies(2);
     for (const row of [['1', 'a'], ['2.5', null], ['x', '2024-01-01']]) csv.add(row);

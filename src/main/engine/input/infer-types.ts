@@ -1,6 +1,8 @@
 // PostgreSQL column types suggested by sampled text values. Each value gets the narrowest type whose
-// input syntax PostgreSQL accepts for it exactly; a column widens to a type that accepts every
-// sampled value, and falls back to text. Never a length-limited type: later rows may be longer.
+// input syntax PostgreSQL accepts for it exactly; TypeInference widens a column to a type that
+// accepts every sampled value, while proposeType (new tables, across files) takes the type most
+// values fit and leaves the rest as outliers for the rejects. Falls back to text; never a
+// length-limited type: later rows may be longer.
 
 export type InferredType = 'bigint' | 'numeric' | 'double precision' | 'boolean' | 'date' | 'timestamp' | 'timestamptz' | 'uuid' | 'text';
 
@@ -175,20 +177,25 @@ export interface ProposedType {
 
 /**
  * The widest type that fits most (MOST_VALUES) of the sampled values: for each family of types seen,
- * the join of its members, and of those the one holding the most values. Text when none fits most.
+ * the join of its members, and of those the one holding the most values; text when none fits most.
+ * `exact` holds values whose type a file's schema declares (Parquet): they are never outliers, so
+ * the proposal is joined with each of their types.
  */
-export function proposeType(tally: TypeTally): ProposedType {
+export function proposeType(tally: TypeTally, exact: TypeTally = {}): ProposedType {
   const entries = Object.entries(tally);
-  const sampled = entries.reduce((n, [, count]) => n + count, 0);
-  const fits = (type: string, within: string) => joinTypes(type, within) === within;
+  const guessed = entries.reduce((n, [, count]) => n + count, 0);
+  const declared = Object.entries(exact);
+  const sampled = guessed + declared.reduce((n, [, count]) => n + count, 0);
+  const fitting = (within: string) => entries.reduce((n, [type, count]) => n + (joinTypes(type, within) === within ? count : 0), 0);
   let best: { pgType: string; fit: number } | null = null;
   for (const [type] of entries) {
     if (type === 'text') continue;
-    const family = entries.map(([other]) => other).filter((other) => joinTypes(type, other) !== 'text');
-    const widest = family.reduce(joinTypes);
-    const fit = entries.reduce((n, [other, count]) => n + (fits(other, widest) ? count : 0), 0);
+    const widest = entries.map(([other]) => other).filter((other) => joinTypes(type, other) !== 'text').reduce(joinTypes);
+    const fit = fitting(widest);
     if (!best || fit > best.fit) best = { pgType: widest, fit };
   }
-  if (!best || best.fit < sampled * MOST_VALUES) return { pgType: 'text', sampled, outliers: 0 };
-  return { pgType: best.pgType, sampled, outliers: sampled - best.fit };
+  if (guessed > 0 && (!best || best.fit < guessed * MOST_VALUES)) return { pgType: 'text', sampled, outliers: 0 };
+  const start = best?.pgType ?? declared[0]?.[0] ?? 'text';
+  const pgType = declared.reduce((joined, [type]) => joinTypes(joined, type), start);
+  return { pgType, sampled, outliers: guessed - fitting(pgType) };
 }

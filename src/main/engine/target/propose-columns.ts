@@ -19,6 +19,8 @@ export interface ProposeOptions extends FileOpenOptions {
 
 export interface FileSample {
   path: string;
+  /** The file's schema declares its types (Parquet): its values are never outliers. */
+  exact: boolean;
   columns: { name: string; tally: TypeTally }[];
 }
 
@@ -28,7 +30,7 @@ export async function sampleFile(path: string, options: ProposeOptions): Promise
   try {
     const info = await reader.open(openOptions(options, path), false);
     const tallies = await reader.sample(SAMPLE_ROWS);
-    return { path, columns: info.columns.map((c, i) => ({ name: c.name, tally: tallies[i] ?? {} })) };
+    return { path, exact: info.description.type === 'parquet', columns: info.columns.map((c, i) => ({ name: c.name, tally: tallies[i] ?? {} })) };
   } catch (error) {
     throw unreadable(path, error);
   } finally {
@@ -43,20 +45,21 @@ export function unreadable(path: string, error: unknown): KeyloadError {
 
 /** One column per table column the files feed, in the order they first appear. */
 export function proposeFromSamples(samples: FileSample[], map: Record<string, string | null> = {}): ProposedColumn[] {
-  const merged = new Map<string, { files: number; tally: TypeTally }>();
+  const merged = new Map<string, { files: number; guessed: TypeTally; exact: TypeTally }>();
   for (const sample of samples) {
     const seen = new Set<string>();
     for (const column of sample.columns) {
       const name = column.name in map ? map[column.name] : column.name;
       if (name === null || name === undefined || seen.has(name)) continue;
       seen.add(name);
-      const entry = merged.get(name) ?? { files: 0, tally: {} };
+      const entry = merged.get(name) ?? { files: 0, guessed: {}, exact: {} };
       entry.files += 1;
-      for (const [type, count] of Object.entries(column.tally)) entry.tally[type] = (entry.tally[type] ?? 0) + count;
+      const into = sample.exact ? entry.exact : entry.guessed;
+      for (const [type, count] of Object.entries(column.tally)) into[type] = (into[type] ?? 0) + count;
       merged.set(name, entry);
     }
   }
-  return [...merged].map(([name, { files, tally }]) => ({ name, files, ...proposeType(tally) }));
+  return [...merged].map(([name, { files, guessed, exact }]) => ({ name, files, ...proposeType(guessed, exact) }));
 }
 
 /** The proposed columns of a new table made from `paths`. */
