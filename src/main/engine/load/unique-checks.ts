@@ -67,44 +67,44 @@ export class UniqueChecks {
     const written = spec.mode === 'ignore' ? ` WHERE NOT EXISTS (SELECT 1 FROM ${spec.target} t WHERE ${row('t', key)} = ${row('s', key)})` : '';
     const earlierFirst = spec.policy === 'first' ? earlier.map((e) => e.table.parent) : [];
     const survivors = `w AS MATERIALIZED (SELECT * FROM (${keyed ? survivorsSql(spec, source, earlierFirst) : `SELECT * FROM ${source}`}) s${written})`;
+    const keyAndOrd = list(keyed ? [...key, ORD] : [ORD]);
+    const sameKey = (a: string, b: string) => `${row(a, key)} = ${row(b, key)}`;
     let removed = 0;
     for (const { unique, taken } of this.secondaryKeys(ctx)) {
-      await this.ensureTaken(client, taken, key, unique.columns);
       const u = unique.columns;
+      const recorded = keyed ? [...key, ...u] : u;
+      await this.ensureTaken(client, taken, recorded, u);
       const otherKey = (alias: string) => (keyed ? `${row(alias, key)} IS DISTINCT FROM ${row('w', key)}` : 'true');
       const outside = [
         `EXISTS (SELECT 1 FROM ${taken} e WHERE ${row('e', u)} = ${row('w', u)} AND ${otherKey('e')})`,
-        ...(this.stored
-          ? [`EXISTS (SELECT 1 FROM ${spec.target} t WHERE ${row('t', u)} = ${row('w', u)} AND ${otherKey('t')})`]
-          : []),
+        ...(this.stored ? [`EXISTS (SELECT 1 FROM ${spec.target} t WHERE ${row('t', u)} = ${row('w', u)} AND ${otherKey('t')})`] : []),
       ].join(' OR ');
-      // Survivors hold one row per key, so an earlier survivor with the same values has another key.
-      const ranked = `SELECT ${list([...key, ORD])}, row_number() OVER (PARTITION BY ${list(u)} ORDER BY ${quoteIdent(ORD)}) AS n
-        FROM w WHERE ${u.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ')}`;
-      const keyAndOrd = list(keyed ? [...key, ORD] : [ORD]);
-      // Outside first, so a row the table already holds is not pushed out by a rejected newcomer.
-      for (const bad of [`SELECT ${keyAndOrd} FROM w WHERE ${outside}`, `SELECT ${keyAndOrd} FROM (${ranked}) r WHERE n > 1`]) {
-        const result = await client.query<{ survivor: boolean; line: string; values: (string | null)[] }>(`
-          WITH ${survivors}, bad AS (${bad})
-          DELETE FROM ${source} s USING bad b WHERE ${row('s', key)} = ${row('b', key)}
-          RETURNING s.${quoteIdent(ORD)} = b.${quoteIdent(ORD)} AS survivor, s.${quoteIdent(LINE)} AS line, ${stagedValuesJson('s', columns)} AS values`);
-        const reason = `would violate unique constraint ${unique.name}`;
-        const rejected = result.rows.filter((r) => r.survivor).map((r) => ({ line: Number(r.line), column: u.join(', '), reason, values: r.values }));
-        await acceptRejects(ctx, rejected.sort((a, b) => a.line - b.line));
-        removed += rejected.length;
-      }
-      await client.query(`WITH ${survivors} INSERT INTO ${taken} (${list([...key, ...u])}) SELECT ${list([...key, ...u])} FROM w WHERE ${u.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ')}`);
+      const notNull = u.map((c) => `w.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+      // One statement: rows whose values are held outside the file, then (among the rest; survivors
+      // hold one row per key) rows an earlier survivor of the file holds; the rest record theirs.
+      const result = await client.query<{ survivor: boolean; line: string; values: (string | null)[] }>(`
+        WITH ${survivors},
+          outside AS (SELECT ${list(keyed ? [...key, ORD] : [ORD], 'w.')} FROM w WHERE ${outside}),
+          ranked AS (SELECT ${list(keyed ? [...key, ORD] : [ORD], 'w.')}, row_number() OVER (PARTITION BY ${list(u, 'w.')} ORDER BY w.${quoteIdent(ORD)}) AS n
+                     FROM w WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM outside o WHERE ${sameKey('o', 'w')})),
+          bad AS (SELECT * FROM outside UNION ALL SELECT ${keyAndOrd} FROM ranked WHERE n > 1),
+          kept AS (INSERT INTO ${taken} (${list(recorded)}) SELECT ${list(recorded, 'w.')} FROM w WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM bad b WHERE ${sameKey('b', 'w')}))
+        DELETE FROM ${source} s USING bad b WHERE ${sameKey('s', 'b')}
+        RETURNING s.${quoteIdent(ORD)} = b.${quoteIdent(ORD)} AS survivor, s.${quoteIdent(LINE)} AS line, ${stagedValuesJson('s', columns)} AS values`);
+      const reason = `would violate unique constraint ${unique.name}`;
+      const rejected = result.rows.filter((r) => r.survivor).map((r) => ({ line: Number(r.line), column: u.join(', '), reason, values: r.values }));
+      await acceptRejects(ctx, rejected.sort((a, b) => a.line - b.line));
+      removed += rejected.length;
     }
     return removed;
   }
 
-  private async ensureTaken(client: PoolClient, taken: string, key: string[], unique: string[]): Promise<void> {
+  /** The table of values taken so far, indexed on the unique key's columns. */
+  private async ensureTaken(client: PoolClient, taken: string, columns: string[], unique: string[]): Promise<void> {
     if (this.created.has(taken)) return;
-    const keyTypes = key.includes(ORD) ? `${quoteIdent(ORD)} bigint` : null;
-    const byName = new Map(this.run.plan.target.columns.map((c) => [c.name, c.type]));
-    const columns = [...(keyTypes ? [keyTypes] : key.map((k) => `${quoteIdent(k)} ${byName.get(k) ?? 'text'}`)), ...unique.map((c) => `${quoteIdent(c)} ${byName.get(c) ?? 'text'}`)];
-    await client.query(`DROP TABLE IF EXISTS ${taken}; CREATE UNLOGGED TABLE ${taken} (${columns.join(', ')});
-      CREATE INDEX ON ${taken} (${list(unique)}); CREATE INDEX ON ${taken} (${list(key)})`);
+    const types = new Map(this.run.plan.target.columns.map((c) => [c.name, c.type]));
+    const definition = columns.map((c) => `${quoteIdent(c)} ${types.get(c) ?? 'text'}`).join(', ');
+    await client.query(`DROP TABLE IF EXISTS ${taken}; CREATE UNLOGGED TABLE ${taken} (${definition}); CREATE INDEX ON ${taken} (${list(unique)})`);
     this.created.add(taken);
   }
 
