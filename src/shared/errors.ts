@@ -7,6 +7,8 @@ export const ErrorCodes = {
   fileCorrupt: 'KEYLOAD_FILE_CORRUPT',
   fileUnsupported: 'KEYLOAD_FILE_UNSUPPORTED',
   tableNotFound: 'KEYLOAD_TABLE_NOT_FOUND',
+  /** A table the load was to create (the app's "Create new table") already exists. */
+  tableExists: 'KEYLOAD_TABLE_EXISTS',
   keyNotUnique: 'KEYLOAD_KEY_NOT_UNIQUE',
   keyMissing: 'KEYLOAD_KEY_MISSING',
   mapping: 'KEYLOAD_MAPPING',

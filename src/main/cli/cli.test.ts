@@ -89,3 +89,29 @@ test('a missing table is a failure (exit 1) with a hint, and the DSN password is
   expect(out.stderr).toContain('--create-table');
   expect(out.stderr).toContain('(DATABASE_URL)');
 });
+
+test('a file that fails after committing rows exits 1 as partly loaded, and empty files are skipped as empty', async () => {
+  await db.query(`CREATE TABLE cli_partly (id int PRIMARY KEY, v text);
+    CREATE SEQUENCE cli_partly_rows;
+    CREATE FUNCTION cli_partly_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF nextval('cli_partly_rows') > 300 THEN RAISE EXCEPTION 'disk quota reached'; END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER cli_partly_fail BEFORE INSERT ON cli_partly FOR EACH ROW EXECUTE FUNCTION cli_partly_fail();`);
+  const path = join(dir, 'partly.csv');
+  await writeFile(path, `id,v\n${Array.from({ length: 1000 }, (_, i) => `${i},v${i}`).join('\n')}\n`);
+  const empty = join(dir, 'empty.csv');
+  await writeFile(empty, '');
+  const out = await keyload(['load', '--dsn', db.url, '--table', 'cli_partly', '--batch-size', '100', '--concurrency', '1', '--internal-concurrency', '1', '--json', path, empty]);
+  expect(out.code).toBe(1);
+  const committed = (await db.query<{ n: string }>('SELECT count(*) AS n FROM cli_partly'))[0]?.n;
+  const result = JSON.parse(out.stdout) as LoadResult;
+  expect(result.files.map((f) => [f.status, f.committedRows, f.skipReason])).toEqual([
+    ['partly-loaded', Number(committed), undefined],
+    ['skipped', undefined, 'empty file: nothing to load'],
+  ]);
+  expect(out.stderr).toContain(`partly loaded: ${committed} rows committed; a re-run resumes`);
+  expect(out.stderr).toContain('skipped: empty file: nothing to load');
+  expect(out.stderr).toMatch(/error: .*partly\.csv: disk quota reached/);
+});

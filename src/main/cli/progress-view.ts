@@ -10,9 +10,14 @@ export interface ProgressOutput {
   columns?: number;
 }
 
+/** While merging, the share of staged rows merged; before, the share of bytes read. */
 function describe(p: FileProgress): string {
-  const percent = p.totalBytes > 0 ? `${Math.min(100, Math.floor((p.bytesRead / p.totalBytes) * 100))}%` : '';
   const eta = p.etaSeconds !== null && p.stage !== 'done' ? ` ETA ${formatSeconds(p.etaSeconds)}` : '';
+  if (p.stage === 'merging' && p.stagedRows > 0) {
+    const percent = Math.min(100, Math.floor((p.mergedRows / p.stagedRows) * 100));
+    return `${p.stage.padEnd(8)} ${basename(p.path)} ${percent}% merged ${formatCount(p.mergedRows)}/${formatCount(p.stagedRows)} rows${eta}`;
+  }
+  const percent = p.totalBytes > 0 ? `${Math.min(100, Math.floor((p.bytesRead / p.totalBytes) * 100))}%` : '';
   const rate = p.rowsPerSecond > 0 ? ` ${formatCount(p.rowsPerSecond)} rows/s` : '';
   return `${p.stage.padEnd(8)} ${basename(p.path)} ${percent} ${formatBytes(p.bytesRead)}/${formatBytes(p.totalBytes)} ${formatCount(p.counts.read)} rows${rate}${eta}`;
 }

@@ -2,6 +2,7 @@
 // desktop app's IPC handlers all drive the engine through these functions only.
 export { planLoad, type ConnectionConfig, type LoadPlan, type PlannedFile } from './load/plan.ts';
 export { runLoad, type RunHooks } from './load/run.ts';
+export { proposeColumns, type ProposeOptions } from './target/propose-columns.ts';
 export { toErrorInfo } from './error-info.ts';
 export { closeReaderPool } from './reader/reader-pool.ts';
 export { readJobFile, type Job } from './job/job-file.ts';

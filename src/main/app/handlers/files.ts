@@ -8,7 +8,7 @@ import { listFiles } from '../../engine/load/file-list.ts';
 import { ReaderClient } from '../../engine/reader/reader-client.ts';
 import type { SourceDescription } from '../../engine/input/source.ts';
 import { sourceOptions } from '../../engine/input/source-options.ts';
-import { toErrorInfo } from '../../engine/index.ts';
+import { proposeColumns, toErrorInfo } from '../../engine/index.ts';
 import type { HandlerImpls } from '../dispatch.ts';
 import { mapLimit } from '../../engine/load/concurrency.ts';
 
@@ -61,9 +61,7 @@ export function fileHandlers(): Pick<HandlerImpls, 'files.inspect' | 'files.prev
       return mapLimit(files, 4, (path) => inspectFile(path, overrides[path]));
     },
     'files.preview': ({ path, overrides }) => previewFile(path, overrides),
-    // Placeholder until cross-file type inference lands (issue 8).
-    'files.proposeColumns': async () => {
-      throw new KeyloadError(ErrorCodes.internal, 'files.proposeColumns is not built yet');
-    },
+    // The columns "Create new table" would make: the same proposal planning creates.
+    'files.proposeColumns': async ({ paths, overrides }) => proposeColumns(await listFiles(paths, 'given'), { fileOverrides: overrides }),
   };
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
-import { TypeInference, valueType, widenType, type InferredType } from './infer-types.ts';
+import { joinTypes, MOST_VALUES, proposeType, TypeInference, TypeTallies, valueType, widenType, type InferredType } from './infer-types.ts';
 
 const cases: Record<InferredType, string[]> = {
   bigint: ['0', '-0', '42', '+7', '-9223372036854775808', '9223372036854775807'],
@@ -105,5 +106,66 @@ describe('TypeInference', () => {
     const inference = new TypeInference(1);
     for (const value of ['0', '1', '1', '0']) inference.add([value]);
     expect(inference.types()).toEqual(['bigint']);
+  });
+});
+
+describe('joinTypes (the lattice CSV and Parquet types share)', () => {
+  it.each([
+    ['integer', 'bigint', 'bigint'],
+    ['smallint', 'integer', 'integer'],
+    ['bigint', 'numeric(10,2)', 'numeric'],
+    ['numeric(10,2)', 'numeric(10,2)', 'numeric(10,2)'],
+    ['numeric(10,2)', 'numeric(12,4)', 'numeric'],
+    ['real', 'real', 'real'],
+    ['real', 'integer', 'double precision'],
+    ['date', 'timestamp with time zone', 'timestamptz'],
+    ['timestamp without time zone', 'timestamp', 'timestamp'],
+    ['jsonb', 'jsonb', 'jsonb'],
+    ['jsonb', 'text', 'text'],
+    ['uuid', 'bigint', 'text'],
+    ['boolean', 'date', 'text'],
+  ])('%s with %s is %s', (a, b, joined) => {
+    expect(joinTypes(a, b)).toBe(joined);
+    expect(joinTypes(b, a)).toBe(joined);
+  });
+});
+
+describe('proposeType', () => {
+  it('takes the widest type of the family that holds most values, and counts the rest as outliers', () => {
+    expect(proposeType({ bigint: 95, numeric: 4, text: 1 })).toEqual({ pgType: 'numeric', sampled: 100, outliers: 1 });
+    expect(proposeType({ date: 50, timestamptz: 50 })).toEqual({ pgType: 'timestamptz', sampled: 100, outliers: 0 });
+    expect(proposeType({ bigint: 60, text: 40 })).toEqual({ pgType: 'text', sampled: 100, outliers: 0 });
+    expect(proposeType({})).toEqual({ pgType: 'text', sampled: 0, outliers: 0 });
+  });
+
+  it('joins the types a schema declares (Parquet): their values are never outliers', () => {
+    expect(proposeType({ bigint: 95, text: 5 }, { integer: 10 })).toEqual({ pgType: 'bigint', sampled: 110, outliers: 5 });
+    expect(proposeType({ bigint: 95, text: 5 }, { 'numeric(10,2)': 10 })).toEqual({ pgType: 'numeric', sampled: 110, outliers: 5 });
+    expect(proposeType({ bigint: 100 }, { text: 2 })).toEqual({ pgType: 'text', sampled: 102, outliers: 0 });
+    expect(proposeType({}, { 'numeric(10,2)': 3, jsonb: 0 })).toEqual({ pgType: 'text', sampled: 3, outliers: 0 });
+    expect(proposeType({}, { 'timestamp with time zone': 3 })).toEqual({ pgType: 'timestamptz', sampled: 3, outliers: 0 });
+  });
+
+  it('tallies values by their own type, or by the exact column type given (Parquet)', () => {
+    const csv = new TypeTallies(2);
+    for (const row of [['1', 'a'], ['2.5', null], ['x', '2024-01-01']]) csv.add(row);
+    expect(csv.tallies()).toEqual([{ bigint: 1, numeric: 1, text: 1 }, { text: 1, date: 1 }]);
+    const parquet = new TypeTallies(1, ['integer']);
+    for (const row of [['1'], [null], ['2']]) parquet.add(row);
+    expect(parquet.tallies()).toEqual([{ integer: 2 }]);
+  });
+
+  it('a typed proposal always holds most of the values, and every one of a single type', () => {
+    const types = fc.constantFrom('bigint', 'numeric', 'double precision', 'boolean', 'date', 'timestamp', 'timestamptz', 'uuid', 'text', 'integer', 'jsonb');
+    fc.assert(
+      fc.property(fc.dictionary(types, fc.integer({ min: 1, max: 1000 })), (tally) => {
+        const proposed = proposeType(tally);
+        const sampled = Object.values(tally).reduce((n, c) => n + c, 0);
+        expect(proposed.sampled).toBe(sampled);
+        if (proposed.pgType !== 'text') expect(sampled - proposed.outliers).toBeGreaterThanOrEqual(sampled * MOST_VALUES);
+        const fitting = Object.entries(tally).filter(([type]) => joinTypes(type, proposed.pgType) === proposed.pgType);
+        expect(fitting.reduce((n, [, c]) => n + c, 0)).toBe(proposed.pgType === 'text' ? sampled : sampled - proposed.outliers);
+      }),
+    );
   });
 });

@@ -1,6 +1,8 @@
 // PostgreSQL column types suggested by sampled text values. Each value gets the narrowest type whose
-// input syntax PostgreSQL accepts for it exactly; a column widens to a type that accepts every
-// sampled value, and falls back to text. Never a length-limited type: later rows may be longer.
+// input syntax PostgreSQL accepts for it exactly; TypeInference widens a column to a type that
+// accepts every sampled value, while proposeType (new tables, across files) takes the type most
+// values fit and leaves the rest as outliers for the rejects. Falls back to text; never a
+// length-limited type: later rows may be longer.
 
 export type InferredType = 'bigint' | 'numeric' | 'double precision' | 'boolean' | 'date' | 'timestamp' | 'timestamptz' | 'uuid' | 'text';
 
@@ -103,4 +105,97 @@ function validDate(match: RegExpExecArray): boolean {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
   return day <= days;
+}
+
+/** How many sampled non-null values of one column have each type (a PostgreSQL type name). */
+export type TypeTally = Record<string, number>;
+
+/**
+ * Tallies the type of every sampled value per column. With `exactTypes` (Parquet, whose schema
+ * gives each column's type) every non-null value counts under its column's type.
+ */
+export class TypeTallies {
+  readonly #tallies: TypeTally[];
+  readonly #exactTypes: readonly string[] | null;
+
+  constructor(columnCount: number, exactTypes: readonly string[] | null = null) {
+    this.#tallies = Array.from({ length: columnCount }, () => ({}));
+    this.#exactTypes = exactTypes;
+  }
+
+  add(values: readonly (string | null)[]): void {
+    const n = Math.min(values.length, this.#tallies.length);
+    for (let i = 0; i < n; i++) {
+      const value = values[i];
+      if (value === null || value === undefined) continue;
+      const type = this.#exactTypes?.[i] ?? valueType(value);
+      const tally = this.#tallies[i] as TypeTally;
+      tally[type] = (tally[type] ?? 0) + 1;
+    }
+  }
+
+  tallies(): TypeTally[] {
+    return this.#tallies;
+  }
+}
+
+/** The share of a column's sampled values a typed column must fit; the rest go to the rejects. */
+export const MOST_VALUES = 0.9;
+
+// The lattice of exact types (Parquet's among them): smallint < integer < bigint < numeric <
+// double precision, and date < timestamp < timestamptz. real and numeric(p,s) join only themselves
+// exactly; with anything else of their family they become double precision and numeric.
+const NUMERIC_LADDER = ['smallint', 'integer', 'bigint', 'numeric', 'double precision'];
+const TEMPORAL_LADDER = ['date', 'timestamp', 'timestamptz'];
+const SYNONYMS: Record<string, string> = { 'timestamp with time zone': 'timestamptz', 'timestamp without time zone': 'timestamp', real: 'double precision' };
+
+function ladderOf(type: string): { ladder: string[]; rank: number } | null {
+  const base = type.startsWith('numeric(') ? 'numeric' : (SYNONYMS[type] ?? type);
+  for (const ladder of [NUMERIC_LADDER, TEMPORAL_LADDER]) {
+    const rank = ladder.indexOf(base);
+    if (rank !== -1) return { ladder, rank };
+  }
+  return null;
+}
+
+/** The narrowest type holding values of both types; text when they share no family. */
+export function joinTypes(a: string, b: string): string {
+  const canonical = (type: string) => (type in SYNONYMS && type !== 'real' ? (SYNONYMS[type] as string) : type);
+  if (canonical(a) === canonical(b)) return canonical(a);
+  const left = ladderOf(a);
+  const right = ladderOf(b);
+  if (!left || !right || left.ladder !== right.ladder) return 'text';
+  return left.ladder[Math.max(left.rank, right.rank)] as string;
+}
+
+export interface ProposedType {
+  pgType: string;
+  /** Sampled non-null values, and those among them that pgType does not hold. */
+  sampled: number;
+  outliers: number;
+}
+
+/**
+ * The widest type that fits most (MOST_VALUES) of the sampled values: for each family of types seen,
+ * the join of its members, and of those the one holding the most values; text when none fits most.
+ * `exact` holds values whose type a file's schema declares (Parquet): they are never outliers, so
+ * the proposal is joined with each of their types.
+ */
+export function proposeType(tally: TypeTally, exact: TypeTally = {}): ProposedType {
+  const entries = Object.entries(tally);
+  const guessed = entries.reduce((n, [, count]) => n + count, 0);
+  const declared = Object.entries(exact);
+  const sampled = guessed + declared.reduce((n, [, count]) => n + count, 0);
+  const fitting = (within: string) => entries.reduce((n, [type, count]) => n + (joinTypes(type, within) === within ? count : 0), 0);
+  let best: { pgType: string; fit: number } | null = null;
+  for (const [type] of entries) {
+    if (type === 'text') continue;
+    const widest = entries.map(([other]) => other).filter((other) => joinTypes(type, other) !== 'text').reduce(joinTypes);
+    const fit = fitting(widest);
+    if (!best || fit > best.fit) best = { pgType: widest, fit };
+  }
+  if (guessed > 0 && (!best || best.fit < guessed * MOST_VALUES)) return { pgType: 'text', sampled, outliers: 0 };
+  const start = best?.pgType ?? declared[0]?.[0] ?? 'text';
+  const pgType = declared.reduce((joined, [type]) => joinTypes(joined, type), start);
+  return { pgType, sampled, outliers: guessed - fitting(pgType) };
 }

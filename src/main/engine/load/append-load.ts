@@ -24,8 +24,12 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
   const skip = resumeFrom?.batchesDone ?? 0;
   const counts = ctx.tracker.counts;
   if (resumeFrom) counts.inserted = resumeFrom.counts.inserted;
+  ctx.tracker.committedRows = counts.inserted;
   const { client, release } = await acquireClient(ctx.run.pool);
-  const validator = new BatchValidator(client, `append_${ctx.file.rank}`, columns, ctx.run.support, false);
+  // Without a key every unique key is checked when the server refuses a sub-batch.
+  const provided = new Set(columns.map((c) => c.name));
+  const uniqueKeys = plan.target.uniqueKeys.filter((k) => k.columns.every((c) => provided.has(c)));
+  const validator = new BatchValidator(client, `append_${ctx.file.rank}`, columns, ctx.run.support, false, { target, keys: uniqueKeys });
   const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1 });
   // Small chunks for the reader; a chunk never crosses a sub-batch boundary.
   const chunks = readBatches(ctx, STAGE_ROWS, false, batchRows)[Symbol.asyncIterator]();
@@ -81,6 +85,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
       if (!options.atomicFile) {
         await recordFile(ctx, client, 'loading', shape(batchNumber));
         await client.query('COMMIT');
+        ctx.tracker.committedRows = counts.inserted;
       }
     }
     await recordFile(ctx, client, 'loaded', shape(batchNumber));

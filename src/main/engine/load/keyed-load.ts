@@ -18,6 +18,7 @@ import { acquireClient } from './pool-client.ts';
 import { withRetry } from './retry.ts';
 import { dropStageTable, stageFile, stageTable, type StagedFile } from './stage.ts';
 import { inTransaction } from './transaction.ts';
+import { UniqueChecks } from './unique-checks.ts';
 
 export interface KeyedFile {
   ctx: FileContext;
@@ -35,7 +36,7 @@ function fail(file: KeyedFile, error: unknown): void {
  * Stages every file (at most `concurrency` at once), retrying transient failures; then `prepare`
  * runs for each staged file before it counts as staged.
  */
-export function stageAll(run: RunContext, contexts: FileContext[], prepare: (file: KeyedFile) => Promise<void>): KeyedFile[] {
+export function stageAll(run: RunContext, contexts: FileContext[], prepare: (file: KeyedFile, staged: StagedFile, files: KeyedFile[]) => Promise<void>): KeyedFile[] {
   const { plan, budget } = run;
   // Each file's promise settles as soon as that file is staged, so merging starts early.
   const settle: ((staged: StagedFile | null) => void)[] = [];
@@ -54,7 +55,7 @@ export function stageAll(run: RunContext, contexts: FileContext[], prepare: (fil
         },
         (error, attempt) => run.emit({ type: 'notice', message: `${ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${plan.options.maxRetries}` }),
       );
-      await prepare(file);
+      await prepare(file, staged, files);
       settle[index]?.(staged);
     } catch (error) {
       fail(file, error);
@@ -65,23 +66,38 @@ export function stageAll(run: RunContext, contexts: FileContext[], prepare: (fil
 }
 
 /**
- * Readies a staged file for merging: resumable units from an interrupted run with the same
+ * Readies a staged file for merging: its rows that would break a secondary unique key go to the
+ * rejects (before anything is written), then resumable units from an interrupted run with the same
  * partitioning (fresh ones otherwise), and its "loading" manifest row written before any data lands.
  */
-export async function prepareMerge(run: RunContext, file: KeyedFile): Promise<void> {
-  const { client, release } = await acquireClient(run.pool);
-  try {
-    const saved = await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx));
-    const usable = saved.filter((u) => u.parts === run.partitions);
-    file.units = Array.from({ length: run.partitions }, (_, p) => usable.find((u) => u.part === p) ?? freshProgress(p, run.partitions, run.plan.options.batchSize));
-    const counts = file.ctx.tracker.counts;
-    counts.inserted = file.units.reduce((n, u) => n + u.inserted, 0);
-    counts.updated = file.units.reduce((n, u) => n + u.updated, 0);
-    counts.unchanged = file.units.reduce((n, u) => n + u.unchanged, 0);
-    await recordFile(file.ctx, client, 'loading', { batchRows: run.plan.options.batchSize, batchesDone: 0, parts: run.partitions });
-  } finally {
-    release(false);
-  }
+export function prepareMerge(run: RunContext, checks: UniqueChecks) {
+  return async (file: KeyedFile, staged: StagedFile, files: KeyedFile[]): Promise<void> => {
+    // The unique checks see the files in order: a file waits until those before it are ready.
+    const earlier: StagedFile[] = [];
+    if (checks.applies(file.ctx)) {
+      for (const other of files.slice(0, files.indexOf(file))) {
+        const done = await other.staged;
+        if (done) earlier.push(done);
+      }
+    }
+    const { client, release } = await acquireClient(run.pool);
+    try {
+      staged.rows -= await checks.check(file.ctx, client, staged, earlier);
+      const saved = await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx));
+      const usable = saved.filter((u) => u.parts === run.partitions);
+      file.units = Array.from({ length: run.partitions }, (_, p) => usable.find((u) => u.part === p) ?? freshProgress(p, run.partitions, run.plan.options.batchSize));
+      const sum = (pick: (u: UnitProgress) => number) => file.units.reduce((n, u) => n + pick(u), 0);
+      const { tracker } = file.ctx;
+      tracker.counts.inserted = sum((u) => u.inserted);
+      tracker.counts.updated = sum((u) => u.updated);
+      tracker.counts.unchanged = sum((u) => u.unchanged);
+      tracker.committedRows = tracker.counts.inserted + tracker.counts.updated;
+      tracker.staged(staged.rows, tracker.committedRows + tracker.counts.unchanged);
+      await recordFile(file.ctx, client, 'loading', { batchRows: run.plan.options.batchSize, batchesDone: 0, parts: run.partitions });
+    } finally {
+      release(false);
+    }
+  };
 }
 
 /** Insert mode: a key already in the table, or in an earlier file, fails the file (as one-by-one would). */
@@ -100,7 +116,7 @@ async function refuseExistingKeys(run: RunContext, files: KeyedFile[]): Promise<
         continue;
       }
       const keys = found.rows.map((r) => `(${spec.key.map((k) => String(r[k])).join(', ')})`).join(', ');
-      fail(file, new KeyloadError(ErrorCodes.duplicateKey, `--mode insert: key(s) ${keys} already exist in ${displayName(run.plan.table)} or an earlier file`, {
+      fail(file, new KeyloadError(ErrorCodes.duplicateKey, `Insert only: key(s) ${keys} already exist in ${displayName(run.plan.table)} or an earlier file`, {
         file: file.ctx.file.path,
         line: Number(first.line),
         hint: 'Use --mode upsert to update them or --mode ignore to skip them.',
@@ -133,7 +149,7 @@ async function refuseDisagreements(run: RunContext, files: KeyedFile[]): Promise
   if (found.rows.length === 0) return;
   const names = (ranks: number[]) => ranks.map((r) => ready[r]?.file.ctx.file.path).join(' vs ');
   const listed = found.rows.map((r) => `(${key.map((k) => String(r[k])).join(', ')}) in ${names(r.ranks)}`).join('; ');
-  const error = new KeyloadError(ErrorCodes.conflict, `--conflict-policy error: ${found.rows.length}${found.rows.length === 20 ? '+' : ''} key(s) have different values in different files: ${listed}`, {
+  const error = new KeyloadError(ErrorCodes.conflict, `The files disagree: ${found.rows.length}${found.rows.length === 20 ? '+' : ''} key(s) have different values in different files: ${listed}`, {
     hint: `Choose a policy (last, first, version:<column>), or run keyload preview to see every conflict. Key columns: ${list(key)}.`,
   });
   for (const { file } of ready) fail(file, error);
@@ -227,7 +243,8 @@ async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, 
 
 /** Loads the files; returns each file's error (null when it loaded). */
 export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<unknown[]> {
-  const files = stageAll(run, contexts, (file) => prepareMerge(run, file));
+  const checks = new UniqueChecks(run, true);
+  const files = stageAll(run, contexts, prepareMerge(run, checks));
   if (mode === 'insert') await refuseExistingKeys(run, files);
   if (run.plan.options.conflictPolicy === 'error') await refuseDisagreements(run, files);
   try {
@@ -247,6 +264,7 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
         const staged = await file.staged;
         if (staged) await dropStageTable(client, staged.table);
       }
+      await checks.drop(client);
     } finally {
       release(false);
     }

@@ -45,9 +45,13 @@ export async function mergeUnit(ctx: FileContext, spec: MergeSpec, source: strin
       return next;
     };
     const next = target.inCallerTransaction ? await batch() : await inTransaction(target.client, batch, true);
+    const written = next.inserted - current.inserted + next.updated - current.updated;
     counts.inserted += next.inserted - current.inserted;
     counts.updated += next.updated - current.updated;
     counts.unchanged += next.unchanged - current.unchanged;
+    // Inside a caller's transaction nothing is committed until the caller commits.
+    if (!target.inCallerTransaction) ctx.tracker.committedRows += written;
+    ctx.tracker.merged(written + next.unchanged - current.unchanged);
     current = next;
     ctx.tracker.update();
   }

@@ -2,19 +2,22 @@
 // formats and columns (in reader workers), the target table, the key, each file's column mapping,
 // and which files the manifest says are already loaded. `--dry-run` stops here.
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import pg from 'pg';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
+import type { ProposedColumn } from '../../../shared/ipc/contract.ts';
 import { loadOptionsSchema, type LoadOptions, type LoadOptionsInput } from '../../../shared/load-options.ts';
 import { toErrorInfo } from '../error-info.ts';
-import type { OpenSourceOptions } from '../input/source.ts';
-import { sourceOptions } from '../input/source-options.ts';
 import type { FileInfo } from '../reader/protocol.ts';
 import { ReaderClient } from '../reader/reader-client.ts';
 import { displayName, parseTableName, quoteIdent, qualifiedName, type TableName } from '../sql/identifiers.ts';
 import { introspectTable, type TargetTable } from '../target/introspect.ts';
 import { resolveKey } from '../target/key.ts';
 import { mapColumns, type ColumnMapping } from '../target/mapping.ts';
+import { proposeFromSamples, sampleFile, unreadable, type FileSample } from '../target/propose-columns.ts';
+import { mapLimit } from './concurrency.ts';
 import { listFiles } from './file-list.ts';
+import { openOptions } from './open-options.ts';
 import { readManifest } from './manifest.ts';
 import { fitBudget, freeConnections, type PoolBudget } from './pool-budget.ts';
 import { acquireClient } from './pool-client.ts';
@@ -41,6 +44,8 @@ export interface PlannedFile {
   mapping: ColumnMapping | null;
   /** Set when the file cannot be loaded; the run reports it as failed and goes on. */
   error: ErrorInfo | null;
+  /** The file is empty (0 bytes): it is skipped. */
+  empty: boolean;
   alreadyLoaded: boolean;
   /** Hash partitions an interrupted earlier run merged this file in; it resumes with the same. */
   resumeParts: number | null;
@@ -66,11 +71,6 @@ export interface LoadPlan {
 
 const keyedModes = new Set(['upsert', 'insert', 'ignore']);
 
-/** How to open one file: --file-type for all, then the file's own overrides. */
-export function openOptions(options: LoadOptions, path: string): OpenSourceOptions {
-  return sourceOptions(options.fileOverrides[path] ?? {}, options.csv, options.fileType);
-}
-
 async function readInfo(path: string, options: LoadOptions): Promise<FileInfo> {
   const reader = new ReaderClient(path);
   try {
@@ -80,11 +80,12 @@ async function readInfo(path: string, options: LoadOptions): Promise<FileInfo> {
   }
 }
 
-function tableFromFile(table: TableName, info: FileInfo, key: string[] | null): TargetTable {
+/** The table to create: the proposed columns (with the caller's types), the key NOT NULL and primary. */
+function tableFromColumns(table: TableName, columns: ProposedColumn[], key: string[] | null): TargetTable {
   return {
     ...table,
     referenced: false,
-    columns: info.columns.map((c) => ({
+    columns: columns.map((c) => ({
       name: c.name,
       type: c.pgType,
       notNull: key?.includes(c.name) ?? false,
@@ -95,6 +96,35 @@ function tableFromFile(table: TableName, info: FileInfo, key: string[] | null): 
     })),
     uniqueKeys: key ? [{ name: `${table.name}_pkey`, columns: key, primary: true }] : [],
   };
+}
+
+export function tableExistsError(table: TableName): KeyloadError {
+  return new KeyloadError(ErrorCodes.tableExists, `Table ${displayName(table)} already exists: choose it as the target instead of creating a new table`, {
+    hint: 'Load into it without creating a table, or name a new table.',
+  });
+}
+
+/**
+ * The columns of the table to create, from every readable file: the proposal, then the caller's
+ * column types, each checked by the server (an unknown type is its error, named to the column).
+ */
+async function newTableColumns(client: pg.PoolClient, table: TableName, samples: FileSample[], options: LoadOptions): Promise<ProposedColumn[]> {
+  const columns = proposeFromSamples(samples, options.map);
+  const names = new Set(columns.map((c) => c.name));
+  const unknown = Object.keys(options.columnTypes).filter((name) => !names.has(name));
+  if (unknown.length > 0) {
+    throw new KeyloadError(ErrorCodes.usage, `Column types are given for ${unknown.map((n) => `"${n}"`).join(', ')}, which no file has`, {
+      hint: `The columns of ${displayName(table)} would be: ${[...names].join(', ')}.`,
+    });
+  }
+  for (const [name, type] of Object.entries(options.columnTypes)) {
+    // regtype input parses exactly one type name (with modifiers), so the name is safe to use in DDL.
+    await client.query('SELECT $1::regtype', [type]).catch((error: unknown) => {
+      const info = toErrorInfo(error);
+      throw new KeyloadError(info.code, `Column "${name}": ${info.message}`, { column: name, cause: error });
+    });
+  }
+  return columns.map((c) => (options.columnTypes[c.name] ? { ...c, pgType: options.columnTypes[c.name] as string } : c));
 }
 
 function createTableSql(target: TargetTable, key: string[] | null): string {
@@ -113,15 +143,47 @@ function mappingProblem(mapping: ColumnMapping, target: TargetTable, key: string
   if (required.length > 0 && options.mode !== 'ignore') {
     return `table column(s) ${required.map((c) => c.name).join(', ')} are NOT NULL without a default, and the file has no column for them`;
   }
-  if (options.touchColumn && mapped.has(options.touchColumn)) return `--touch-column ${options.touchColumn} is also mapped from the file`;
-  if (options.versionColumn && !mapped.has(options.versionColumn)) return `the file has no column for --version-column ${options.versionColumn}`;
+  if (options.touchColumn && mapped.has(options.touchColumn)) return `the touch column ${options.touchColumn} is also mapped from the file`;
+  if (options.versionColumn && !mapped.has(options.versionColumn)) return `the file has no column for the version column ${options.versionColumn}`;
   return null;
 }
 
-function checkColumnOption(target: TargetTable, name: string | undefined, flag: string): void {
+function checkColumnOption(target: TargetTable, name: string | undefined, role: string, flag: string): void {
   if (name && !target.columns.some((c) => c.name === name)) {
-    throw new KeyloadError(ErrorCodes.usage, `${flag} ${name}: ${displayName(target)} has no such column`);
+    throw new KeyloadError(ErrorCodes.usage, `The ${role} ${name} is not a column of ${displayName(target)}`, { hint: `Name an existing column with ${flag}.` });
   }
+}
+
+/** A file as planning first reads it: its info, or why it could not be read (`cause`, the original error). */
+interface ReadFile {
+  path: string;
+  info: FileInfo | null;
+  error: ErrorInfo | null;
+  empty: boolean;
+  cause?: unknown;
+}
+
+/**
+ * Samples every readable file for a new table's types. A file that cannot be sampled fails alone;
+ * with no file left, the error names the first file and why it could not be read.
+ */
+async function sampleReadable(infos: ReadFile[], options: LoadOptions, table: TableName): Promise<FileSample[]> {
+  const sampled = await mapLimit(infos, 4, async (entry) => {
+    if (!entry.info) return entry.error ? unreadable(entry.path, entry.cause) : null;
+    try {
+      return await sampleFile(entry.path, options);
+    } catch (error) {
+      const failure = error instanceof KeyloadError ? error : unreadable(entry.path, error);
+      entry.info = null;
+      entry.error = failure.toInfo();
+      return failure;
+    }
+  });
+  const samples = sampled.filter((s): s is FileSample => s !== null && !(s instanceof KeyloadError));
+  const firstFailure = sampled.find((s): s is KeyloadError => s instanceof KeyloadError);
+  if (samples.length > 0) return samples;
+  if (!firstFailure) throw new KeyloadError(ErrorCodes.usage, `Cannot create ${displayName(table)}: every file is empty`);
+  throw new KeyloadError(firstFailure.code, `Cannot create ${displayName(table)}: ${firstFailure.message}`, { ...firstFailure.location, hint: firstFailure.hint, cause: firstFailure });
 }
 
 /**
@@ -147,18 +209,19 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
   if (!parsed.success) throw new KeyloadError(ErrorCodes.usage, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const options = parsed.data;
   if (options.mode === 'append' && options.touchColumn) {
-    throw new KeyloadError(ErrorCodes.usage, '--touch-column is not available with --mode append', { hint: 'Give the column DEFAULT now() instead.' });
+    throw new KeyloadError(ErrorCodes.usage, 'A touch column is not available when appending', { hint: 'Drop --touch-column, or give the column DEFAULT now() instead.' });
   }
   const table = parseTableName(options.table);
   const paths = await listFiles(options.files, options.order);
   if (paths.length === 0) throw new KeyloadError(ErrorCodes.usage, 'No files to load: the directories given are empty');
 
-  const infos = await Promise.all(
-    paths.map(async (path) => {
+  const infos: ReadFile[] = await Promise.all(
+    paths.map(async (path): Promise<ReadFile> => {
       try {
-        return { path, info: await readInfo(path, options), error: null };
+        return { path, info: await readInfo(path, options), error: null, empty: false };
       } catch (error) {
-        return { path, info: null, error: toErrorInfo(error, path) };
+        const empty = await stat(path).then((s) => s.isFile() && s.size === 0, () => false);
+        return { path, info: null, error: empty ? null : toErrorInfo(error, path), empty, cause: error };
       }
     }),
   );
@@ -169,36 +232,38 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
     let target = await introspectTable(client, table);
     let createSql: string | null = null;
     let key: string[] | null;
+    if (target && options.createTable && options.tableMustBeNew) throw tableExistsError(table);
     if (!target) {
       if (!options.createTable) {
         throw new KeyloadError(ErrorCodes.tableNotFound, `Table ${displayName(table)} does not exist`, { hint: 'Pass --create-table to create it from the files.' });
       }
-      const first = infos.find((f) => f.info);
-      if (!first?.info) throw new KeyloadError(ErrorCodes.usage, `Cannot create ${displayName(table)}: no file could be read`);
       key = options.key ?? null;
       if (!key && keyedModes.has(options.mode)) {
-        throw new KeyloadError(ErrorCodes.keyMissing, `--create-table with --mode ${options.mode} needs --key`, { hint: 'Name the key columns, e.g. --key id, or use --mode append.' });
+        throw new KeyloadError(ErrorCodes.keyMissing, `A new table loaded with ${options.mode} needs key columns`, { hint: 'Name the key columns, e.g. --key id, or use --mode append.' });
       }
-      const columns = new Set(first.info.columns.map((c) => c.name));
+      const samples = await sampleReadable(infos, options, table);
+      const proposed = await newTableColumns(client, table, samples, options);
+      const columns = new Set(proposed.map((c) => c.name));
       const unknown = key?.filter((k) => !columns.has(k)) ?? [];
-      if (unknown.length > 0) throw new KeyloadError(ErrorCodes.keyMissing, `Key column(s) ${unknown.join(', ')} are not in ${first.path}`);
-      target = tableFromFile(table, first.info, key);
+      if (unknown.length > 0) throw new KeyloadError(ErrorCodes.keyMissing, `Key column(s) ${unknown.join(', ')} are in none of the files`);
+      target = tableFromColumns(table, proposed, key);
       createSql = createTableSql(target, key);
-      notices.push(`Table ${displayName(table)} will be created from ${first.path}`);
+      notices.push(`Table ${displayName(table)} will be created from ${samples.length === 1 ? samples[0]?.path : `${samples.length} files`}`);
     } else if (keyedModes.has(options.mode)) {
       key = resolveKey(target, options.key);
     } else if (options.mode === 'replace' && (options.key || target.uniqueKeys.some((k) => k.primary))) {
       key = resolveKey(target, options.key);
     } else {
       key = null;
-      if (options.key) notices.push(`--key is not used with --mode ${options.mode}`);
+      if (options.key) notices.push(`Key columns are not used when the mode is ${options.mode}`);
     }
-    checkColumnOption(target, options.touchColumn, '--touch-column');
-    checkColumnOption(target, options.versionColumn, '--version-column');
+    if (!createSql && Object.keys(options.columnTypes).length > 0) notices.push(`Column types are only used to create a table; ${displayName(table)} exists`);
+    checkColumnOption(target, options.touchColumn, 'touch column', '--touch-column');
+    checkColumnOption(target, options.versionColumn, 'version column', '--version-column');
 
     const files: PlannedFile[] = [];
     for (const [rank, entry] of infos.entries()) {
-      const file: PlannedFile = { path: entry.path, rank, info: entry.info, mapping: null, error: entry.error, alreadyLoaded: false, resumeParts: null };
+      const file: PlannedFile = { path: entry.path, rank, info: entry.info, mapping: null, error: entry.error, empty: entry.empty, alreadyLoaded: false, resumeParts: null };
       files.push(file);
       if (!file.info) continue;
       try {
@@ -218,7 +283,9 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
     const readable = files.filter((f) => f.info);
     const unknownSources = Object.keys(options.map).filter((name) => readable.length > 0 && !readable.some((f) => f.info?.columns.some((c) => c.name === name)));
     if (unknownSources.length > 0) {
-      throw new KeyloadError(ErrorCodes.mapping, `--map names file column(s) ${unknownSources.map((n) => `"${n}"`).join(', ')}, which no file has`);
+      throw new KeyloadError(ErrorCodes.mapping, `The column mapping names file column(s) ${unknownSources.map((n) => `"${n}"`).join(', ')}, which no file has`, {
+        hint: 'Check the names given with --map or in the mapping file.',
+      });
     }
     const internal = options.disableInternalParallelism ? 1 : options.internalConcurrency;
     const budget = fitBudget({ concurrency: options.concurrency, internalConcurrency: internal }, await freeConnections(client));

@@ -40,7 +40,7 @@ export function fitBudget(requested: ConcurrencyRequest, free: number): PoolBudg
   const poolSize = Math.max(1, Math.min(concurrency * internalConcurrency + 1, free));
   const reduced = concurrency !== requested.concurrency || internalConcurrency !== requested.internalConcurrency;
   const notice = reduced
-    ? `The server accepts ${free} more connection(s): using --concurrency ${concurrency} --internal-concurrency ${internalConcurrency} ` +
+    ? `The server accepts ${free} more connection(s): loading ${concurrency} file(s) at a time over ${internalConcurrency} connection(s) each ` +
       `instead of ${requested.concurrency} x ${requested.internalConcurrency}.`
     : null;
   return { concurrency, internalConcurrency, poolSize, freeConnections: free, notice };

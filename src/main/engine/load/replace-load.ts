@@ -10,6 +10,7 @@ import { freshProgress, mergeUnit } from './merge-unit.ts';
 import { acquireClient } from './pool-client.ts';
 import { dropStageTable, type StagedFile } from './stage.ts';
 import { inTransaction } from './transaction.ts';
+import { UniqueChecks } from './unique-checks.ts';
 import { ORD } from './validation.ts';
 
 export async function loadReplace(run: RunContext, contexts: FileContext[], blockedBy: string | null): Promise<unknown[]> {
@@ -17,7 +18,8 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
     const error = new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${blockedBy} failed`, { file: blockedBy });
     return contexts.map(() => error);
   }
-  const files = stageAll(run, contexts, (file) => prepareMerge(run, file));
+  const checks = new UniqueChecks(run, false);
+  const files = stageAll(run, contexts, prepareMerge(run, checks));
   const staged = await Promise.all(files.map((f) => f.staged));
   const { client, release } = await acquireClient(run.pool);
   let healthy = false;
@@ -57,6 +59,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
     return files.map(() => error);
   } finally {
     for (const stage of staged) if (stage) await dropStageTable(client, stage.table).catch(() => {});
+    await checks.drop(client).catch(() => {});
     release(!healthy);
   }
 }

@@ -2,22 +2,23 @@
 // connection, hands the files to the loader for the mode, and reports a result with counts per
 // file and in total, plus how the connection pool was used.
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import { addCounts, emptyCounts, type FileResult, type LoadEvent, type LoadResult } from '../../../shared/load-types.ts';
+import { addCounts, emptyCounts, type FileResult, type FileStage, type LoadEvent, type LoadResult } from '../../../shared/load-types.ts';
 import { toErrorInfo } from '../error-info.ts';
-import { displayName } from '../sql/identifiers.ts';
+import { displayName, qualifiedName } from '../sql/identifiers.ts';
 import { appendFile } from './append-load.ts';
 import { keyedLoader, loadClaimed, Skipped } from './claimed-load.ts';
 import { mapLimit } from './concurrency.ts';
 import { checkCancelled, fileKey, type FileContext, type ReadyFile, type RunContext } from './file-context.ts';
 import { loadKeyed } from './keyed-load.ts';
-import { ensureManifest, readManifest } from './manifest.ts';
-import { openPool, type LoadPlan, type PlannedFile } from './plan.ts';
+import { ensureManifest, manifestTable, progressTable, readManifest } from './manifest.ts';
+import { openPool, tableExistsError, type LoadPlan, type PlannedFile } from './plan.ts';
 import { PoolSampler } from './pool-metrics.ts';
 import { acquireClient, type HeldClient } from './pool-client.ts';
 import { FileTracker } from './progress.ts';
 import { RejectsFile } from './rejects-file.ts';
 import { loadReplace } from './replace-load.ts';
 import { withRetry } from './retry.ts';
+import { inTransaction } from './transaction.ts';
 import { dropAbandonedStaging, lockRun, lockTable } from './run-locks.ts';
 
 export interface RunHooks {
@@ -36,8 +37,19 @@ interface FileRun {
   result: FileResult | null;
 }
 
+const EMPTY_FILE = 'empty file: nothing to load';
+
+const stageOf: Record<FileResult['status'], FileStage> = {
+  loaded: 'done',
+  'partly-loaded': 'partly-loaded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+  planned: 'skipped',
+};
+
 function finish(run: FileRun, status: FileResult['status'], extra: Partial<FileResult> = {}): void {
-  run.tracker.stage(status === 'loaded' ? 'done' : status === 'failed' ? 'failed' : 'skipped');
+  run.tracker.stage(stageOf[status]);
   run.result = {
     path: run.file.path,
     sha256: run.file.info?.sha256 ?? null,
@@ -49,9 +61,16 @@ function finish(run: FileRun, status: FileResult['status'], extra: Partial<FileR
   };
 }
 
-function settle(run: FileRun, error: unknown): void {
+/**
+ * A file's outcome from how its load ended. Rows committed before a failure make it partly loaded
+ * (a re-run resumes it); the user's cancel makes it cancelled, whatever was committed.
+ */
+function settle(run: FileRun, error: unknown, signal: AbortSignal | undefined): void {
+  const committed = run.tracker.committedRows > 0 ? { committedRows: run.tracker.committedRows } : {};
   if (error instanceof Skipped) finish(run, 'skipped', { skipReason: error.reason });
-  else if (error) finish(run, 'failed', { error: toErrorInfo(error, run.file.path) });
+  else if (error instanceof KeyloadError && error.code === ErrorCodes.cancelled && signal?.aborted) finish(run, 'cancelled', committed);
+  else if (error) finish(run, committed.committedRows ? 'partly-loaded' : 'failed', { ...committed, error: toErrorInfo(error, run.file.path) });
+  else if (run.tracker.counts.read === 0) finish(run, 'skipped', { skipReason: EMPTY_FILE });
   else finish(run, 'loaded');
 }
 
@@ -68,12 +87,14 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
     result: null,
   }));
   for (const run of runs) {
-    if (run.file.error) finish(run, 'failed', { error: run.file.error });
+    if (run.file.empty) finish(run, 'skipped', { skipReason: EMPTY_FILE });
+    else if (run.file.error) finish(run, 'failed', { error: run.file.error });
     else if (run.file.alreadyLoaded) finish(run, 'skipped', { skipReason: 'already loaded' });
     else if (options.dryRun) finish(run, 'planned');
   }
 
   let pool: LoadResult['pool'] = null;
+  let createdTable = false;
   const pending = runs.filter((r) => !r.result);
   if (!options.dryRun && pending.length > 0) {
     const connections = openPool(plan.connection, budget.poolSize);
@@ -81,7 +102,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
     let coordinator: HeldClient | undefined;
     try {
       coordinator = await acquireClient(connections);
-      await prepareTarget(coordinator, plan);
+      createdTable = await prepareTarget(coordinator, plan);
       const run: RunContext = {
         plan,
         pool: connections,
@@ -95,10 +116,12 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
       };
       const contexts = pending.map((r) => ({ run, file: r.file as ReadyFile, tracker: r.tracker, rejects: r.rejects }));
       const errors = await loadFiles(run, contexts, coordinator, runs);
-      pending.forEach((r, i) => settle(r, errors[i]));
+      pending.forEach((r, i) => settle(r, errors[i], hooks.signal));
     } catch (error) {
-      for (const r of pending) if (!r.result) settle(r, error);
+      for (const r of pending) if (!r.result) settle(r, error, hooks.signal);
     } finally {
+      const incomplete = pending.some((r) => r.result?.status !== 'loaded' && r.result?.status !== 'skipped');
+      if (createdTable && coordinator && incomplete && (await dropIfEmpty(coordinator, plan, emit))) createdTable = false;
       await Promise.all(runs.map((r) => r.rejects.close()));
       coordinator?.release(true); // closing the coordinator's session releases its advisory locks
       pool = sampler.stop();
@@ -108,13 +131,13 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
 
   const files = runs.map((r) => r.result as FileResult);
   const totals = files.reduce((sum, f) => addCounts(sum, f.counts), emptyCounts());
-  const exitCode = files.some((f) => f.status === 'failed') ? 1 : totals.rejected > 0 ? 3 : 0;
+  const exitCode = files.some((f) => f.status === 'failed' || f.status === 'partly-loaded' || f.status === 'cancelled') ? 1 : totals.rejected > 0 ? 3 : 0;
   const result: LoadResult = {
     runId: plan.runId,
     table: displayName(plan.table),
     mode: options.mode,
     dryRun: options.dryRun,
-    createdTable: plan.createTableSql !== null && !options.dryRun,
+    createdTable,
     files,
     totals,
     seconds: (performance.now() - started) / 1000,
@@ -127,15 +150,47 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
   return result;
 }
 
-async function prepareTarget(coordinator: HeldClient, plan: LoadPlan): Promise<void> {
+/** Takes the run's lock and readies the manifest, then creates the table when planned; true when this run created it. */
+async function prepareTarget(coordinator: HeldClient, plan: LoadPlan): Promise<boolean> {
   const { client } = coordinator;
   await lockRun(client, plan.runId);
-  if (plan.createTableSql) {
-    // Two runs may both have planned to create the table; the second finds it there.
-    await client.query(plan.createTableSql.replace(/^CREATE TABLE /, 'CREATE TABLE IF NOT EXISTS '));
-  }
   await ensureManifest(client, plan.options.manifestSchema);
   await dropAbandonedStaging(client, plan.options.manifestSchema, plan.runId);
+  if (!plan.createTableSql) return false;
+  try {
+    await client.query(plan.createTableSql);
+    return true;
+  } catch (error) {
+    // Another session created it since planning: an error when it had to be new, else loaded into.
+    if ((error as { code?: unknown }).code !== '42P07') throw error;
+    if (plan.options.tableMustBeNew) throw tableExistsError(plan.table);
+    return false;
+  }
+}
+
+/**
+ * After a failed or cancelled run: drops the table the run created when no row landed in it, with
+ * the manifest rows of that table (nothing of them is left to resume). True when it was dropped.
+ */
+async function dropIfEmpty(coordinator: HeldClient, plan: LoadPlan, emit: (event: LoadEvent) => void): Promise<boolean> {
+  const { client } = coordinator;
+  const table = qualifiedName(plan.table);
+  const schema = plan.options.manifestSchema;
+  try {
+    return await inTransaction(client, async () => {
+      await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      const rows = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
+      if (rows.rows[0]?.any) return false;
+      await client.query(`DROP TABLE ${table}`);
+      await client.query(`DELETE FROM ${manifestTable(schema)} WHERE target_table = $1`, [displayName(plan.table)]);
+      await client.query(`DELETE FROM ${progressTable(schema)} WHERE target_table = $1`, [displayName(plan.table)]);
+      emit({ type: 'notice', message: `Dropped ${displayName(plan.table)}, which this run created: no row was loaded into it` });
+      return true;
+    });
+  } catch (error) {
+    emit({ type: 'notice', message: `Could not drop the empty table ${displayName(plan.table)} this run created: ${toErrorInfo(error).message}` });
+    return false;
+  }
 }
 
 async function loadFiles(run: RunContext, contexts: FileContext[], coordinator: HeldClient, runs: FileRun[]): Promise<unknown[]> {

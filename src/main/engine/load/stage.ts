@@ -112,6 +112,11 @@ export async function stageFile(ctx: FileContext, table: StageTable, lanes: numb
   }
 }
 
+/** A staged row's values as a JSON array of text, for the rejects file. */
+export function stagedValuesJson(alias: string, columns: StagedColumn[]): string {
+  return `to_json(ARRAY[${columns.map((c) => `${alias}.${quoteIdent(c.name)}::text`).join(', ')}]::text[])`;
+}
+
 async function rejectNulls(ctx: FileContext, client: PoolClient, parent: string, columns: StagedColumn[]): Promise<number> {
   const key = new Set(ctx.run.plan.key ?? []);
   const required = columns.filter((c) => c.required).map((c) => ({ column: c.name, reason: key.has(c.name) ? 'key column is empty' : NULL_REASON }));
@@ -122,7 +127,7 @@ async function rejectNulls(ctx: FileContext, client: PoolClient, parent: string,
   const result = await client.query<{ line: string; column: string; reason: string; values: (string | null)[] }>(`
     DELETE FROM ${parent} s WHERE ${required.map((r) => isNull(r.column)).join(' OR ')}
     RETURNING s.${quoteIdent(LINE)} AS line, ${caseOf((r) => r.column)} AS column, ${caseOf((r) => r.reason)} AS reason,
-              to_json(ARRAY[${columns.map((c) => `s.${quoteIdent(c.name)}::text`).join(', ')}]) AS values`);
+              ${stagedValuesJson('s', columns)} AS values`);
   const rows = result.rows.map((r) => ({ line: Number(r.line), column: r.column, reason: r.reason, values: r.values }));
   await acceptRejects(ctx, rows.sort((a, b) => a.line - b.line));
   return rows.length;

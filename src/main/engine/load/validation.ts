@@ -1,8 +1,11 @@
 // The slow path for a batch the server refused: stage it as text, find every value that does not
 // parse as its target type in one set-based query (pg_input_is_valid, PostgreSQL 16+, or a
-// PL/pgSQL stand-in on older servers), and hand back a SELECT of the good rows, cast.
+// PL/pgSQL stand-in on older servers), and hand back a SELECT of the good rows, cast. Batches
+// written straight into the target (append) also lose the rows whose values of a unique key are
+// taken, by the table or by an earlier row of the batch.
 import type { PoolClient } from 'pg';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
+import type { UniqueKey } from '../target/introspect.ts';
 import { copyIn } from './copy.ts';
 
 export const ORD = '#ord';
@@ -71,11 +74,15 @@ export class BatchValidator {
   /** Whether batches carry "#ord" and "#line" before the values. */
   private readonly prefixed: boolean;
 
-  constructor(client: PoolClient, id: string, columns: StagedColumn[], support: ValidationSupport, prefixed: boolean) {
+  /** The table the good rows go into and its unique keys to check (append); null for staging. */
+  private readonly unique: { target: string; keys: UniqueKey[] } | null;
+
+  constructor(client: PoolClient, id: string, columns: StagedColumn[], support: ValidationSupport, prefixed: boolean, unique: { target: string; keys: UniqueKey[] } | null = null) {
     this.client = client;
     this.columns = columns;
     this.support = support;
     this.prefixed = prefixed;
+    this.unique = unique;
     this.table = `pg_temp.${quoteIdent(`keyload_text_${id}`)}`;
   }
 
@@ -111,6 +118,11 @@ export class BatchValidator {
       WHERE v.reason IS NOT NULL
       ORDER BY s.${quoteIdent(POS)}, v.pos`);
     const bad = found.rows.map((r) => r.pos);
+    for (const key of this.unique?.keys ?? []) {
+      const taken = await this.takenValues(this.unique?.target ?? '', key, bad);
+      found.rows.push(...taken);
+      bad.push(...taken.map((r) => r.pos));
+    }
     const prefix = this.prefixed ? `s.${quoteIdent(ORD)}, s.${quoteIdent(LINE)}, ` : '';
     const casts = this.columns.map((c) => `s.${quoteIdent(c.name)}::${c.type}`).join(', ');
     const goodRows = `SELECT ${prefix}${casts} FROM ${this.table} s
@@ -122,6 +134,25 @@ export class BatchValidator {
       values: r.values,
     }));
     return { rejects, goodRows };
+  }
+
+  /** Rows (other than `bad` ones) whose values of `key` the target or an earlier row of the batch holds. */
+  private async takenValues(target: string, key: UniqueKey, bad: string[]): Promise<{ pos: string; line: string | null; column: string; reason: string; values: (string | null)[] }[]> {
+    const types = new Map(this.columns.map((c) => [c.name, c.type]));
+    const u = key.columns.map(quoteIdent);
+    const cast = key.columns.map((c) => `s.${quoteIdent(c)}::${types.get(c) ?? 'text'} AS ${quoteIdent(c)}`).join(', ');
+    const same = (alias: string) => `(${u.map((c) => `${alias}.${c}`).join(', ')}) = (${u.map((c) => `g.${c}`).join(', ')})`;
+    const values = this.columns.map((c) => `s.${quoteIdent(c.name)}`).join(', ');
+    const result = await this.client.query<{ pos: string; line: string | null; values: (string | null)[] }>(`
+      WITH g AS MATERIALIZED (
+        SELECT s.${quoteIdent(POS)} AS pos, ${cast} FROM ${this.table} s WHERE s.${quoteIdent(POS)} <> ALL (ARRAY[${bad.join(',')}]::bigint[])),
+      ranked AS (SELECT g.*, row_number() OVER (PARTITION BY ${u.join(', ')} ORDER BY pos) AS n FROM g WHERE ${u.map((c) => `${c} IS NOT NULL`).join(' AND ')})
+      SELECT g.pos, ${this.prefixed ? `s.${quoteIdent(LINE)}` : 'NULL'} AS line, to_json(ARRAY[${values}]::text[]) AS values
+      FROM ranked g JOIN ${this.table} s ON s.${quoteIdent(POS)} = g.pos
+      WHERE g.n > 1 OR EXISTS (SELECT 1 FROM ${target} t WHERE ${same('t')})
+      ORDER BY g.pos`);
+    const reason = `would violate unique constraint ${key.name}`;
+    return result.rows.map((r) => ({ ...r, column: key.columns.join(', '), reason }));
   }
 
   async drop(): Promise<void> {

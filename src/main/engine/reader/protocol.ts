@@ -1,6 +1,7 @@
 // Messages between the engine and a reader worker. Every request carries a sequence id and every
 // reply echoes it, so the client can match replies without shared state.
 import type { ErrorInfo } from '../../../shared/errors.ts';
+import type { TypeTally } from '../input/infer-types.ts';
 import type { SourcePreview } from '../input/preview.ts';
 import type { OpenSourceOptions, SourceColumn, SourceDescription } from '../input/source.ts';
 
@@ -40,11 +41,14 @@ export type ReaderRequest =
   /** Rows per batch are at most batchRows, and a batch never crosses a multiple of alignTo. */
   | { seq: number; type: 'pull'; sourceIndexes: number[]; batchRows: number; alignTo: number; prefixed: boolean }
   /** The file's first rows for the row preview; the file is closed again before the reply. */
-  | { seq: number; type: 'preview'; path: string; options: OpenSourceOptions; rows: number };
+  | { seq: number; type: 'preview'; path: string; options: OpenSourceOptions; rows: number }
+  /** Tallies the value types of the first `rows` rows per column (instead of pulling them). */
+  | { seq: number; type: 'sample'; rows: number };
 
 export type ReaderReply =
   | { seq: number; type: 'opened'; info: FileInfo }
   | { seq: number; type: 'batch'; batch: CopyBatch }
   | { seq: number; type: 'end'; rowsRead: number; bytesRead: number }
   | { seq: number; type: 'preview'; preview: SourcePreview }
+  | { seq: number; type: 'sampled'; tallies: TypeTally[] }
   | { seq: number; type: 'error'; error: ErrorInfo };

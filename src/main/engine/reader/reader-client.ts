@@ -2,6 +2,7 @@
 // KeyloadError. Closing the port ends the task and frees its worker for the next file.
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { PREVIEW_ROWS, type SourcePreview } from '../input/preview.ts';
+import type { TypeTally } from '../input/infer-types.ts';
 import type { OpenSourceOptions } from '../input/source.ts';
 import type { CopyBatch, FileInfo, ReaderReply, ReaderRequest } from './protocol.ts';
 import { startReader, type ReaderSession } from './reader-pool.ts';
@@ -63,6 +64,13 @@ export class ReaderClient {
     const reply = await this.request({ type: 'pull', sourceIndexes, batchRows, alignTo, prefixed });
     if (reply.type === 'batch') return reply.batch;
     if (reply.type === 'end') return null;
+    throw new KeyloadError(ErrorCodes.internal, `unexpected reply ${reply.type}`);
+  }
+
+  /** Per column, the value types of the file's first `rows` rows. Use instead of pull, not with it. */
+  async sample(rows: number): Promise<TypeTally[]> {
+    const reply = await this.request({ type: 'sample', rows });
+    if (reply.type === 'sampled') return reply.tallies;
     throw new KeyloadError(ErrorCodes.internal, `unexpected reply ${reply.type}`);
   }
 

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
+import { TypeTallies, type TypeTally } from '../input/infer-types.ts';
 import { openSource } from '../input/open-source.ts';
 import { previewSource } from '../input/preview.ts';
 import { fieldCountReason, NUL_REASON } from '../input/row-checks.ts';
@@ -34,9 +35,10 @@ class FileReader {
   async handle(request: ReaderRequest): Promise<ReaderReply> {
     switch (request.type) {
       case 'open': {
+        // Opening first: it checks the file and says clearly when it is missing or unreadable.
+        this.source = await openSource(request.path, request.options);
         const stats = await stat(request.path);
         const hash = request.hash ? await sha256(request.path) : null;
-        this.source = await openSource(request.path, request.options);
         const source = this.source;
         const info = { columns: source.columns, description: source.description, totalBytes: source.totalBytes, rowEstimate: source.rowEstimate, mtimeMs: stats.mtimeMs, sha256: hash };
         return { seq: request.seq, type: 'opened', info };
@@ -49,7 +51,25 @@ class FileReader {
       }
       case 'preview':
         return { seq: request.seq, type: 'preview', preview: await previewSource(request.path, request.options, request.rows) };
+      case 'sample':
+        return { seq: request.seq, type: 'sampled', tallies: await this.sample(request.rows) };
     }
+  }
+
+  /** Value types of the first rows with the right field count; Parquet values count under their schema's type. */
+  private async sample(rows: number): Promise<TypeTally[]> {
+    const source = this.source;
+    if (!source) throw new KeyloadError(ErrorCodes.internal, 'sample before open');
+    const columns = source.columns;
+    const tallies = new TypeTallies(columns.length, source.description.type === 'parquet' ? columns.map((c) => c.pgType) : null);
+    let seen = 0;
+    for await (const chunk of source.rows()) {
+      for (const row of chunk) {
+        if (row.values.length === columns.length) tallies.add(row.values);
+        if (++seen >= rows) return tallies.tallies();
+      }
+    }
+    return tallies.tallies();
   }
 
   /** Text lines are joined before encoding so pg-copy-streams receives large writes. */

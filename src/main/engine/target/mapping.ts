@@ -50,7 +50,7 @@ export function mapColumns(sourceColumns: string[], table: TargetColumn[], optio
     const target = options.explicit[name];
     if (target === null || target === undefined) return skipped.push(name);
     if (generated.has(target)) throw fail(`Table column "${target}" is generated and cannot be loaded`);
-    if (!writable.has(target)) throw fail(`--map names table column "${target}", which does not exist`);
+    if (!writable.has(target)) throw fail(`The column mapping names table column "${target}", which does not exist`, 'Check the names given with --map or in the mapping file.');
     claim(index, name, target, 'explicit');
   });
 
