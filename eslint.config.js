@@ -54,7 +54,8 @@ const layerRules = [
   allowed('main-root', 'shared'),
   // Test support (test/) builds fixtures from anything; any test may use it.
   allowed('test-support', 'engine', 'shared', 'local-db', 'app', 'store', 'web-host'),
-  { from: { file: { categories: 'test' } }, allow: { to: { element: { type: 'test-support' } } } },
+  // Tests are white-box: a front end's test may read what the engine wrote with the engine's own readers.
+  { from: { file: { categories: 'test' } }, allow: { to: [{ element: { type: 'test-support' } }, { element: { type: 'engine' } }] } },
 ];
 
 // Packages per layer (`external`), and Node built-ins (`core`) on the Node side only. The browser-side
@@ -106,6 +107,8 @@ export default tseslint.config(
   {
     // The contract's values are zod schemas, for the main side; the renderer imports only its types.
     files: ['src/renderer/**/*.{ts,tsx}'],
+    // Tests are not bundled: they may build fixtures with the contract's schemas.
+    ignores: ['**/*.test.{ts,tsx}'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/shared/ipc/contract.ts'], allowTypeImports: true, message: 'The renderer imports the contract\'s types only (import type).' }] }] },
   },
 );

@@ -10,7 +10,8 @@ import { RunHistory } from '../store/run-history.ts';
 import { openTempDatabase } from '../store/test-database.ts';
 import type { FileActions } from './file-actions.ts';
 import { rejectsHandlers } from './handlers/rejects.ts';
-import { readRejectsFile, rejectsFileOf } from './rejects.ts';
+import { readRejectsFile } from '../engine/index.ts';
+import { rejectsFileOf } from './rejects.ts';
 
 async function runWithRejects(rows: RejectedRow[]): Promise<{ history: RunHistory; runId: string; path: string; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'keyload-rejects-'));

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
 import { csvOptionsSchema, type CsvOptions, type LoadOptionsInput } from '../../shared/load-options.ts';
 import { mappingProfileSchema, parseMapArguments, type MappingProfile } from '../../shared/mapping-profile.ts';
-import { recordConverter } from '../engine/input/csv-values.ts';
+import { recordConverter } from '../engine/index.ts';
 
 export const loadUsage = `Usage: keyload load --table [schema.]table [options] <files or directories...>
 
@@ -115,6 +115,7 @@ function csvOptions(fromProfile: CsvOptions, v: Record<string, string | boolean 
   const merged = { ...fromProfile, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) };
   const parsed = csvOptionsSchema.safeParse(merged);
   if (!parsed.success) throw usage(`CSV options: ${parsed.error.issues.map((i) => `${flagName(i.path.join('.'))} ${i.message}`).join('; ')}`);
+  // Building the converter checks the date format and time zone before any file is read.
   recordConverter(parsed.data);
   return parsed.data;
 }

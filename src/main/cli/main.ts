@@ -1,7 +1,7 @@
 // The keyload command line. Every failure ends as one line on stderr and a documented exit code:
 // 0 all loaded, 3 loaded with rejected rows, 1 failed, 2 usage error.
 import { ErrorCodes, KeyloadError, formatError } from '../../shared/errors.ts';
-import { toErrorInfo } from '../engine/error-info.ts';
+import { toErrorInfo } from '../engine/index.ts';
 import { maskPassword } from './connection.ts';
 import { loadUsage } from './load-args.ts';
 

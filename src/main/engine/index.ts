@@ -4,6 +4,13 @@ export { planLoad, type ConnectionConfig, type LoadPlan, type PlannedFile } from
 export { runLoad, type RunHooks } from './load/run.ts';
 export { proposeColumns, type ProposeOptions } from './target/propose-columns.ts';
 export { toErrorInfo } from './error-info.ts';
+export { inspectFile, inspectFiles, previewFile } from './inspect/inspect-files.ts';
+export { listFiles } from './load/file-list.ts';
+export { fitBudget, freeConnections } from './load/pool-budget.ts';
+export { readRejectsFile } from './load/rejects-reader.ts';
+export { introspectTable, type TargetTable } from './target/introspect.ts';
+export { mapColumns } from './target/mapping.ts';
+export { recordConverter } from './input/csv-values.ts';
 export { closeReaderPool } from './reader/reader-pool.ts';
 export { readJobFile, type Job } from './job/job-file.ts';
 export { runJob, type JobHooks } from './job/run-job.ts';

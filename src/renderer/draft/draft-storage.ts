@@ -1,47 +1,12 @@
 // The draft survives a reload: kept in the renderer's localStorage, never with the passwords. A
 // stored draft of another version, or one that does not parse, is dropped (and removed), so a
 // change to the draft's shape means a new version here. Fields the draft gains are kept as they are.
-import { z } from 'zod';
-import { fileOverridesSchema } from '../../shared/load-options.ts';
+import { storedDraftSchema } from '../../shared/stored-draft.ts';
 import { initialDraft, type Draft } from './draft-state.ts';
 
 export const draftStorageKey = 'keyload.draft';
 export const draftStorageVersion = 1;
-
-const errorInfo = z.looseObject({ code: z.string(), message: z.string(), hint: z.string().optional(), file: z.string().optional(), line: z.number().optional(), column: z.string().optional() });
-
-const fileInspection = z.looseObject({
-  path: z.string(),
-  sizeBytes: z.number(),
-  rowEstimate: z.number().nullable(),
-  format: z.string(),
-  type: z.enum(['csv', 'parquet']).nullable(),
-  columns: z.array(z.looseObject({ name: z.string(), pgType: z.string() })),
-  error: errorInfo.nullable(),
-});
-
-const target = z.looseObject({
-  connectionId: z.string().nullable(),
-  table: z.string().nullable(),
-  createTable: z.boolean(),
-  newTable: z.string(),
-  key: z.array(z.string()),
-  mode: z.enum(['upsert', 'insert', 'ignore', 'replace', 'append']),
-  conflictPolicy: z.enum(['last', 'first', 'version', 'error']),
-  versionColumn: z.string(),
-  map: z.record(z.string(), z.string().nullable()),
-});
-
-const storedDraft = z.object({
-  version: z.literal(draftStorageVersion),
-  draft: z.looseObject({
-    files: z.array(fileInspection),
-    overrides: z.record(z.string(), fileOverridesSchema),
-    target,
-    concurrency: z.number().int().min(1),
-    internalConcurrency: z.number().int().min(1),
-  }),
-});
+const storedDraft = storedDraftSchema(draftStorageVersion);
 
 /** What is kept: everything but the passwords typed this session. */
 function kept(draft: Draft): Omit<Draft, 'passwords' | 'passwordVersion'> {

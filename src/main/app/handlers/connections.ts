@@ -1,7 +1,7 @@
 // Saved connections, the built-in local database, and "Test connection".
 import { availableParallelism } from 'node:os';
 import type { ConnectionTest, SystemInfo } from '../../../shared/ipc/contract.ts';
-import { fitBudget, freeConnections } from '../../engine/load/pool-budget.ts';
+import { fitBudget, freeConnections } from '../../engine/index.ts';
 import type { ConnectionStore } from '../../store/connections.ts';
 import type { HandlerImpls } from '../dispatch.ts';
 import { withClient } from '../with-client.ts';

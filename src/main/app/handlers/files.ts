@@ -1,67 +1,13 @@
 // files.inspect: what each file is (format, dialect, columns); files.preview: its first rows as the
-// load would read them. Both read in the reader workers, so a big file never blocks main.
-import { stat } from 'node:fs/promises';
-import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import type { FileInspection, FilePreview } from '../../../shared/ipc/contract.ts';
-import type { FileOverrides } from '../../../shared/load-options.ts';
-import { listFiles } from '../../engine/load/file-list.ts';
-import { ReaderClient } from '../../engine/reader/reader-client.ts';
-import type { SourceDescription } from '../../engine/input/source.ts';
-import { sourceOptions } from '../../engine/input/source-options.ts';
-import { proposeColumns, toErrorInfo } from '../../engine/index.ts';
+// load would read them; files.proposeColumns: the columns "Create new table" would make.
+import { inspectFiles, listFiles, previewFile, proposeColumns } from '../../engine/index.ts';
 import type { HandlerImpls } from '../dispatch.ts';
-import { mapLimit } from '../../engine/load/concurrency.ts';
-
-const delimiterNames: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
-
-export function describeFormat(description: SourceDescription): string {
-  const dialect = description.dialect;
-  if (description.type === 'parquet') return ['Parquet', description.details].filter(Boolean).join(', ');
-  if (!dialect) return 'CSV';
-  return [
-    description.gzip ? 'CSV (gzip)' : 'CSV',
-    `${delimiterNames[dialect.delimiter] ?? dialect.delimiter}-separated`,
-    `${dialect.encoding}${dialect.bom ? ' with BOM' : ''}`,
-    ...(dialect.escape !== dialect.quote ? [`${dialect.escape} escapes`] : []),
-    dialect.hasHeader ? 'header row' : 'no header',
-    dialect.lineEnding === '\r\n' ? 'CRLF' : 'LF',
-  ].join(', ');
-}
-
-export async function inspectFile(path: string, overrides: FileOverrides = {}): Promise<FileInspection> {
-  const reader = new ReaderClient(path);
-  try {
-    const info = await reader.open(sourceOptions(overrides), false);
-    return { path, sizeBytes: info.totalBytes, rowEstimate: info.rowEstimate, format: describeFormat(info.description), type: info.description.type, columns: info.columns, error: null };
-  } catch (error) {
-    const size = await stat(path).then((s) => s.size, () => 0);
-    return { path, sizeBytes: size, rowEstimate: null, format: 'unreadable', type: null, columns: [], error: toErrorInfo(error, path) };
-  } finally {
-    await reader.close();
-  }
-}
-
-export async function previewFile(path: string, overrides: FileOverrides = {}): Promise<FilePreview> {
-  const reader = new ReaderClient(path);
-  try {
-    const preview = await reader.preview(sourceOptions(overrides));
-    return { path, format: describeFormat(preview.description), columns: preview.columns, rows: preview.rows, lines: preview.lines, invalidCells: preview.invalidCells, error: null };
-  } catch (error) {
-    return { path, format: 'unreadable', columns: [], rows: [], lines: [], invalidCells: [], error: toErrorInfo(error, path) };
-  } finally {
-    await reader.close();
-  }
-}
 
 export function fileHandlers(): Pick<HandlerImpls, 'files.inspect' | 'files.preview' | 'files.proposeColumns'> {
   return {
-    'files.inspect': async ({ paths, overrides }) => {
-      // Directories expand in name order, as the CLI does.
-      const files = await listFiles(paths, 'given');
-      return mapLimit(files, 4, (path) => inspectFile(path, overrides[path]));
-    },
+    'files.inspect': ({ paths, overrides }) => inspectFiles(paths, overrides),
     'files.preview': ({ path, overrides }) => previewFile(path, overrides),
-    // The columns "Create new table" would make: the same proposal planning creates.
+    // The same proposal that planning creates the table from.
     'files.proposeColumns': async ({ paths, overrides }) => proposeColumns(await listFiles(paths, 'given'), { fileOverrides: overrides }),
   };
 }

@@ -3,7 +3,8 @@ import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import type { RunHistory } from '../../store/run-history.ts';
 import type { HandlerImpls } from '../dispatch.ts';
 import type { FileActions } from '../file-actions.ts';
-import { readRejectsFile, rejectsFileOf } from '../rejects.ts';
+import { readRejectsFile } from '../../engine/index.ts';
+import { rejectsFileOf } from '../rejects.ts';
 
 export function rejectsHandlers(history: RunHistory, files: FileActions | null): Pick<HandlerImpls, 'runs.rejects' | 'runs.revealRejects' | 'runs.saveRejects'> {
   const desktop = (): FileActions => {

@@ -1,13 +1,10 @@
 // tables.list, tables.describe and mapping.suggest: the target side of the load screen.
 import type { MappingSuggestion, TableInfo, TableSummary } from '../../../shared/ipc/contract.ts';
-import { toErrorInfo } from '../../engine/index.ts';
-import { parseTableName } from '../../engine/sql/identifiers.ts';
-import { introspectTable, type TargetTable } from '../../engine/target/introspect.ts';
-import { mapColumns } from '../../engine/target/mapping.ts';
+import { parseTableName } from '../../../shared/table-name.ts';
+import { inspectFile, introspectTable, mapColumns, toErrorInfo, type TargetTable } from '../../engine/index.ts';
 import type { ConnectionStore } from '../../store/connections.ts';
 import type { HandlerImpls } from '../dispatch.ts';
 import { withClient } from '../with-client.ts';
-import { inspectFile } from './files.ts';
 
 const numeric = /^(smallint|integer|bigint|numeric|real|double precision)/;
 const temporal = /^(date|time|timestamp)/;
