@@ -191,9 +191,10 @@ test('a lock held by a process that was killed does not block start for long', a
   await startLocalDb({ home });
   await stopLocalDb({ home });
   const lockPath = path.join(home, 'postgres', 'start-stop.lock');
-  // A real crash: a process takes the lock, says so, and is killed while holding it.
+  // A real crash: a process takes the lock, says so, and is killed while holding it (the interval
+  // keeps it alive until then: a process that merely exits releases the lock on the way out).
   const lockUrl = pathToFileURL(path.join(import.meta.dirname, 'file-lock.ts')).href;
-  const script = `const m = await import(${JSON.stringify(lockUrl)}); await m.withFileLock(process.argv[1], async () => { console.log('held'); await new Promise(() => {}); });`;
+  const script = `const m = await import(${JSON.stringify(lockUrl)}); await m.withFileLock(process.argv[1], async () => { console.log('held'); await new Promise(() => setInterval(() => {}, 1000)); });`;
   const holder = spawn(nodeBinary, ['--no-warnings', '--input-type=module', '-e', script, lockPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
   expect(existsSync(lockPath)).toBe(true);
