@@ -109,7 +109,7 @@ test('"Create new table" over a table that already exists is refused on screen, 
   const refusal = page.getByRole('alert').filter({ hasText: 'already exists' });
   await expect(refusal).toContainText('A table named public.e2e_customers already exists');
   await expect(refusal).toContainText('Create new table never loads into it.');
-  await expect(page.getByRole('button', { name: 'Continue to run' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Continue to preview' })).toBeDisabled();
   await screenshot(page, 'connections-4-new-table-exists');
 
   await screenButton(page, 'Run').click();
@@ -125,7 +125,7 @@ test('"Create new table" over a table that already exists is refused on screen, 
   await expect(page.getByRole('list', { name: 'Unmatched file columns' }).getByRole('listitem')).toHaveCount(3);
   await page.getByRole('button', { name: 'Skip all unmatched' }).click();
   await expect(page.getByRole('list', { name: 'Before starting' })).toContainText('No column of orders.csv would be loaded');
-  await expect(page.getByRole('button', { name: 'Continue to run' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Continue to preview' })).toBeDisabled();
 
   const rows = await withDatabase((db) => db.query<{ n: number }>('SELECT count(*)::int AS n FROM e2e_customers'));
   expect(rows.rows[0]?.n).toBe(2);

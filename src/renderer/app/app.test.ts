@@ -66,7 +66,7 @@ test('a page reloaded mid-run opens the Run screen on the run going on in main, 
   expect(await screen.findByRole('heading', { level: 1, name: 'Run' })).toBeTruthy();
   expect((await screen.findByRole('status')).textContent).toBe('Running');
   expect(within(screen.getByRole('list', { name: 'File progress' })).getByText('reading')).toBeTruthy();
-  expect(within(screen.getByRole('navigation', { name: 'Screens' })).getByRole('button', { name: /Files/ }).textContent).toContain('(1)');
+  expect(within(screen.getByRole('navigation', { name: 'Screens' })).getByRole('button', { name: /Files/ }).textContent).toContain('1 file');
 });
 
 test('step states follow the draft and the run, in words', () => {

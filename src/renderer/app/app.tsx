@@ -49,7 +49,7 @@ function Shell() {
       </header>
       <main ref={mainRef} className="screen">
         {screen === 'files' && <FilesScreen onContinue={() => setScreen('target')} />}
-        {screen === 'target' && <TargetScreen onContinue={() => setScreen('run')} />}
+        {screen === 'target' && <TargetScreen onContinue={() => setScreen('preview')} />}
         {screen === 'preview' && <PlanScreen onContinue={() => setScreen('run')} onNavigate={setScreen} />}
         {screen === 'run' && <RunScreen />}
         {screen === 'history' && <HistoryScreen onRunStarted={() => setScreen('run')} />}

@@ -65,7 +65,8 @@ class FileReader {
     let seen = 0;
     for await (const chunk of source.rows()) {
       for (const row of chunk) {
-        if (row.values.length === columns.length) tallies.add(row.values);
+        // A row the CSV options could not read goes to the rejects: its values do not vote on types.
+        if (row.values.length === columns.length && !row.reject) tallies.add(row.values);
         if (++seen >= rows) return tallies.tallies();
       }
     }

@@ -7,6 +7,7 @@ import { useDraftDispatch } from '../../draft/draft-context.tsx';
 import { fileName, formatBytes } from '../../ui/format.ts';
 import { FormatOverrides } from './format-overrides.tsx';
 import { formatRowEstimate } from './row-estimate.ts';
+import { useSystemInfo } from '../connections/queries.ts';
 
 const SHOWN_COLUMNS = 24;
 
@@ -29,6 +30,7 @@ export function FileRow({ file, position, count, overrides, formatOpen, onToggle
   const dispatch = useDraftDispatch();
   const panelId = useId();
   const name = fileName(file.path);
+  const system = useSystemInfo();
   const rows = formatRowEstimate(file);
   const first = position === 0;
   const last = position === count - 1;
@@ -66,7 +68,8 @@ export function FileRow({ file, position, count, overrides, formatOpen, onToggle
             Preview
           </button>
         </div>
-        <div className="file-path muted">{file.path}</div>
+        {/* On the web host a dropped file is a copy in a temporary folder: its path means nothing to the user. */}
+        <div className="file-path muted">{system.data?.host === 'electron' ? file.path : system.data ? 'Uploaded copy (the browser does not tell where the file came from)' : ''}</div>
         {formatOpen && <FormatOverrides id={panelId} file={file} overrides={overrides ?? {}} />}
         {file.error ? (
           <p className="inline-error">

@@ -139,6 +139,18 @@ describe('Files screen', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  test('on the web host a file shows as an uploaded copy, never by its temporary path; on the desktop by its path', async () => {
+    const draft = { files: [inspection('/tmp/keyload-uploads-x1/ab12/orders.csv', { id: 'integer' })] };
+    const system = (host: 'web' | 'electron') => createFakeApi({ 'system.info': async () => ({ cores: 2, host, canStorePasswords: host === 'electron' }) }).api;
+    const web = renderScreen(createElement(FilesScreen, { onContinue: vi.fn() }), { api: system('web'), draft });
+    const card = screen.getByRole('article', { name: 'orders.csv' });
+    expect(await within(card).findByText(/Uploaded copy/)).toBeTruthy();
+    expect(within(card).queryByText(/keyload-uploads/)).toBeNull();
+    web.unmount();
+    renderScreen(createElement(FilesScreen, { onContinue: vi.fn() }), { api: system('electron'), draft });
+    expect(await within(screen.getByRole('article', { name: 'orders.csv' })).findByText('/tmp/keyload-uploads-x1/ab12/orders.csv')).toBeTruthy();
+  });
+
   test("shows each file's rows: exact for Parquet, estimated for CSV, nothing when unknown", () => {
     const draft = {
       files: [

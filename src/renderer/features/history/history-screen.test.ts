@@ -34,8 +34,9 @@ function run(runId: string, table: string, startedAt: string, extra: Partial<Run
       fileOverrides: {},
       key: ['id'],
       map: { Notes: null },
+      // As the app's "Create new table" sends it.
       createTable: true,
-      tableMustBeNew: false,
+      tableMustBeNew: true,
       columnTypes: {},
       batchSize: 50_000,
       maxRetries: 3,
@@ -151,7 +152,7 @@ describe('History screen', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Start the run' }));
 
     await waitFor(() => expect(onRunStarted).toHaveBeenCalled());
-    expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', options: stored[1]?.options }]);
+    expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', options: { ...stored[1]?.options, tableMustBeNew: false } }]);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
@@ -167,7 +168,7 @@ describe('History screen', () => {
     await user.click(runAgain);
     await user.click(screen.getByRole('button', { name: 'Start the run' }));
 
-    await waitFor(() => expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', password: 'pw', options: stored[1]?.options }]));
+    await waitFor(() => expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', password: 'pw', options: { ...stored[1]?.options, tableMustBeNew: false } }]));
   });
 });
 
@@ -194,7 +195,7 @@ describe('History: Run again and statuses', () => {
     expect(within(dialog).getByText('Every file is loaded again, even one this table already has.')).toBeTruthy();
     await user.click(within(dialog).getByRole('button', { name: 'Start the run' }));
 
-    await waitFor(() => expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', options: { ...stored[1]?.options, force: true } }]));
+    await waitFor(() => expect(fake.calls('runs.start')).toEqual([{ connectionId: 'warehouse', options: { ...stored[1]?.options, force: true, tableMustBeNew: false } }]));
   });
 
   test('statuses read as chips, a run that created its table says so, and partly loaded runs are told apart', async () => {

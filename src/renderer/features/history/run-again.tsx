@@ -40,7 +40,9 @@ export function RunAgain({ detail, onStarted }: { detail: RunDetail; onStarted: 
           onClose={close}
           onConfirm={(force) => {
             setAsking(false);
-            start.mutate({ connectionId: connection.id, ...(password !== undefined ? { password } : {}), options: { ...detail.options, force } });
+            // A run that created its table loads into that table now (and creates it only if it was dropped since).
+            const options = { ...detail.options, force, tableMustBeNew: false };
+            start.mutate({ connectionId: connection.id, ...(password !== undefined ? { password } : {}), options });
           }}
         />
       )}

@@ -169,7 +169,10 @@ async function nextFrame(): Promise<void> {
 async function startedRun() {
   const fake = runApi();
   const view = renderScreen(createElement(RunScreen), { api: fake.api, draft });
-  await view.user.click(await screen.findByRole('button', { name: 'Start' }));
+  // Start is enabled once the table and the mapping have been checked.
+  const start = (await screen.findByRole('button', { name: 'Start' })) as HTMLButtonElement;
+  await waitFor(() => expect(start.disabled).toBe(false));
+  await view.user.click(start);
   await screen.findByRole('list', { name: 'File progress' });
   // The store tells the screen once per frame: each event is followed by one.
   const emit = async (event: Parameters<typeof fake.emit<'run.event'>>[1]['event']) => {

@@ -119,7 +119,7 @@ describe('Create new table', () => {
     expect(await reasons.findByText('A table named public.customers already exists: choose it as an existing table, or give the new table another name.')).toBeTruthy();
     expect(reasons.getByText('Key column customer_id is in none of the files: choose another key.')).toBeTruthy();
     expect(startButton().disabled).toBe(true);
-    expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Continue to preview' }) as HTMLButtonElement).disabled).toBe(true);
 
     // Choosing the existing table instead shows that nothing of orders.csv fits it.
     await user.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Load into the existing public.customers instead' }));

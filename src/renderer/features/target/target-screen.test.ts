@@ -3,7 +3,9 @@ import '../../vitest.setup.ts';
 import { screen, waitFor, within } from '@testing-library/react';
 import { createElement } from 'react';
 import { describe, expect, test, vi } from 'vitest';
+import { ErrorCodes } from '../../../shared/errors.ts';
 import type { MappingSuggestion, TableInfo } from '../../../shared/ipc/contract.ts';
+import { ApiError } from '../../api/api-error.ts';
 import type { MappingProfile } from '../../../shared/mapping-profile.ts';
 import { createFakeApi, inMemoryProfiles, type Handlers } from '../../test/fake-api.ts';
 import { connection, inspection } from '../../test/fixtures.ts';
@@ -91,7 +93,7 @@ describe('Target and mapping screen', () => {
 
     const unmatched = screen.getByRole('list', { name: 'Unmatched file columns' });
     expect(within(unmatched).getAllByRole('listitem').map((item) => item.querySelector('strong')?.textContent)).toEqual(['notes']);
-    const next = screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement;
+    const next = screen.getByRole('button', { name: 'Continue to preview' }) as HTMLButtonElement;
     expect(next.disabled).toBe(true);
     expect(within(screen.getByRole('list', { name: 'Before starting' })).getByText('1 file column matches no table column (notes): choose a table column or Skip for each.')).toBeTruthy();
 
@@ -117,7 +119,7 @@ describe('Target and mapping screen', () => {
     await waitFor(() => expect(within(screen.getByRole('list', { name: 'Unmatched file columns' })).getAllByRole('listitem')).toHaveLength(1));
     await user.click(screen.getByRole('button', { name: 'Skip all unmatched' }));
     await waitFor(() => expect(fake.calls('mapping.suggest').at(-1)?.map).toEqual({ notes: 'comment', region: null }));
-    await waitFor(() => expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(false));
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Continue to preview' }) as HTMLButtonElement).disabled).toBe(false));
   });
 
   test('a table without a primary key or unique index: upsert is refused beside the button, append is allowed', async () => {
@@ -133,9 +135,9 @@ describe('Target and mapping screen', () => {
     const { user } = renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: fake.api, draft });
     const reason = 'This table has no primary key or unique index: choose Append, or add a key to the table.';
     expect(await within(await screen.findByRole('list', { name: 'Before starting' })).findByText(reason)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Continue to preview' }) as HTMLButtonElement).disabled).toBe(true);
     await user.selectOptions(screen.getByLabelText('Mode'), 'Append');
-    await waitFor(() => expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(false));
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Continue to preview' }) as HTMLButtonElement).disabled).toBe(false));
   });
 
   test('editing a row asks the engine again with the choice, and the profile saves the mapping', async () => {
@@ -240,11 +242,11 @@ function initialTarget() {
 
 describe('Target and mapping screen when the database cannot answer', () => {
   test('a table that cannot be read blocks Continue with the reason, not an endless wait', async () => {
-    const failing = targetApi([], { 'tables.describe': async () => Promise.reject(new Error('KEYLOAD_CONNECTION: connection refused')) });
+    const failing = targetApi([], { 'tables.describe': async () => Promise.reject(new ApiError({ code: ErrorCodes.connection, message: 'connection refused' })) });
     const draft = { files, target: { ...initialTarget(), table: 'public.orders' } };
     renderScreen(createElement(TargetScreen, { onContinue: vi.fn() }), { api: failing.api, draft });
     const reasons = await screen.findByRole('list', { name: 'Before starting' });
     expect(await within(reasons).findByText('Could not read public.orders: connection refused')).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Continue to run' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Continue to preview' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });

@@ -70,7 +70,7 @@ function TargetSections({ chosen, onContinue }: { chosen: ChosenConnection; onCo
       </section>
       <div className="screen-actions">
         <button type="button" className="button-primary" disabled={blockers.length > 0} aria-describedby={blockers.length > 0 ? 'target-blockers' : undefined} onClick={onContinue}>
-          Continue to run
+          Continue to preview
         </button>
         <BlockerList id="target-blockers" reasons={blockers} />
       </div>
