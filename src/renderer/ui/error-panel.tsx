@@ -46,6 +46,18 @@ export function ErrorPanel({ error, title, onDismiss }: ErrorPanelProps) {
   );
 }
 
+/** An error that belongs to one item on screen (a file, a mapping): message, advice and details, inline. */
+export function InlineError({ error }: { error: ErrorInfo }) {
+  const advice = adviceFor(error.code);
+  return (
+    <div className="inline-error">
+      <p className="error-panel-message">{error.message}</p>
+      {advice && <p className="error-panel-advice">{advice}</p>}
+      <p className="error-panel-details">{errorDetails(error)}</p>
+    </div>
+  );
+}
+
 /** "Code KEYLOAD_ROW_REJECTED · a.csv:12 · column amount": what support needs, never a CLI hint. */
 export function errorDetails(info: ErrorInfo): string {
   const where = [info.file, info.line].filter((part) => part !== undefined).join(':');

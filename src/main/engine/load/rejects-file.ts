@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { csvText, type CsvFormat, type CsvRow } from '../output/csv-writer.ts';
 
 export interface RejectedRow {
   line: number;
@@ -17,9 +18,12 @@ export interface RejectedRow {
 /** Rows held in memory before a sorted run is spilled to disk. */
 const SPILL_ROWS = 20_000;
 
-function csvField(value: string | null): string {
-  if (value === null) return '';
-  return /[",\r\n]/.test(value) || value === '' ? `"${value.replaceAll('"', '""')}"` : value;
+// People open rejects files in spreadsheets: cells that would run as formulas are escaped.
+const rejectsFormat: CsvFormat = { escapeFormulas: true };
+
+/** One record of the rejects file, with its line ending. */
+function record(cells: CsvRow): string {
+  return csvText([cells], rejectsFormat);
 }
 
 /** A rejected row as it is written: its line (to order by) and its CSV text. */
@@ -55,7 +59,7 @@ export class RejectsFile {
   write(rows: RejectedRow[]): Promise<void> {
     if (rows.length === 0) return this.queue;
     this.count += rows.length;
-    for (const r of rows) this.buffer.push([r.line, [String(r.line), r.column, r.reason, ...r.values].map(csvField).join(',')]);
+    for (const r of rows) this.buffer.push([r.line, record([String(r.line), r.column, r.reason, ...r.values])]);
     if (this.buffer.length >= SPILL_ROWS) {
       const entries = this.buffer;
       this.buffer = [];
@@ -78,7 +82,7 @@ export class RejectsFile {
     await mkdir(join(this.path, '..'), { recursive: true });
     const handle = await open(this.path, 'w');
     try {
-      await handle.write(`${['line', 'column', 'reason', ...this.header].map(csvField).join(',')}\n`);
+      await handle.write(record(['line', 'column', 'reason', ...this.header]));
       await this.merge(handle);
     } finally {
       await handle.close();
@@ -104,10 +108,10 @@ export class RejectsFile {
       out.push(best.head[1]);
       best.head = await next(best.source);
       if (out.length >= 1000) {
-        await handle.write(`${out.join('\n')}\n`);
+        await handle.write(out.join(''));
         out = [];
       }
     }
-    if (out.length > 0) await handle.write(`${out.join('\n')}\n`);
+    if (out.length > 0) await handle.write(out.join(''));
   }
 }

@@ -7,6 +7,7 @@ import { EmptyState } from '../../ui/states.tsx';
 import { VirtualList } from '../../ui/virtual-list.tsx';
 import { FileRow } from './file-row.tsx';
 import { RowPreview } from './row-preview.tsx';
+import { plural } from '../../../shared/plural.ts';
 
 export function FileList({ files, overrides }: { files: FileInspection[]; overrides: Record<string, FileOverrides> }) {
   // Paths whose "Change format" is open: rows unmount when scrolled away, so it is kept here.
@@ -30,7 +31,7 @@ export function FileList({ files, overrides }: { files: FileInspection[]; overri
   return (
     <>
       <p className="list-summary">
-        {files.length} {files.length === 1 ? 'file' : 'files'}, {formatBytes(bytes)}
+        {plural(files.length, 'file')}, {formatBytes(bytes)}
         {failed > 0 && <span className="text-error">, {failed} cannot be read</span>}. Files load from top to bottom; with duplicate keys the later file wins by default.
       </p>
       <VirtualList

@@ -1,13 +1,13 @@
 // One file of the list: what was detected, its columns or its error, and its place in the order.
 import { useId } from 'react';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
-import { formatError } from '../../../shared/errors.ts';
 import type { FileOverrides } from '../../../shared/load-options.ts';
 import { useDraftDispatch } from '../../draft/draft-context.tsx';
 import { fileName, formatBytes } from '../../ui/format.ts';
 import { FormatOverrides } from './format-overrides.tsx';
 import { formatRowEstimate } from './row-estimate.ts';
 import { useSystemInfo } from '../connections/queries.ts';
+import { InlineError } from '../../ui/error-panel.tsx';
 
 const SHOWN_COLUMNS = 24;
 
@@ -72,9 +72,7 @@ export function FileRow({ file, position, count, overrides, formatOpen, onToggle
         <div className="file-path muted">{system.data?.host === 'electron' ? file.path : system.data ? 'Uploaded copy (the browser does not tell where the file came from)' : ''}</div>
         {formatOpen && <FormatOverrides id={panelId} file={file} overrides={overrides ?? {}} />}
         {file.error ? (
-          <p className="inline-error">
-            <code>{file.error.code}</code> {formatError(file.error)}
-          </p>
+          <InlineError error={file.error} />
         ) : (
           <ColumnChips name={name} columns={file.columns} />
         )}

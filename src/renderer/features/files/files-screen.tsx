@@ -5,6 +5,7 @@ import { Loading } from '../../ui/states.tsx';
 import { DropZone } from './drop-zone.tsx';
 import { FileList } from './file-list.tsx';
 import { useAddFiles } from './use-add-files.ts';
+import { plural } from '../../../shared/plural.ts';
 
 export function FilesScreen({ onContinue }: { onContinue: () => void }) {
   const { files, overrides } = useDraft();
@@ -16,7 +17,7 @@ export function FilesScreen({ onContinue }: { onContinue: () => void }) {
         <p className="muted">CSV and Parquet files to load; the format of each is detected from its content, and can be changed per file.</p>
       </header>
       <DropZone onFiles={(added) => addFiles.mutate(added)} />
-      {addFiles.isPending && <Loading>Inspecting {addFiles.variables.length === 1 ? '1 file' : `${addFiles.variables.length} files`}…</Loading>}
+      {addFiles.isPending && <Loading>Inspecting {plural(addFiles.variables.length, 'file')}…</Loading>}
       <ErrorNotice error={addFiles.error} onDismiss={addFiles.reset} title="Could not add the files" />
       <FileList files={files} overrides={overrides} />
       {files.length > 0 && (

@@ -1,6 +1,6 @@
 // How many rows a file holds, as the Files screen shows it.
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
-import { formatCount } from '../../ui/format.ts';
+import { plural } from '../../../shared/plural.ts';
 
 /** "1,204 rows" (Parquet: exact), "≈ 1,200 rows" (CSV: estimated), null when unknown. */
 export function formatRowEstimate(file: Pick<FileInspection, 'type' | 'rowEstimate' | 'error'>): string | null {
@@ -10,7 +10,7 @@ export function formatRowEstimate(file: Pick<FileInspection, 'type' | 'rowEstima
 }
 
 function rows(count: number): string {
-  return `${formatCount(count)} ${count === 1 ? 'row' : 'rows'}`;
+  return plural(count, 'row');
 }
 
 /** Two significant digits: a CSV estimate is scaled from the first megabyte, so its last digits are noise. */

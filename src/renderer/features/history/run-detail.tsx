@@ -1,8 +1,8 @@
 // One past run: its settings, timings, per-file results and errors, and pool usage.
-import { formatError } from '../../../shared/errors.ts';
 import type { RunDetail } from '../../../shared/ipc/contract.ts';
 import type { PoolMetrics } from '../../../shared/load-types.ts';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { ErrorPanel } from '../../ui/error-panel.tsx';
 import { fileName, formatDate, formatDuration } from '../../ui/format.ts';
 import { EmptyState, Loading } from '../../ui/states.tsx';
 import { plural } from '../../../shared/plural.ts';
@@ -26,11 +26,7 @@ export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunSt
         </h2>
         <RunAgain detail={run} onStarted={onRunStarted} />
       </header>
-      {run.error && (
-        <p className="inline-error">
-          <code>{run.error.code}</code> {formatError(run.error)}
-        </p>
-      )}
+      <ErrorPanel error={run.error} title="The run failed" />
       <Settings run={run} />
       {run.result && (
         <>

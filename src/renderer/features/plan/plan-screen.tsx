@@ -14,6 +14,7 @@ import { runOptions, type RunOptions } from '../run/run-options.ts';
 import { useChosenConnection } from '../target/connection.ts';
 import { modes, policies } from '../target/load-settings.tsx';
 import { useCheckPlan } from './check-plan.ts';
+import { resultState } from '../run/file-state.ts';
 
 export function PlanScreen({ onContinue, onNavigate }: { onContinue: () => void; onNavigate: (screen: Screen) => void }) {
   const draft = useDraft();
@@ -187,7 +188,7 @@ function OutcomeChip({ outcome }: { outcome: FileResult | undefined }) {
         </span>
       );
     default:
-      return <span className="chip chip-neutral">{outcome.status}</span>;
+      return <span className="chip chip-neutral">{resultState(outcome).label}</span>;
   }
 }
 

@@ -1,7 +1,6 @@
 // How a file's state reads, live or after the run: one label, a tone for its chip, and a note.
 // The result, once there, is the truth; before it, the latest progress; never a raw error code
 // for what the user did (cancel), and never "queued" for a file the run will not reach any more.
-import { formatError, type ErrorInfo } from '../../../shared/errors.ts';
 import type { RunSummary } from '../../../shared/ipc/contract.ts';
 import type { FileProgress, FileResult, FileStage } from '../../../shared/load-types.ts';
 import { plural } from '../../../shared/plural.ts';
@@ -14,8 +13,6 @@ export interface FileState {
   tone: Tone;
   /** Why, or what it means: "partly loaded: 1,200 rows committed; a re-run resumes". */
   note: string | null;
-  /** For the details line that support asks for. */
-  error: ErrorInfo | null;
 }
 
 const stages: Record<FileStage, Pick<FileState, 'label' | 'tone'>> = {
@@ -41,12 +38,12 @@ function committed(rows: number): string {
 }
 
 function cancelled(file: FileResult): FileState {
-  return { ...stages.cancelled, note: file.committedRows ? committed(file.committedRows) : null, error: null };
+  return { ...stages.cancelled, note: file.committedRows ? committed(file.committedRows) : null };
 }
 
 /** A file's final state, from the run's result. */
 export function resultState(file: FileResult): FileState {
-  const plain = { note: null, error: null };
+  const plain = { note: null };
   switch (file.status) {
     case 'loaded':
       return { ...stages.done, ...plain };
@@ -55,10 +52,11 @@ export function resultState(file: FileResult): FileState {
     case 'skipped':
       return { ...stages.skipped, ...plain, note: file.skipReason ?? null };
     case 'partly-loaded':
-      return { ...stages['partly-loaded'], note: `partly loaded: ${committed(file.committedRows ?? 0)}`, error: file.error ?? null };
+      return { ...stages['partly-loaded'], note: `partly loaded: ${committed(file.committedRows ?? 0)}` };
     case 'failed':
       if (isCancelled(file)) return cancelled(file);
-      return { ...stages.failed, note: file.error ? formatError(file.error) : null, error: file.error ?? null };
+      // The note stays short; the whole error shows in its panel below the results.
+      return { ...stages.failed, note: file.error ? 'not loaded: see the error below' : null };
     case 'cancelled':
       return cancelled(file);
   }
@@ -71,9 +69,9 @@ export function resultState(file: FileResult): FileState {
 export function fileState(progress: FileProgress | undefined, result: FileResult | undefined, status: RunSummary['status']): FileState {
   if (result) return resultState(result);
   const stage = progress?.stage ?? 'queued';
-  if (status === 'running' || !(stage === 'queued' || isRunningStage(stage))) return { ...stages[stage], note: null, error: null };
-  if (status === 'cancelled') return { ...stages.cancelled, note: null, error: null };
-  return { label: 'not loaded', tone: 'neutral', note: 'The run stopped before this file finished.', error: null };
+  if (status === 'running' || !(stage === 'queued' || isRunningStage(stage))) return { ...stages[stage], note: null };
+  if (status === 'cancelled') return { ...stages.cancelled, note: null };
+  return { label: 'not loaded', tone: 'neutral', note: 'The run stopped before this file finished.' };
 }
 
 /** A run's status for its chip. */

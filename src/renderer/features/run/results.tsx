@@ -1,6 +1,8 @@
 // How a load's outcome reads, shared by the Run screen and History.
 import type { FileResult, RowCounts } from '../../../shared/load-types.ts';
+import { isCancelled } from '../../../shared/run-status.ts';
 import { fileName, formatCount, formatDuration } from '../../ui/format.ts';
+import { ErrorPanel } from '../../ui/error-panel.tsx';
 import { resultState } from './file-state.ts';
 import { StateChip } from './state-chip.tsx';
 
@@ -52,6 +54,8 @@ export function FileResults({ files }: { files: FileResult[] }) {
           ))}
         </tbody>
       </table>
+      {/* Errors get room of their own, never a narrow table cell. */}
+      {files.map((file) => file.error && !isCancelled(file) && <ErrorPanel key={file.path} error={file.error} title={`${fileName(file.path)}: ${resultState(file).label}`} />)}
     </div>
   );
 }
@@ -74,7 +78,6 @@ function FileResultRow({ file }: { file: FileResult }) {
       <td className="num">{formatDuration(file.seconds)}</td>
       <td>
         {state.note && <span className={state.tone === 'danger' ? 'text-error' : undefined}>{state.note}</span>}
-        {state.error && <span className="error-code"> ({state.error.code})</span>}
       </td>
     </tr>
   );

@@ -1,6 +1,6 @@
 // Per-file findings of the mapping: files it cannot map, and types that look incompatible.
-import { formatError } from '../../../shared/errors.ts';
 import type { MappingSuggestion } from '../../../shared/ipc/contract.ts';
+import { InlineError } from '../../ui/error-panel.tsx';
 import { fileName } from '../../ui/format.ts';
 
 export function FileNotes({ suggestions }: { suggestions: MappingSuggestion[] }) {
@@ -12,9 +12,7 @@ export function FileNotes({ suggestions }: { suggestions: MappingSuggestion[] })
         <li key={suggestion.path}>
           <strong>{fileName(suggestion.path)}</strong>
           {suggestion.error && (
-            <p className="inline-error">
-              <code>{suggestion.error.code}</code> {formatError(suggestion.error)}
-            </p>
+            <InlineError error={suggestion.error} />
           )}
           {suggestion.warnings.map((warning) => (
             <p key={warning} className="text-warning">

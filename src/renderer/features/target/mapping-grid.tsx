@@ -2,6 +2,7 @@
 import { useDraftDispatch } from '../../draft/draft-context.tsx';
 import { VirtualList } from '../../ui/virtual-list.tsx';
 import type { Match, MappingRow } from './mapping-rows.ts';
+import { plural } from '../../../shared/plural.ts';
 
 const SKIP = '';
 /** A file column without a match and without the user's choice yet: it blocks the run. */
@@ -63,7 +64,7 @@ function MappingGridRow({ row, options, fileCount }: { row: MappingRow; options:
         {row.fileCount < fileCount && (
           <span className="muted">
             {' '}
-            in {row.fileCount} of {fileCount} files
+            in {row.fileCount} of {plural(fileCount, 'file')}
           </span>
         )}
       </span>

@@ -10,6 +10,7 @@ import { ConnectionWait } from '../connections/first-run.tsx';
 import type { ChosenConnection } from './connection.ts';
 import { parsedName } from './draft-blockers.ts';
 import { useTables } from './queries.ts';
+import { plural } from '../../../shared/plural.ts';
 
 /** More than this many matches: the list asks for a narrower search instead of growing without end. */
 const shownAtMost = 200;
@@ -58,7 +59,7 @@ function NewTable({ chosen }: { chosen: ChosenConnection }) {
         <div role="alert" className="notice notice-warning">
           <p>
             A table named <strong>{`${existing.schema}.${existing.name}`}</strong> already exists
-            {existing.rowEstimate !== null && ` (about ${formatCount(existing.rowEstimate)} rows)`}. Create new table never loads into it.
+            {existing.rowEstimate !== null && ` (about ${plural(existing.rowEstimate, 'row')})`}. Create new table never loads into it.
           </p>
           <button type="button" onClick={() => chooseExisting(dispatch, `${existing.schema}.${existing.name}`)}>
             Load into the existing {`${existing.schema}.${existing.name}`} instead

@@ -2,6 +2,7 @@
 // behind their back. The run waits until none is left.
 import { useDraftDispatch } from '../../draft/draft-context.tsx';
 import type { MappingRow } from './mapping-rows.ts';
+import { plural } from '../../../shared/plural.ts';
 
 const CHOOSE = '';
 
@@ -15,7 +16,7 @@ export function UnmatchedColumns({ rows, tableColumns, table, fileCount }: { row
   return (
     <section className="notice notice-warning unmatched" aria-labelledby="unmatched-heading">
       <h3 id="unmatched-heading">
-        {unmatched.length === 1 ? '1 file column matches' : `${unmatched.length} file columns match`} no column of {table}
+        {plural(unmatched.length, 'file column')} {unmatched.length === 1 ? 'matches' : 'match'} no column of {table}
       </h3>
       <p>Choose a table column for each, or skip it: a skipped column is not loaded. The run waits until each has a choice.</p>
       <button type="button" onClick={() => dispatch({ type: 'columns-skipped', sources: unmatched.map((row) => row.source) })}>
@@ -26,7 +27,7 @@ export function UnmatchedColumns({ rows, tableColumns, table, fileCount }: { row
           <li key={row.source}>
             <span>
               <strong>{row.source}</strong> <span className="chip-type">{row.sourceType}</span>
-              {row.fileCount < fileCount && <span className="muted"> in {row.fileCount} of {fileCount} files</span>}
+              {row.fileCount < fileCount && <span className="muted"> in {row.fileCount} of {plural(fileCount, 'file')}</span>}
             </span>
             <select
               aria-label={`Map ${row.source} to`}
