@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// What the rejects and screens specs do in the app: drop files as a file manager would, move through
+// What the e2e specs do in the app: drop files as a file manager would, move through
 // the stepper, pick a target, and take screenshots in both themes at both window sizes.
 import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
@@ -44,6 +44,11 @@ export async function chooseExistingTable(page: Page, table: string): Promise<vo
   await expect(page.getByRole('table', { name: 'Column mapping' })).toBeVisible();
 }
 
+/** One full-page picture under test-results/e2e/screens. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true });
+}
+
 const themes = ['light', 'dark'] as const;
 const sizes = [
   { width: 1280, height: 800 },
@@ -63,7 +68,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
       await page.evaluate(() => window.scrollTo(0, 0));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${name} at ${size.width}x${size.height} is wider than the window`).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: `test-results/e2e/screens/${name}-${colorScheme}-${size.width}x${size.height}.png`, fullPage: true });
+      await screenshot(page, `${name}-${colorScheme}-${size.width}x${size.height}`);
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });

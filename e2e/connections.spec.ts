@@ -3,33 +3,12 @@
 // the first-run notice, a saved connection to the test server added from a pasted URL and tested,
 // a table picked from it with its row estimate; then "Create new table" over a table that exists
 // is refused on screen before Start.
-import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
 import pg from 'pg';
-import { stateFile } from './global-setup.ts';
+import { dropFiles, screenshot, state, step, textFile } from './app-helpers.ts';
 
-const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { launchUrl: string; databaseUrl: string };
 
-/** A real drop event, as a file manager would send it: a DataTransfer holding File objects. */
-async function dropCsv(page: Page, name: string, text: string): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name: fileName, text: content }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([content], fileName));
-      return transfer;
-    },
-    { name, text },
-  );
-  await page.getByRole('button', { name: /Drop files or folders here/ }).dispatchEvent('drop', { dataTransfer });
-}
 
-function screenButton(page: Page, name: string | RegExp) {
-  return page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true });
-}
 
 async function withDatabase<T>(work: (db: pg.Client) => Promise<T>): Promise<T> {
   const db = new pg.Client({ connectionString: state.databaseUrl });
@@ -49,7 +28,7 @@ test('add a saved connection from a pasted URL, test it, and pick a table from i
     await db.query('ANALYZE e2e_conn_orders');
   });
   await page.goto(state.launchUrl);
-  await screenButton(page, 'Target and mapping').click();
+  await step(page, 'Target and mapping').click();
 
   const firstRun = page.getByRole('region', { name: 'Your built-in local database' });
   await expect(firstRun).toContainText('It is the default target');
@@ -98,10 +77,10 @@ test('"Create new table" over a table that already exists is refused on screen, 
   });
   await page.goto(state.launchUrl);
   // Then an unrelated orders.csv, still aimed at "Create new table: public.e2e_customers".
-  await dropCsv(page, 'orders.csv', 'order_id,amount,ordered_at\n10,12.50,2024-03-01\n11,7.25,2024-03-02\n');
+  await dropFiles(page, [textFile('orders.csv', 'order_id,amount,ordered_at\n10,12.50,2024-03-01\n11,7.25,2024-03-02\n')]);
   // Inspection starts reader threads: slow on a busy machine.
   await expect(page.getByRole('article', { name: 'orders.csv' })).toBeVisible({ timeout: 30_000 });
-  await screenButton(page, 'Target and mapping').click();
+  await step(page, 'Target and mapping').click();
   await page.getByLabel('Create new table').check();
   await page.getByLabel('New table name').fill('e2e_customers');
   await page.getByLabel('Key columns').selectOption(['order_id']);
@@ -112,7 +91,7 @@ test('"Create new table" over a table that already exists is refused on screen, 
   await expect(page.getByRole('button', { name: 'Continue to preview' })).toBeDisabled();
   await screenshot(page, 'connections-4-new-table-exists');
 
-  await screenButton(page, 'Run').click();
+  await step(page, 'Run').click();
   await expect(page.getByRole('button', { name: 'Start' })).toBeDisabled();
   await expect(page.getByRole('list', { name: 'Before starting' })).toContainText(
     'A table named public.e2e_customers already exists: choose it as an existing table, or give the new table another name.',
@@ -120,7 +99,7 @@ test('"Create new table" over a table that already exists is refused on screen, 
   await screenshot(page, 'connections-5-start-refused');
 
   // Loading into the existing table instead shows that none of the file's columns fit it.
-  await screenButton(page, 'Target and mapping').click();
+  await step(page, 'Target and mapping').click();
   await page.getByRole('button', { name: 'Load into the existing public.e2e_customers instead' }).click();
   await expect(page.getByRole('list', { name: 'Unmatched file columns' }).getByRole('listitem')).toHaveCount(3);
   await page.getByRole('button', { name: 'Skip all unmatched' }).click();

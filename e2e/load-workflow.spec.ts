@@ -4,16 +4,9 @@
 // run midway, and find both runs in History. Screenshots of each screen go to test-results/e2e.
 import { expect, test, type Page } from '@playwright/test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { stateFile } from './global-setup.ts';
+import { dropFiles, screenshot, state, step, type DroppedFile } from './app-helpers.ts';
 
-const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { launchUrl: string; databaseUrl: string };
-
-interface DroppedFile {
-  name: string;
-  base64: string;
-}
 
 function csv(name: string, from: number, count: number, tag: string): DroppedFile {
   const rows = Array.from({ length: count }, (_, i) => `${from + i},${tag} ${from + i},${(from + i) * 3}`);
@@ -32,30 +25,11 @@ function parquet(name: string, from: number, count: number, tag: string): Droppe
   return { name, base64: Buffer.from(buffer).toString('base64') };
 }
 
-/** A real drop event, as a file manager would send it: a DataTransfer holding File objects. */
-async function dropFiles(page: Page, files: DroppedFile[]): Promise<void> {
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const transfer = new DataTransfer();
-    for (const file of list) {
-      const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
-      transfer.items.add(new File([bytes], file.name));
-    }
-    return transfer;
-  }, files);
-  await page.getByRole('button', { name: /Drop files or folders here/ }).dispatchEvent('drop', { dataTransfer });
-}
 
-/** The screens' navigation (other buttons, like "Continue to target and mapping", share words). */
-function screen(page: Page, name: string | RegExp) {
-  return page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name });
-}
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true });
-}
 
 async function tableTarget(page: Page, table: string, key: string): Promise<void> {
-  await screen(page, 'Target and mapping').click();
+  await step(page, 'Target and mapping').click();
   await expect(page.getByRole('combobox', { name: 'Connection' })).toHaveValue('local');
   await page.getByLabel('Create new table').check();
   await page.getByLabel('New table name').fill(table);
@@ -82,7 +56,7 @@ test('drop files, map to a new table, run to done, cancel a second run, find bot
   await tableTarget(page, 'e2e_people', 'id');
   await screenshot(page, '2-target-and-mapping');
 
-  await screen(page, 'Run').click();
+  await step(page, 'Run').click();
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByRole('status')).toHaveText('Loaded', { timeout: 60_000 });
   for (const file of files) await expect(page.getByRole('progressbar', { name: `Progress of ${file.name}` })).toHaveAttribute('value', '1');
@@ -94,22 +68,28 @@ test('drop files, map to a new table, run to done, cancel a second run, find bot
   expect(loaded.rows[0]).toEqual({ n: 899, name: 'd 350' }); // keys 1..899; 350 is last written by updates-d
 
   // A second, bigger load, cancelled while it runs.
-  await screen(page, /^Files/).click();
+  await step(page, 'Files').click();
   for (const file of files) await page.getByRole('button', { name: `Remove ${file.name}` }).click();
   await dropFiles(page, [csv('big.csv', 1, 400_000, 'big')]);
   await expect(page.getByRole('article', { name: 'big.csv' })).toBeVisible();
   await tableTarget(page, 'e2e_big', 'id');
-  await screen(page, 'Run').click();
+  await step(page, 'Run').click();
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByRole('status')).toHaveText(/Running/);
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status')).toHaveText('Cancelled', { timeout: 60_000 });
   await screenshot(page, '4-run-cancelled');
-  const partial = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM e2e_big`);
-  expect(partial.rows[0]?.n ?? 0).toBeLessThan(400_000);
+  // The run created the table: if no row landed before the cancel, it dropped it again; if some
+  // sub-batches had committed, the table holds those rows and a re-run resumes.
+  const exists = await db.query<{ found: boolean }>(`SELECT to_regclass('e2e_big') IS NOT NULL AS found`);
+  if (exists.rows[0]?.found) {
+    const partial = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM e2e_big`);
+    expect(partial.rows[0]?.n).toBeGreaterThan(0);
+    expect(partial.rows[0]?.n).toBeLessThan(400_000);
+  }
   await db.end();
 
-  await screen(page, 'History').click();
+  await step(page, 'History').click();
   const runs = page.getByRole('list', { name: 'Runs' });
   await expect(runs.getByRole('listitem')).toHaveCount(2);
   await expect(runs).toContainText('e2e_people');

@@ -4,11 +4,8 @@
 // its progress and the draft, cancel it from the reloaded page, and see the files and the run
 // shown as cancelled (not failed), on the Run screen and in History.
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { stateFile } from './global-setup.ts';
-
-const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { launchUrl: string; databaseUrl: string };
+import { screenshot, screenshots, state, step } from './app-helpers.ts';
 
 const files = ['reattach-1.csv', 'reattach-2.csv', 'reattach-3.csv'];
 const rowsPerFile = 600_000;
@@ -31,30 +28,12 @@ async function dropGeneratedFiles(page: Page, names: string[], rows: number): Pr
   await page.getByRole('button', { name: /Drop files or folders here/ }).dispatchEvent('drop', { dataTransfer });
 }
 
-function screen(page: Page, name: string | RegExp) {
-  return page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name });
-}
 
 function fileRow(page: Page, name: string) {
   return page.getByRole('list', { name: 'File progress' }).getByRole('listitem').filter({ hasText: name });
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true });
-}
 
-/** The screen as it is, in both themes at 1280×800 and 1920×1080; back to light at 1280×800 after. */
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    for (const [width, height] of [[1280, 800], [1920, 1080]] as const) {
-      await page.emulateMedia({ colorScheme });
-      await page.setViewportSize({ width, height });
-      await screenshot(page, `${name}-${colorScheme}-${width}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 test('reload mid-run: the run is re-attached with its progress, Cancel works, and it ends as cancelled', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -62,13 +41,13 @@ test('reload mid-run: the run is re-attached with its progress, Cancel works, an
   await dropGeneratedFiles(page, files, rowsPerFile);
   for (const name of files) await expect(page.getByRole('article', { name })).toBeVisible({ timeout: 60_000 });
 
-  await screen(page, 'Target and mapping').click();
+  await step(page, 'Target and mapping').click();
   await page.getByLabel('Create new table').check();
   await page.getByLabel('New table name').fill('e2e_reattach');
   await page.getByLabel('Key columns').selectOption(['id']);
   await expect(page.getByRole('table', { name: 'Column mapping' })).toBeVisible();
 
-  await screen(page, 'Run').click();
+  await step(page, 'Run').click();
   // One file at a time, so the run lasts.
   await page.getByRole('spinbutton', { name: 'Concurrency (files at once)' }).fill('1');
   await page.getByRole('button', { name: 'Start' }).click();
@@ -85,7 +64,7 @@ test('reload mid-run: the run is re-attached with its progress, Cancel works, an
   const total = page.getByRole('progressbar', { name: 'Total progress' });
   await expect.poll(async () => Number(await total.getAttribute('value'))).toBeGreaterThan(0);
   // The draft came back too: the files and the target.
-  await expect(screen(page, /^Files/)).toContainText('(3)');
+  await expect(step(page, 'Files')).toContainText('3 files');
   await screenshot(page, 'reattach-1-after-reload');
 
   const cancel = page.getByRole('button', { name: 'Cancel' });
@@ -116,7 +95,7 @@ test('reload mid-run: the run is re-attached with its progress, Cancel works, an
     await db.end();
   }
 
-  await screen(page, 'History').click();
+  await step(page, 'History').click();
   await page.getByLabel('Search runs').fill('e2e_reattach');
   const runs = page.getByRole('list', { name: 'Runs' });
   await expect(runs.getByRole('listitem')).toHaveCount(1);
