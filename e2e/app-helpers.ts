@@ -40,7 +40,7 @@ export async function chooseExistingTable(page: Page, table: string): Promise<vo
   await expect(page.getByRole('combobox', { name: 'Connection' })).toHaveValue('local');
   await page.getByLabel('Existing table').check();
   await page.getByLabel('Search tables').fill(table);
-  await page.getByRole('listbox', { name: 'Table' }).selectOption(`public.${table}`);
+  await page.getByRole('radiogroup', { name: 'Table' }).locator(`input[type="radio"][value="public.${table}"]`).check();
   await expect(page.getByRole('table', { name: 'Column mapping' })).toBeVisible();
 }
 
