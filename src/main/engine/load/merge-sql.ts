@@ -3,7 +3,7 @@
 // version, never ctid) and upserts a sub-batch of them in key order. Counts come back from the
 // statement itself.
 import type { ConflictPolicy } from '../../../shared/load-types.ts';
-import { quoteIdent } from '../sql/identifiers.ts';
+import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
 import { LINE, ORD } from './validation.ts';
 
 export type KeyedMode = 'upsert' | 'insert' | 'ignore';
@@ -91,7 +91,7 @@ export function existingKeysSql(spec: MergeSpec, source: string, earlierSources:
  * the `error` policy refuses to load when there is any.
  */
 export function disagreementsSql(key: string[], sharedColumns: string[], sources: string[], policySpec: Pick<MergeSpec, 'policy' | 'versionColumn'>, limit: number): string {
-  const values = `jsonb_build_object(${sharedColumns.map((c) => `'${c.replaceAll("'", "''")}', ${quoteIdent(c)}`).join(', ') || "'', null"})`;
+  const values = `jsonb_build_object(${sharedColumns.map((c) => `${quoteLiteral(c)}, ${quoteIdent(c)}`).join(', ') || "'', null"})`;
   const perFile = sources
     .map((source, rank) => `SELECT ${rank} AS rank, ${list(key)}, ${values} AS v FROM (${survivorsSql({ ...policySpec, key }, source)}) w${rank}`)
     .join(' UNION ALL ');

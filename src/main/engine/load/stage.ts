@@ -4,7 +4,7 @@
 // parallel without two writers ever touching the same key. The tables are UNLOGGED: staging is
 // redone after a crash anyway, so it need not cost WAL.
 import type { PoolClient } from 'pg';
-import { quoteIdent } from '../sql/identifiers.ts';
+import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
 import { copyIn, isDataError } from './copy.ts';
 import { acceptRejects, readBatches, stagedColumns, type FileContext } from './file-context.ts';
 import { acquireClient, type HeldClient } from './pool-client.ts';
@@ -123,7 +123,7 @@ async function rejectNulls(ctx: FileContext, client: PoolClient, parent: string,
   if (required.length === 0) return 0;
   const isNull = (c: string) => `s.${quoteIdent(c)} IS NULL`;
   const caseOf = (pick: (r: (typeof required)[number]) => string) =>
-    `CASE ${required.map((r) => `WHEN ${isNull(r.column)} THEN '${pick(r).replaceAll("'", "''")}'`).join(' ')} END`;
+    `CASE ${required.map((r) => `WHEN ${isNull(r.column)} THEN ${quoteLiteral(pick(r))}`).join(' ')} END`;
   const result = await client.query<{ line: string; column: string; reason: string; values: (string | null)[] }>(`
     DELETE FROM ${parent} s WHERE ${required.map((r) => isNull(r.column)).join(' OR ')}
     RETURNING s.${quoteIdent(LINE)} AS line, ${caseOf((r) => r.column)} AS column, ${caseOf((r) => r.reason)} AS reason,

@@ -1,5 +1,6 @@
 // Identifiers come from file headers and user input: untrusted. Everything that reaches SQL text
 // goes through these helpers; values never do (they travel through COPY or bind parameters).
+import pg from 'pg';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import type { TableName } from '../../../shared/table-name.ts';
 
@@ -11,9 +12,14 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** A string literal for the rare places SQL needs one that is not data (type names in validation). */
+/**
+ * A string literal for the places SQL needs one that is not data (column and type names in
+ * validation, preview and merge). pg's escapeLiteral writes E'...' with backslashes doubled when the
+ * text has one, so the literal holds under standard_conforming_strings on and off alike.
+ */
 export function quoteLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
+  if (text.includes('\0')) throw new KeyloadError(ErrorCodes.usage, `Name ${JSON.stringify(text)} contains a NUL byte`);
+  return pg.escapeLiteral(text);
 }
 
 export function qualifiedName(table: TableName): string {
