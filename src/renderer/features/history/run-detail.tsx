@@ -11,6 +11,7 @@ import { CountsList, FileResults } from '../run/results.tsx';
 import { RejectsEntry } from '../rejects/rejects-entry.tsx';
 import { useRunDetail } from './queries.ts';
 import { RunAgain } from './run-again.tsx';
+import { SettingsList } from '../../ui/settings-list.tsx';
 
 export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunStarted: () => void }) {
   const detail = useRunDetail(runId);
@@ -61,14 +62,7 @@ function Settings({ run }: { run: RunDetail }) {
   return (
     <>
       <h3>Settings</h3>
-      <dl className="settings">
-        {rows.map(([name, value]) => (
-          <div key={name}>
-            <dt>{name}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <SettingsList rows={rows} />
       <h4>Files in load order</h4>
       <ol className="file-order">
         {options.files.map((path) => (

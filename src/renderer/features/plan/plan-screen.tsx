@@ -15,6 +15,7 @@ import { useChosenConnection } from '../target/connection.ts';
 import { modes, policies } from '../target/load-settings.tsx';
 import { useCheckPlan } from './check-plan.ts';
 import { resultState } from '../run/file-state.ts';
+import { SettingsList } from '../../ui/settings-list.tsx';
 
 export function PlanScreen({ onContinue, onNavigate }: { onContinue: () => void; onNavigate: (screen: Screen) => void }) {
   const draft = useDraft();
@@ -102,16 +103,7 @@ function TargetSummary({ target, connectionName }: { target: TargetDraft; connec
     ] satisfies [string, string][]) : []),
     ['Column mapping', describeMap(target.map)],
   ];
-  return (
-    <dl className="settings settings-stacked">
-      {rows.map(([name, value]) => (
-        <div key={name}>
-          <dt>{name}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <SettingsList rows={rows} stacked />;
 }
 
 function describeMap(map: Record<string, string | null>): string {

@@ -1,0 +1,13 @@
+// Name-value pairs of a run's or a plan's settings, as one definition list.
+export function SettingsList({ rows, stacked = false }: { rows: [name: string, value: string][]; stacked?: boolean }) {
+  return (
+    <dl className={stacked ? 'settings settings-stacked' : 'settings'}>
+      {rows.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
