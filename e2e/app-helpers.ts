@@ -44,6 +44,11 @@ export async function chooseExistingTable(page: Page, table: string): Promise<vo
   await expect(page.getByRole('table', { name: 'Column mapping' })).toBeVisible();
 }
 
+/** The run's status line (other status messages, like "Checking Local database…", come and go). */
+export function runStatus(page: Page) {
+  return page.getByRole('region', { name: 'Progress' }).getByRole('status');
+}
+
 /** One full-page picture under test-results/e2e/screens. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/e2e/screens/${name}.png`, fullPage: true });

@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import pg from 'pg';
-import { dropFiles, screenshot, state, step, type DroppedFile } from './app-helpers.ts';
+import { dropFiles, type DroppedFile, runStatus, screenshot, state, step } from './app-helpers.ts';
 
 
 function csv(name: string, from: number, count: number, tag: string): DroppedFile {
@@ -58,7 +58,7 @@ test('drop files, map to a new table, run to done, cancel a second run, find bot
 
   await step(page, 'Run').click();
   await page.getByRole('button', { name: 'Start' }).click();
-  await expect(page.getByRole('status')).toHaveText('Loaded', { timeout: 60_000 });
+  await expect(runStatus(page)).toHaveText('Loaded', { timeout: 60_000 });
   for (const file of files) await expect(page.getByRole('progressbar', { name: `Progress of ${file.name}` })).toHaveAttribute('value', '1');
   await screenshot(page, '3-run-done');
 
@@ -75,9 +75,9 @@ test('drop files, map to a new table, run to done, cancel a second run, find bot
   await tableTarget(page, 'e2e_big', 'id');
   await step(page, 'Run').click();
   await page.getByRole('button', { name: 'Start' }).click();
-  await expect(page.getByRole('status')).toHaveText(/Running/);
+  await expect(runStatus(page)).toHaveText(/Running/);
   await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByRole('status')).toHaveText('Cancelled', { timeout: 60_000 });
+  await expect(runStatus(page)).toHaveText('Cancelled', { timeout: 60_000 });
   await screenshot(page, '4-run-cancelled');
   // The run created the table: if no row landed before the cancel, it dropped it again; if some
   // sub-batches had committed, the table holds those rows and a re-run resumes.

@@ -5,7 +5,7 @@
 // shown as cancelled (not failed), on the Run screen and in History.
 import { expect, test, type Page } from '@playwright/test';
 import pg from 'pg';
-import { screenshot, screenshots, state, step } from './app-helpers.ts';
+import { runStatus, screenshot, screenshots, state, step } from './app-helpers.ts';
 
 const files = ['reattach-1.csv', 'reattach-2.csv', 'reattach-3.csv'];
 const rowsPerFile = 600_000;
@@ -51,14 +51,14 @@ test('reload mid-run: the run is re-attached with its progress, Cancel works, an
   // One file at a time, so the run lasts.
   await page.getByRole('spinbutton', { name: 'Concurrency (files at once)' }).fill('1');
   await page.getByRole('button', { name: 'Start' }).click();
-  await expect(page.getByRole('status')).toHaveText('Running');
+  await expect(runStatus(page)).toHaveText('Running');
   await expect(fileRow(page, files[0] ?? '').locator('.chip')).toHaveText(/reading|staging|merging/, { timeout: 30_000 });
 
   await page.reload();
 
   // The reloaded page opens the Run screen on the same run, still going, with its progress.
   await expect(page.getByRole('heading', { level: 1, name: 'Run' })).toBeVisible();
-  await expect(page.getByRole('status')).toHaveText('Running');
+  await expect(runStatus(page)).toHaveText('Running');
   for (const name of files) await expect(fileRow(page, name)).toBeVisible();
   await expect(fileRow(page, files[0] ?? '').locator('.chip')).toHaveText(/reading|staging|merging|loaded/);
   const total = page.getByRole('progressbar', { name: 'Total progress' });
@@ -70,7 +70,7 @@ test('reload mid-run: the run is re-attached with its progress, Cancel works, an
   const cancel = page.getByRole('button', { name: 'Cancel' });
   await expect(cancel).toBeEnabled();
   await cancel.click();
-  await expect(page.getByRole('status')).toHaveText('Cancelled', { timeout: 60_000 });
+  await expect(runStatus(page)).toHaveText('Cancelled', { timeout: 60_000 });
 
   const chips = page.getByRole('list', { name: 'File progress' }).locator('.chip');
   await expect(chips).toHaveCount(files.length);
