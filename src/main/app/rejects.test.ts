@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { ErrorCodes } from '../../shared/errors.ts';
 import type { LoadResult } from '../../shared/load-types.ts';
-import { RejectsFile, type RejectedRow } from '../engine/load/rejects-file.ts';
+import { RejectsFile, type RejectedRow } from '../engine/load/stage/rejects-file.ts';
 import { RunHistory } from '../store/run-history.ts';
 import { openTempDatabase } from '../store/test-database.ts';
 import type { FileActions } from './file-actions.ts';

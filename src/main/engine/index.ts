@@ -6,8 +6,8 @@ export { proposeColumns, type ProposeOptions } from './target/propose-columns.ts
 export { toErrorInfo } from './error-info.ts';
 export { inspectFile, inspectFiles, previewFile } from './inspect/inspect-files.ts';
 export { listFiles } from './load/file-list.ts';
-export { fitBudget, freeConnections } from './load/pool-budget.ts';
-export { readRejectsFile } from './load/rejects-reader.ts';
+export { fitBudget, freeConnections } from './load/runtime/pool-budget.ts';
+export { readRejectsFile } from './load/stage/rejects-reader.ts';
 export { introspectTable, type TargetTable } from './target/introspect.ts';
 export { mapColumns } from './target/mapping.ts';
 export { recordConverter } from './input/csv-values.ts';

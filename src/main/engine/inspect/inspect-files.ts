@@ -6,7 +6,7 @@ import type { FileOverrides } from '../../../shared/load-options.ts';
 import { toErrorInfo } from '../error-info.ts';
 import { sourceOptions } from '../input/source-options.ts';
 import type { SourceDescription } from '../input/source.ts';
-import { mapLimit } from '../load/concurrency.ts';
+import { mapLimit } from '../load/runtime/concurrency.ts';
 import { listFiles } from '../load/file-list.ts';
 import { ReaderClient } from '../reader/reader-client.ts';
 

@@ -5,8 +5,8 @@ import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors
 import type { JobResult, JobTableResult, LoadEvent, LoadResult } from '../../../shared/load-types.ts';
 import { toErrorInfo } from '../error-info.ts';
 import { openPool, planLoad, type ConnectionConfig } from '../load/plan.ts';
-import { freeConnections } from '../load/pool-budget.ts';
-import { acquireClient } from '../load/pool-client.ts';
+import { freeConnections } from '../load/runtime/pool-budget.ts';
+import { acquireClient } from '../load/runtime/pool-client.ts';
 import { runLoad } from '../load/run.ts';
 import { displayName, parseTableName } from '../sql/identifiers.ts';
 import { readParents } from './foreign-keys.ts';

@@ -8,14 +8,14 @@ import type { CopyBatch, FileInfo } from '../reader/protocol.ts';
 import { ReaderClient } from '../reader/reader-client.ts';
 import { displayName, qualifiedName } from '../sql/identifiers.ts';
 import type { ColumnMapping } from '../target/mapping.ts';
-import type { FileKey } from './manifest.ts';
-import type { MergeSpec } from './merge-sql.ts';
+import type { FileKey } from './manifest/manifest.ts';
+import type { MergeSpec } from './merge/sql.ts';
 import { openOptions } from './open-options.ts';
 import type { LoadPlan, PlannedFile } from './plan.ts';
-import type { PoolBudget } from './pool-budget.ts';
+import type { PoolBudget } from './runtime/pool-budget.ts';
 import type { FileTracker } from './progress.ts';
-import type { RejectedRow } from './rejects-file.ts';
-import type { StagedColumn, ValidationSupport } from './validation.ts';
+import type { RejectedRow } from './stage/rejects-file.ts';
+import type { StagedColumn, ValidationSupport } from './stage/validation.ts';
 
 export interface ReadyFile extends PlannedFile {
   info: FileInfo;

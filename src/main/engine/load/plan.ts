@@ -15,13 +15,13 @@ import { introspectTable, type TargetTable } from '../target/introspect.ts';
 import { resolveKey } from '../target/key.ts';
 import { mapColumns, type ColumnMapping } from '../target/mapping.ts';
 import { proposeFromSamples, sampleFile, unreadable, type FileSample } from '../target/propose-columns.ts';
-import { mapLimit } from './concurrency.ts';
+import { mapLimit } from './runtime/concurrency.ts';
 import { listFiles } from './file-list.ts';
 import { openOptions } from './open-options.ts';
-import { readManifest } from './manifest.ts';
-import { fitBudget, freeConnections, type PoolBudget } from './pool-budget.ts';
-import { acquireClient } from './pool-client.ts';
-import { validationSupport, type ValidationSupport } from './validation.ts';
+import { readManifest } from './manifest/manifest.ts';
+import { fitBudget, freeConnections, type PoolBudget } from './runtime/pool-budget.ts';
+import { acquireClient } from './runtime/pool-client.ts';
+import { validationSupport, type ValidationSupport } from './stage/validation.ts';
 
 /** Where the engine connects; undefined connectionString means libpq's PG* variables. */
 export interface ConnectionConfig {

@@ -9,14 +9,14 @@ import { emptyCounts, type ConflictPolicy, type FileOrder, type LoadEvent } from
 import type { ConflictEntry, ConflictPage, ConflictQuery, PreviewFile, PreviewSummary } from '../../../shared/preview-types.ts';
 import { toErrorInfo } from '../error-info.ts';
 import type { FileContext, ReadyFile, RunContext } from '../load/file-context.ts';
-import { stageAll, type KeyedFile } from '../load/keyed-load.ts';
+import { stageAll, type KeyedFile } from '../load/merge/keyed-load.ts';
 import { openPool, planLoad, type ConnectionConfig, type LoadPlan } from '../load/plan.ts';
-import { acquireClient, type HeldClient } from '../load/pool-client.ts';
+import { acquireClient, type HeldClient } from '../load/runtime/pool-client.ts';
 import { FileTracker } from '../load/progress.ts';
-import { dropAbandonedStaging, lockRun } from '../load/run-locks.ts';
-import { dropStageTable, runTag, type StagedFile } from '../load/stage.ts';
+import { dropAbandonedStaging, lockRun } from '../load/runtime/run-locks.ts';
+import { dropStageTable, runTag, type StagedFile } from '../load/stage/stage.ts';
 import { displayName, qualifiedName, quoteIdent } from '../sql/identifiers.ts';
-import { list } from '../load/merge-sql.ts';
+import { list } from '../load/merge/sql.ts';
 import { RejectsTable } from './rejects-table.ts';
 import { crossFileSql, duplicatesSql, foldAggregateSql, keyMatch, outcomesSql, overlapSql, rowJson, survivorsSql, type PreviewShape } from './preview-sql.ts';
 

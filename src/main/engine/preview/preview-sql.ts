@@ -3,8 +3,8 @@
 // the policy re-runs these statements over the staged rows; the files are not read again.
 import type { ConflictPolicy, WriteMode } from '../../../shared/load-types.ts';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
-import { list, survivorOrder } from '../load/merge-sql.ts';
-import { LINE, ORD } from '../load/validation.ts';
+import { list, survivorOrder } from '../load/merge/sql.ts';
+import { LINE, ORD } from '../load/stage/validation.ts';
 
 export interface StagedSource {
   /** Index of the file in the plan (its staging rank). */

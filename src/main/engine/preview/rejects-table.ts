@@ -2,8 +2,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ConflictPage, ConflictQuery } from '../../../shared/preview-types.ts';
 import type { RejectSink } from '../load/file-context.ts';
-import { acquireClient } from '../load/pool-client.ts';
-import type { RejectedRow } from '../load/rejects-file.ts';
+import { acquireClient } from '../load/runtime/pool-client.ts';
+import type { RejectedRow } from '../load/stage/rejects-file.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
 
 export class RejectsTable {

@@ -5,7 +5,7 @@ import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import type { ProposedColumn } from '../../../shared/ipc/contract.ts';
 import { toErrorInfo } from '../error-info.ts';
 import { proposeType, type TypeTally } from '../input/infer-types.ts';
-import { mapLimit } from '../load/concurrency.ts';
+import { mapLimit } from '../load/runtime/concurrency.ts';
 import { openOptions, type FileOpenOptions } from '../load/open-options.ts';
 import { ReaderClient } from '../reader/reader-client.ts';
 

@@ -2,8 +2,8 @@
 // merge unit: file x hash partition), written in the same transaction as each sub-batch, it makes
 // re-runs skip loaded files and lets a killed run resume exactly where its last commit ended.
 import type { ClientBase } from 'pg';
-import type { RowCounts, WriteMode } from '../../../shared/load-types.ts';
-import { quoteIdent } from '../sql/identifiers.ts';
+import type { RowCounts, WriteMode } from '../../../../shared/load-types.ts';
+import { quoteIdent } from '../../sql/identifiers.ts';
 
 /** queued and failed are used by --claim: files waiting for a claimer, and files that failed. */
 export type ManifestStatus = 'queued' | 'loading' | 'loaded' | 'failed';

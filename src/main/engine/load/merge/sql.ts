@@ -2,9 +2,9 @@
 // one file's staged rows: it keeps each key's winning row (DISTINCT ON, by explicit ordinal or
 // version, never ctid) and upserts a sub-batch of them in key order. Counts come back from the
 // statement itself.
-import type { ConflictPolicy } from '../../../shared/load-types.ts';
-import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
-import { LINE, ORD } from './validation.ts';
+import type { ConflictPolicy } from '../../../../shared/load-types.ts';
+import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
+import { LINE, ORD } from '../stage/validation.ts';
 
 export type KeyedMode = 'upsert' | 'insert' | 'ignore';
 

@@ -4,10 +4,10 @@
 // parallel without two writers ever touching the same key. The tables are UNLOGGED: staging is
 // redone after a crash anyway, so it need not cost WAL.
 import type { PoolClient } from 'pg';
-import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
+import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
 import { copyIn, isDataError } from './copy.ts';
-import { acceptRejects, readBatches, stagedColumns, type FileContext } from './file-context.ts';
-import { acquireClient, type HeldClient } from './pool-client.ts';
+import { acceptRejects, readBatches, stagedColumns, type FileContext } from '../file-context.ts';
+import { acquireClient, type HeldClient } from '../runtime/pool-client.ts';
 import { BatchValidator, LINE, NULL_REASON, ORD, type StagedColumn } from './validation.ts';
 
 /**

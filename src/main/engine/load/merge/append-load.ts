@@ -3,16 +3,16 @@
 // transaction that also advances the manifest. A sub-batch the server refuses is rolled back to its
 // savepoint and sent again through validation, minus its bad rows. Files append in parallel:
 // without a key, order cannot change the result.
-import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
-import type { CopyBatch } from '../reader/protocol.ts';
-import { copyIn, isDataError } from './copy.ts';
-import { acceptRejects, readBatches, stagedColumns, type FileContext } from './file-context.ts';
-import { recordFile } from './file-status.ts';
-import type { ManifestState } from './manifest.ts';
-import { acquireClient } from './pool-client.ts';
-import { STAGE_ROWS } from './stage.ts';
-import { ASYNC_COMMIT } from './transaction.ts';
-import { BatchValidator } from './validation.ts';
+import { qualifiedName, quoteIdent } from '../../sql/identifiers.ts';
+import type { CopyBatch } from '../../reader/protocol.ts';
+import { copyIn, isDataError } from '../stage/copy.ts';
+import { acceptRejects, readBatches, stagedColumns, type FileContext } from '../file-context.ts';
+import { recordFile } from '../manifest/file-status.ts';
+import type { ManifestState } from '../manifest/manifest.ts';
+import { acquireClient } from '../runtime/pool-client.ts';
+import { STAGE_ROWS } from '../stage/stage.ts';
+import { ASYNC_COMMIT } from '../runtime/transaction.ts';
+import { BatchValidator } from '../stage/validation.ts';
 
 export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | null): Promise<void> {
   const { plan } = ctx.run;

@@ -1,7 +1,7 @@
 // Writes a file's manifest row from its current progress: "loading" before its data starts to
 // land (so a killed run knows to resume it), "loaded" in the transaction that finishes it.
 import type { PoolClient } from 'pg';
-import { fileKey, type FileContext } from './file-context.ts';
+import { fileKey, type FileContext } from '../file-context.ts';
 import { clearProgress, writeManifest } from './manifest.ts';
 
 export interface FileShape {

@@ -5,20 +5,20 @@
 // key (no deadlocks, no "cannot affect row a second time"), and the table ends up the same whatever
 // the concurrency. With --atomic-file each file merges in one transaction instead, one at a time.
 import type { PoolClient } from 'pg';
-import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import { toErrorInfo } from '../error-info.ts';
-import { displayName } from '../sql/identifiers.ts';
-import { mapLimit } from './concurrency.ts';
-import { checkCancelled, fileKey, mergeSpec, type FileContext, type RunContext } from './file-context.ts';
-import { recordFile } from './file-status.ts';
-import { readProgress, type UnitProgress } from './manifest.ts';
-import { disagreementsSql, existingKeysSql, list, type KeyedMode } from './merge-sql.ts';
+import { ErrorCodes, KeyloadError } from '../../../../shared/errors.ts';
+import { toErrorInfo } from '../../error-info.ts';
+import { displayName } from '../../sql/identifiers.ts';
+import { mapLimit } from '../runtime/concurrency.ts';
+import { checkCancelled, fileKey, mergeSpec, type FileContext, type RunContext } from '../file-context.ts';
+import { recordFile } from '../manifest/file-status.ts';
+import { readProgress, type UnitProgress } from '../manifest/manifest.ts';
+import { disagreementsSql, existingKeysSql, list, type KeyedMode } from './sql.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
-import { acquireClient } from './pool-client.ts';
-import { withRetry } from './retry.ts';
-import { dropStageTable, stageFile, stageTable, type StagedFile } from './stage.ts';
-import { inTransaction } from './transaction.ts';
-import { UniqueChecks } from './unique-checks.ts';
+import { acquireClient } from '../runtime/pool-client.ts';
+import { withRetry } from '../runtime/retry.ts';
+import { dropStageTable, stageFile, stageTable, type StagedFile } from '../stage/stage.ts';
+import { inTransaction } from '../runtime/transaction.ts';
+import { UniqueChecks } from '../stage/unique-checks.ts';
 
 export interface KeyedFile {
   ctx: FileContext;

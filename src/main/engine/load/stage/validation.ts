@@ -4,8 +4,8 @@
 // written straight into the target (append) also lose the rows whose values of a unique key are
 // taken, by the table or by an earlier row of the batch.
 import type { PoolClient } from 'pg';
-import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
-import type { UniqueKey } from '../target/introspect.ts';
+import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
+import type { UniqueKey } from '../../target/introspect.ts';
 import { copyIn } from './copy.ts';
 
 export const ORD = '#ord';

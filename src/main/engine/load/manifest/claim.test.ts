@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { expect, test } from 'vitest';
-import { useTestHarness } from '../../../../test/load-harness.ts';
-import type { LoadResult } from '../../../shared/load-types.ts';
+import { useTestHarness } from '../../../../../test/load-harness.ts';
+import type { LoadResult } from '../../../../shared/load-types.ts';
 import { ensureManifest } from './manifest.ts';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 // Samples the connection pool during a run (seed 001 asked for exactly this): how many connections
 // were open, idle, and how many requests waited for one.
 import type { Pool } from 'pg';
-import type { PoolMetrics, PoolSample } from '../../../shared/load-types.ts';
+import type { PoolMetrics, PoolSample } from '../../../../shared/load-types.ts';
 
 const intervalMs = 250;
 const maxSeries = 240;

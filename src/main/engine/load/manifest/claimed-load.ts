@@ -4,15 +4,15 @@
 import { hostname } from 'node:os';
 import type { PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import { toErrorInfo } from '../error-info.ts';
-import { displayName } from '../sql/identifiers.ts';
+import { ErrorCodes, KeyloadError } from '../../../../shared/errors.ts';
+import { toErrorInfo } from '../../error-info.ts';
+import { displayName } from '../../sql/identifiers.ts';
 import { claimNext, claimStates, enqueue, markFailed, renewLease, type ClaimTarget } from './claim.ts';
-import { mapLimit } from './concurrency.ts';
-import { checkCancelled, fileKey, type FileContext, type RunContext } from './file-context.ts';
-import { loadKeyed } from './keyed-load.ts';
-import { acquireClient } from './pool-client.ts';
-import { runTag } from './stage.ts';
+import { mapLimit } from '../runtime/concurrency.ts';
+import { checkCancelled, fileKey, type FileContext, type RunContext } from '../file-context.ts';
+import { loadKeyed } from '../merge/keyed-load.ts';
+import { acquireClient } from '../runtime/pool-client.ts';
+import { runTag } from '../stage/stage.ts';
 
 /** A file this process did not load: another claimer did, or failed it. */
 export class Skipped {

@@ -1,17 +1,17 @@
 // Replace: every file stages in parallel; then one transaction empties the table and merges all
 // files in order, so readers see the old content until the new one is complete. All or nothing:
 // if any file fails, the table is left as it was.
-import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
-import { checkCancelled, mergeSpec, stagedColumns, type FileContext, type RunContext } from './file-context.ts';
-import { recordFile } from './file-status.ts';
+import { ErrorCodes, KeyloadError } from '../../../../shared/errors.ts';
+import { qualifiedName, quoteIdent } from '../../sql/identifiers.ts';
+import { checkCancelled, mergeSpec, stagedColumns, type FileContext, type RunContext } from '../file-context.ts';
+import { recordFile } from '../manifest/file-status.ts';
 import { prepareMerge, stageAll } from './keyed-load.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
-import { acquireClient } from './pool-client.ts';
-import { dropStageTable, type StagedFile } from './stage.ts';
-import { inTransaction } from './transaction.ts';
-import { UniqueChecks } from './unique-checks.ts';
-import { ORD } from './validation.ts';
+import { acquireClient } from '../runtime/pool-client.ts';
+import { dropStageTable, type StagedFile } from '../stage/stage.ts';
+import { inTransaction } from '../runtime/transaction.ts';
+import { UniqueChecks } from '../stage/unique-checks.ts';
+import { ORD } from '../stage/validation.ts';
 
 export async function loadReplace(run: RunContext, contexts: FileContext[], blockedBy: string | null): Promise<unknown[]> {
   if (blockedBy) {

@@ -13,10 +13,10 @@
 // not against every earlier file again. Files are checked one at a time, in file order, so the
 // outcome is deterministic. NULLs never collide, as in a default unique index.
 import type { PoolClient } from 'pg';
-import { quoteIdent } from '../sql/identifiers.ts';
-import type { UniqueKey } from '../target/introspect.ts';
-import { acceptRejects, mergeSpec, stagedColumns, type FileContext, type RunContext } from './file-context.ts';
-import { list, survivorsSql } from './merge-sql.ts';
+import { quoteIdent } from '../../sql/identifiers.ts';
+import type { UniqueKey } from '../../target/introspect.ts';
+import { acceptRejects, mergeSpec, stagedColumns, type FileContext, type RunContext } from '../file-context.ts';
+import { list, survivorsSql } from '../merge/sql.ts';
 import { runTag, stagedValuesJson, type StagedFile } from './stage.ts';
 import { LINE, ORD } from './validation.ts';
 

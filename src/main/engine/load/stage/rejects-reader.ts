@@ -1,9 +1,9 @@
 // Reads a rejects file back (the first rows and how many there are), for the app's rejects viewer.
 import { createReadStream } from 'node:fs';
-import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import type { RejectsPage } from '../../../shared/ipc/contract.ts';
-import { CsvParser } from '../input/csv-parser.ts';
-import type { SourceRow } from '../input/source.ts';
+import { ErrorCodes, KeyloadError } from '../../../../shared/errors.ts';
+import type { RejectsPage } from '../../../../shared/ipc/contract.ts';
+import { CsvParser } from '../../input/csv-parser.ts';
+import type { SourceRow } from '../../input/source.ts';
 
 export const REJECTS_PAGE_ROWS = 1_000;
 

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { csvText, type CsvFormat, type CsvRow } from '../output/csv-writer.ts';
+import { csvText, type CsvFormat, type CsvRow } from '../../output/csv-writer.ts';
 
 export interface RejectedRow {
   line: number;

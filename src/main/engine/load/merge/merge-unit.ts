@@ -2,11 +2,11 @@
 // each sub-batch commits with its progress row, so an interrupted unit resumes after its last
 // commit; inside a caller's transaction (--atomic-file, replace) it just runs.
 import type { PoolClient } from 'pg';
-import { checkCancelled, fileKey, type FileContext } from './file-context.ts';
-import { writeProgress, type UnitProgress } from './manifest.ts';
-import { unitMergeSql, type MergeSpec } from './merge-sql.ts';
-import { lockPartition } from './run-locks.ts';
-import { inTransaction } from './transaction.ts';
+import { checkCancelled, fileKey, type FileContext } from '../file-context.ts';
+import { writeProgress, type UnitProgress } from '../manifest/manifest.ts';
+import { unitMergeSql, type MergeSpec } from './sql.ts';
+import { lockPartition } from '../runtime/run-locks.ts';
+import { inTransaction } from '../runtime/transaction.ts';
 
 export function freshProgress(part: number, parts: number, batchRows: number): UnitProgress {
   return { part, parts, batchRows, batchesDone: 0, done: false, inserted: 0, updated: 0, unchanged: 0 };

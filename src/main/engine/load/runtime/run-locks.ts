@@ -2,8 +2,8 @@
 // which marks its staging tables as in use; the table lock serialises the merge phases of
 // concurrent runs into the same table, so their combined result equals one of their serial orders.
 import type { PoolClient } from 'pg';
-import { displayName, quoteIdent, type TableName } from '../sql/identifiers.ts';
-import { runTag } from './stage.ts';
+import { displayName, quoteIdent, type TableName } from '../../sql/identifiers.ts';
+import { runTag } from '../stage/stage.ts';
 
 const RUN_LOCK = 0x4b4c5231; // "KLR1"
 const TABLE_LOCK = 0x4b4c5431; // "KLT1"
