@@ -228,9 +228,9 @@ export function stageSplit(run: Pick<Run, 'seconds' | 'stderr'>): StageSplit | n
 function keyloadOutput(run: Run): Pick<TimedRun, 'counts' | 'concurrency'> {
   try {
     const output = JSON.parse(run.stdout) as { totals: RowCounts; concurrency?: number; internalConcurrency?: number };
-    const { read, inserted, updated, unchanged, collapsed, rejected } = output.totals;
+    const { read, inserted, updated, unchanged, collapsed, superseded, rejected } = output.totals;
     const concurrency = output.concurrency === undefined ? null : `${output.concurrency} × ${output.internalConcurrency ?? '?'}`;
-    return { counts: { read, inserted, updated, unchanged, collapsed, rejected }, concurrency };
+    return { counts: { read, inserted, updated, unchanged, collapsed, superseded: superseded ?? 0, rejected }, concurrency };
   } catch {
     return { counts: null, concurrency: null };
   }

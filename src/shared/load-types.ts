@@ -15,8 +15,10 @@ export interface RowCounts {
   inserted: number;
   updated: number;
   unchanged: number;
-  /** Rows superseded by a later row with the same key (last occurrence wins). */
+  /** Rows that lost to another row of the same file with the same key (duplicates collapsed). */
   collapsed: number;
+  /** Keys whose winning row came from another file of the run: this file's row was not written. */
+  superseded: number;
   rejected: number;
 }
 
@@ -98,7 +100,7 @@ export interface LoadResult {
 }
 
 export function emptyCounts(): RowCounts {
-  return { read: 0, inserted: 0, updated: 0, unchanged: 0, collapsed: 0, rejected: 0 };
+  return { read: 0, inserted: 0, updated: 0, unchanged: 0, collapsed: 0, superseded: 0, rejected: 0 };
 }
 
 /** A file waiting for its turn; `totalBytes` 0 while its size is not known yet. */

@@ -4,7 +4,7 @@ import { formatError } from '../../shared/errors.ts';
 import type { FileResult, LoadResult } from '../../shared/load-types.ts';
 import { formatCount, formatSeconds } from './format.ts';
 
-const headers = ['file', 'status', 'read', 'inserted', 'updated', 'unchanged', 'duplicates', 'rejected', 'time'];
+const headers = ['file', 'status', 'read', 'inserted', 'updated', 'unchanged', 'duplicates', 'superseded', 'rejected', 'time'];
 
 /** A file's outcome in words; rows that landed before a failure or a cancel are never hidden. */
 export function describeStatus(file: FileResult): string {
@@ -19,7 +19,7 @@ export function summaryTable(result: LoadResult): string {
   const row = (name: string, status: string, c: LoadResult['totals'], seconds: number) => [
     name,
     status,
-    ...[c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected].map(formatCount),
+    ...[c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.superseded, c.rejected].map(formatCount),
     formatSeconds(seconds),
   ];
   const rows = result.files.map((f) => row(basename(f.path), describeStatus(f), f.counts, f.seconds));

@@ -25,7 +25,7 @@ function run(overrides: Partial<RunStart> = {}): RunStart {
 }
 
 function result(runId: string): LoadResult {
-  const counts = { read: 10, inserted: 7, updated: 1, unchanged: 0, collapsed: 0, rejected: 2 };
+  const counts = { read: 10, inserted: 7, updated: 1, unchanged: 0, collapsed: 0, superseded: 0, rejected: 2 };
   return {
     runId,
     table: 'public.orders',

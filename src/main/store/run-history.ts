@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../shared/errors.ts';
 import { runOptionsSchema, type RunDetail, type RunSummary } from '../../shared/ipc/contract.ts';
-import type { LoadResult } from '../../shared/load-types.ts';
+import { emptyCounts, type LoadResult, type RowCounts } from '../../shared/load-types.ts';
 import type { AppDatabase } from './app-database.ts';
 
 export interface RunStart {
@@ -157,7 +157,7 @@ export class RunHistory {
       ...toSummary(row),
       connectionId: row.connection_id,
       options: JSON.parse(row.options) as RunDetail['options'],
-      result: parseJson<LoadResult>(row.result),
+      result: withAllCounts(parseJson<LoadResult>(row.result)),
       error: parseJson<ErrorInfo>(row.error),
       reportDir: row.report_dir,
     };
@@ -174,9 +174,19 @@ function toSummary(row: SummaryRow): RunSummary {
     table: row.table_name,
     mode: row.mode,
     files: row.file_count,
-    totals: parseJson<LoadResult['totals']>(row.totals),
+    totals: countsOf(parseJson<LoadResult['totals']>(row.totals)),
     seconds: row.seconds,
   };
+}
+
+/** Runs stored by an earlier version lack the counts added since (superseded): they were 0. */
+function countsOf(counts: RowCounts | null): RowCounts | null {
+  return counts && { ...emptyCounts(), ...counts };
+}
+
+function withAllCounts(result: LoadResult | null): LoadResult | null {
+  if (!result) return null;
+  return { ...result, totals: { ...emptyCounts(), ...result.totals }, files: result.files.map((f) => ({ ...f, counts: { ...emptyCounts(), ...f.counts } })) };
 }
 
 /** Only for JSON this module wrote itself. */

@@ -59,7 +59,7 @@ test('any concurrency and batch size gives the table that loading the files one 
       const loadedRows = c.files.reduce((n, f) => n + f.rows.length, 0);
       const totals = result.totals;
       expect(totals.read).toBe(loadedRows);
-      expect(totals.inserted + totals.updated + totals.unchanged + totals.collapsed).toBe(loadedRows);
+      expect(totals.inserted + totals.updated + totals.unchanged + totals.collapsed + totals.superseded).toBe(loadedRows);
       await t.db.query(`DROP TABLE ${table}`);
     }),
     { numRuns: 40, timeout: 20_000 },

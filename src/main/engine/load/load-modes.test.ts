@@ -32,12 +32,13 @@ describe('upsert', () => {
     expect(forced.totals).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
   });
 
-  test('the last occurrence of a key wins within a batch, across batches and across files, and duplicates are counted', async () => {
+  test('the last occurrence of a key wins within a batch, across batches and across files, written once; duplicates and superseded rows are counted', async () => {
     const a = await t.h.file('dup-a.csv', 'id,name,qty\n1,a1,1\n2,a2,2\n1,a1-late,3\n3,a3,3\n2,a2-late,4\n');
     const b = await t.h.file('dup-b.csv', 'id,name,qty\n3,b3,5\n');
     const result = await t.h.load({ files: [a, b], table: 'items', batchSize: 2 });
-    expect(result.files[0]?.counts).toMatchObject({ read: 5, inserted: 3, collapsed: 2 });
-    expect(result.files[1]?.counts).toMatchObject({ read: 1, updated: 1 });
+    // Key 3 is b's: a's row for it is never written.
+    expect(result.files[0]?.counts).toMatchObject({ read: 5, inserted: 2, collapsed: 2, superseded: 1 });
+    expect(result.files[1]?.counts).toMatchObject({ read: 1, inserted: 1, updated: 0 });
     expect(await table()).toEqual([
       { id: '1', name: 'a1-late', qty: 3 },
       { id: '2', name: 'a2-late', qty: 4 },

@@ -18,6 +18,7 @@ import { dropStageTable, runTag, type StagedFile } from '../load/stage/stage.ts'
 import { displayName, qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { list } from '../load/merge/sql.ts';
 import { RejectsTable } from './rejects-table.ts';
+import { ownersAreExact } from '../load/merge/contested-keys.ts';
 import { crossFileSql, duplicatesSql, foldAggregateSql, keyMatch, outcomesSql, overlapSql, rowJson, survivorsSql, type PreviewShape } from './preview-sql.ts';
 
 export interface PreviewHooks {
@@ -126,6 +127,11 @@ export class PreviewSession {
   }
 
   /** Positions of the staged files in the chosen order. */
+  /** As the load decides it: then only the owner of a key several files hold writes it. */
+  private ownersExact(policy: ConflictPolicy): boolean {
+    return ownersAreExact(this.plan.options.mode, policy, this.shape.sources.map((s) => s.columns));
+  }
+
   private orderedFiles(order: FileOrder): PreviewFileState[] {
     const files = [...this.files];
     if (order === 'name') files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -150,7 +156,7 @@ export class PreviewSession {
     if (this.shape.sources.length === 0) throw new KeyloadError(ErrorCodes.usage, 'No file could be staged; nothing to preview');
     await client.query(survivorsSql(this.shape, policy));
     await client.query(`CREATE INDEX ON pg_temp.pv_surv (${list(this.shape.key)}); ANALYZE pg_temp.pv_surv`);
-    await client.query(outcomesSql(this.shape, this.plan.options.mode, policy), [positions, this.plan.options.mode]);
+    await client.query(outcomesSql(this.shape, this.plan.options.mode, policy, this.ownersExact(policy)), [positions, this.plan.options.mode]);
     await client.query(`CREATE INDEX ON pg_temp.pv_outcome (${list(this.shape.key)}); ANALYZE pg_temp.pv_outcome`);
     await client.query(crossFileSql(this.shape));
 
@@ -183,6 +189,7 @@ export class PreviewSession {
       counts.updated = outcome(f.planIndex, 'update');
       counts.unchanged = outcome(f.planIndex, 'unchanged');
       counts.collapsed = staged - number(survivors.rows, f.planIndex) + outcome(f.planIndex, 'collapsed');
+      counts.superseded = outcome(f.planIndex, 'superseded');
       const protectedRows = perFile.rows.filter((r) => r.file === f.planIndex).reduce((n, r) => n + Number(r.protected), 0);
       return { ...base, status: 'ready', duplicateKeys: number(dups.rows, f.planIndex), protected: protectedRows };
     });

@@ -53,17 +53,61 @@ export function survivorsSql(shape: PreviewShape, policy: ConflictPolicy): strin
 }
 
 /**
- * What loading the files one at a time would do with each survivor ($1 = file indexes in load
- * order): insert, update, unchanged, collapsed (the first policy: an earlier file holds the key) or
- * error (insert mode, key exists). Mirrors the merge: the state a row is compared with is the stored
- * row overlaid with the earlier survivors that were applied.
+ * What the load would do with each survivor ($1 = file indexes in load order, $2 = the mode):
+ * insert, update, unchanged, superseded (another file owns the key), collapsed (the fold below) or
+ * error (insert mode, key exists). With exact owners (as the load's contested keys), only the
+ * owner of a key several files hold writes it, compared with the stored row.
  */
-export function outcomesSql(shape: PreviewShape, mode: WriteMode, policy: ConflictPolicy): string {
-  const nullRow = `jsonb_build_object(${shape.valueColumns.map((c) => `${quoteLiteral(c)}, NULL`).join(', ')})`;
+export function outcomesSql(shape: PreviewShape, mode: WriteMode, policy: ConflictPolicy, ownersExact: boolean): string {
+  return ownersExact ? ownedOutcomesSql(shape, mode, policy) : foldedOutcomesSql(shape, policy);
+}
+
+function storedJoinOf(shape: PreviewShape): string {
   const storedVersion = shape.versionColumn && shape.target ? `t.${quoteIdent(shape.versionColumn)}` : 'NULL::int';
-  const storedJoin = shape.target
+  return shape.target
     ? `LEFT JOIN (SELECT ${list(shape.key)}, ${jsonOf('t', shape.valueColumns)} AS stored, ${storedVersion} AS stored_ver FROM ${shape.target} t) t ON ${keyMatch('t', 'r', shape.key)}`
     : 'LEFT JOIN (SELECT NULL::jsonb AS stored, NULL::int AS stored_ver) t ON false';
+}
+
+const nullRowOf = (shape: PreviewShape) => `jsonb_build_object(${shape.valueColumns.map((c) => `${quoteLiteral(c)}, NULL`).join(', ')})`;
+
+/** The owner of each key as the load's contested keys pick it, by load position instead of rank. */
+function ownerOrder(mode: WriteMode, policy: ConflictPolicy, shape: PreviewShape): string {
+  if (mode === 'ignore' || policy === 'first') return 'p.pos ASC';
+  if (policy === 'version' && shape.versionColumn) return 's.ver DESC NULLS LAST, CASE WHEN s.ver IS NULL THEN -p.pos ELSE p.pos END';
+  return 'p.pos DESC';
+}
+
+function ownedOutcomesSql(shape: PreviewShape, mode: WriteMode, policy: ConflictPolicy): string {
+  // The version policy never overwrites a stored row that is as new or newer.
+  const kept = policy === 'version' && shape.versionColumn ? 'x.stored_ver IS NOT NULL AND NOT COALESCE(x.ver > x.stored_ver, false)' : 'false';
+  const byKey = `PARTITION BY ${list(shape.key, 's.')}`;
+  return `CREATE TEMP TABLE pv_outcome AS
+    WITH ranked AS (
+      SELECT s.*, p.pos, row_number() OVER (${byKey} ORDER BY p.pos) AS seq, count(*) OVER (${byKey}) AS holders,
+             first_value(s.file) OVER (${byKey} ORDER BY ${ownerOrder(mode, policy, shape)}) AS owner
+      FROM pv_surv s JOIN unnest($1::int[]) WITH ORDINALITY AS p(file, pos) ON p.file = s.file
+    ), judged AS (
+      SELECT x.*, (x.holders > 1 AND x.file <> x.owner) AS superseded, (x.stored IS NOT NULL AND ${kept}) AS kept
+      FROM (SELECT r.*, t.stored, t.stored_ver FROM ranked r ${storedJoinOf(shape)}) x
+    )
+    SELECT file, pos, seq, ord, line, ${list(shape.key)}, v, stored, COALESCE(stored, ${nullRowOf(shape)}) AS state,
+           NOT superseded AND NOT kept AND (stored IS NULL OR $2 = 'upsert') AS applied,
+           NOT superseded AND kept AS protected,
+           CASE WHEN superseded THEN 'superseded'
+                WHEN stored IS NULL THEN 'insert'
+                WHEN $2 = 'insert' THEN 'error'
+                WHEN $2 <> 'upsert' OR kept OR COALESCE(stored, ${nullRowOf(shape)}) @> v THEN 'unchanged'
+                ELSE 'update' END AS outcome
+    FROM judged`;
+}
+
+/**
+ * Loading the files one at a time, each writing all its keys (files that map different columns):
+ * the state a row is compared with is the stored row overlaid with the earlier survivors that were
+ * applied.
+ */
+function foldedOutcomesSql(shape: PreviewShape, policy: ConflictPolicy): string {
   const current = 'GREATEST(x.stored_ver, x.prev_ver)';
   const applied =
     policy === 'first'
@@ -79,9 +123,9 @@ export function outcomesSql(shape: PreviewShape, mode: WriteMode, policy: Confli
     ), judged AS (
       SELECT x.*, ${applied} AS applied,
              x.stored_ver IS NOT NULL AND x.ver IS NOT NULL AND x.stored_ver >= x.ver AND x.stored_ver >= COALESCE(x.prev_ver, x.stored_ver) AS protected
-      FROM (SELECT r.*, t.stored, t.stored_ver FROM ranked r ${storedJoin}) x
+      FROM (SELECT r.*, t.stored, t.stored_ver FROM ranked r ${storedJoinOf(shape)}) x
     ), folded AS (
-      SELECT j.*, COALESCE(j.stored, ${nullRow}) || COALESCE(pg_temp.keyload_jsonb_fold(j.v) FILTER (WHERE j.applied)
+      SELECT j.*, COALESCE(j.stored, ${nullRowOf(shape)}) || COALESCE(pg_temp.keyload_jsonb_fold(j.v) FILTER (WHERE j.applied)
                OVER (${window} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), '{}') AS state
       FROM judged j
     )

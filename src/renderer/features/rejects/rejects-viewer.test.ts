@@ -10,7 +10,7 @@ import { AppProviders } from '../../app/providers.tsx';
 import { createFakeApi, type FakeApi } from '../../test/fake-api.ts';
 import { RejectsEntry } from './rejects-entry.tsx';
 
-const counts = (rejected: number) => ({ read: 10, inserted: 10 - rejected, updated: 0, unchanged: 0, collapsed: 0, rejected });
+const counts = (rejected: number) => ({ read: 10, inserted: 10 - rejected, updated: 0, unchanged: 0, collapsed: 0, superseded: 0, rejected });
 const files: FileResult[] = [
   { path: '/data/a.csv', sha256: null, status: 'loaded', counts: counts(0), seconds: 1 },
   { path: '/data/b.csv', sha256: null, status: 'loaded', counts: counts(1_500), rejectsFile: '/runs/run-1/002-b.csv.rejects.csv', seconds: 1 },

@@ -61,6 +61,7 @@ function FinalNumbers({ progress, result }: { progress: FileProgress | undefined
     [counts.updated, 'updated'],
     [counts.unchanged, 'unchanged'],
     [counts.collapsed, 'duplicates'],
+    [counts.superseded, 'superseded'],
   ];
   return (
     <span className="muted">

@@ -12,6 +12,7 @@ const countLabels: [keyof RowCounts, string][] = [
   ['updated', 'Updated'],
   ['unchanged', 'Unchanged'],
   ['collapsed', 'Duplicates'],
+  ['superseded', 'Superseded'],
   ['rejected', 'Rejected'],
 ];
 

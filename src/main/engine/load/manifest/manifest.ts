@@ -62,6 +62,7 @@ export async function ensureManifest(client: ClientBase, schema: string): Promis
     // Manifests from earlier versions lack the later columns.
     await client.query(`ALTER TABLE ${manifestTable(schema)}
       ADD COLUMN IF NOT EXISTS parts integer NOT NULL DEFAULT 1,
+      ADD COLUMN IF NOT EXISTS superseded bigint NOT NULL DEFAULT 0,
       ADD COLUMN IF NOT EXISTS claimed_by text,
       ADD COLUMN IF NOT EXISTS lease_until timestamptz,
       ADD COLUMN IF NOT EXISTS error text,
@@ -94,6 +95,7 @@ interface ManifestRow {
   updated: string;
   unchanged: string;
   collapsed: string;
+  superseded: string;
   rejected: string;
   run_id: string;
 }
@@ -128,6 +130,7 @@ export async function readManifest(client: ClientBase, schema: string, sha256: s
       updated: Number(row.updated),
       unchanged: Number(row.unchanged),
       collapsed: Number(row.collapsed),
+      superseded: Number(row.superseded),
       rejected: Number(row.rejected),
     },
   };
@@ -138,15 +141,15 @@ export async function writeManifest(client: ClientBase, schema: string, entry: M
   const c = entry.counts;
   await client.query(
     `INSERT INTO ${manifestTable(schema)} AS m (sha256, target_table, path, size_bytes, mtime, status, mode, batch_rows, batches_done,
-       rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds, parts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds, parts, superseded)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      ON CONFLICT (sha256, target_table) DO UPDATE SET path = EXCLUDED.path, size_bytes = EXCLUDED.size_bytes, mtime = EXCLUDED.mtime,
        status = EXCLUDED.status, mode = EXCLUDED.mode, batch_rows = EXCLUDED.batch_rows, batches_done = EXCLUDED.batches_done,
        rows_read = EXCLUDED.rows_read, inserted = EXCLUDED.inserted, updated = EXCLUDED.updated, unchanged = EXCLUDED.unchanged,
        collapsed = EXCLUDED.collapsed, rejected = EXCLUDED.rejected, run_id = EXCLUDED.run_id, seconds = EXCLUDED.seconds,
-       parts = EXCLUDED.parts, updated_at = now()`,
+       parts = EXCLUDED.parts, superseded = EXCLUDED.superseded, updated_at = now()`,
     [entry.sha256, entry.targetTable, entry.path, entry.sizeBytes, entry.mtime, entry.status, entry.mode, entry.batchRows, entry.batchesDone,
-      c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected, entry.runId, entry.seconds, entry.parts],
+      c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected, entry.runId, entry.seconds, entry.parts, c.superseded],
   );
 }
 

@@ -1,9 +1,11 @@
 // Upsert, insert and ignore over many files, in parallel and still deterministic. Files stage in
-// parallel; then merge workers each take a hash partition of the key and apply every file's rows
-// of that partition in file order. Each key lives in exactly one partition, so for every key the
-// writes happen in the same order as loading the files one by one, two workers never touch the same
-// key (no deadlocks, no "cannot affect row a second time"), and the table ends up the same whatever
-// the concurrency. With --atomic-file each file merges in one transaction instead, one at a time.
+// parallel; then merge workers each take a hash partition of the key, find the partition's keys
+// several files hold and which file owns each (contested-keys.ts), and merge every file's rows of
+// that partition in file order, each file writing only the keys it owns. Each key lives in exactly
+// one partition, so two workers never touch the same key (no deadlocks, no "cannot affect row a
+// second time"), every key is written once per run, and the table ends up the same as loading the
+// files one by one, whatever the concurrency. With --atomic-file each file merges in one
+// transaction instead, one at a time.
 import type { PoolClient } from 'pg';
 import { ErrorCodes, KeyloadError } from '../../../../shared/errors.ts';
 import { toErrorInfo } from '../../error-info.ts';
@@ -12,7 +14,8 @@ import { mapLimit } from '../runtime/concurrency.ts';
 import { checkCancelled, fileKey, mergeSpec, type FileContext, type RunContext } from '../file-context.ts';
 import { recordFile } from '../manifest/file-status.ts';
 import { readProgress, type UnitProgress } from '../manifest/manifest.ts';
-import { disagreementsSql, existingKeysSql, list, type KeyedMode } from './sql.ts';
+import { disagreementsSql, existingKeysSql, list, type ContestedKeys, type KeyedMode } from './sql.ts';
+import { contestPartition, dropContested, type ContestingFile } from './contested-keys.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
 import { acquireClient } from '../runtime/pool-client.ts';
 import { withRetry } from '../runtime/retry.ts';
@@ -84,7 +87,8 @@ export function prepareMerge(run: RunContext, checks: UniqueChecks) {
     try {
       staged.rows -= await checks.check(file.ctx, client, staged, earlier);
       const saved = await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx));
-      const usable = saved.filter((u) => u.parts === run.partitions);
+      // A unit commits whole, so only finished units carry over.
+      const usable = saved.filter((u) => u.parts === run.partitions && u.done);
       file.units = Array.from({ length: run.partitions }, (_, p) => usable.find((u) => u.part === p) ?? freshProgress(p, run.partitions, run.plan.options.batchSize));
       const sum = (pick: (u: UnitProgress) => number) => file.units.reduce((n, u) => n + pick(u), 0);
       const { tracker } = file.ctx;
@@ -100,14 +104,30 @@ export function prepareMerge(run: RunContext, checks: UniqueChecks) {
   };
 }
 
+interface StagedKeyedFile {
+  file: KeyedFile;
+  staged: StagedFile;
+}
+
+/**
+ * Waits for every file to stage (staging needs the pool's connections, so nothing after it may
+ * hold one while waiting) and returns those that staged and have not failed, in file order.
+ */
+export async function stagedFiles(files: KeyedFile[]): Promise<StagedKeyedFile[]> {
+  const ready: StagedKeyedFile[] = [];
+  for (const file of files) {
+    const staged = await file.staged;
+    if (staged && !file.error) ready.push({ file, staged });
+  }
+  return ready;
+}
+
 /** Insert mode: a key already in the table, or in an earlier file, fails the file (as one-by-one would). */
-async function refuseExistingKeys(run: RunContext, files: KeyedFile[]): Promise<void> {
+async function refuseExistingKeys(run: RunContext, ready: StagedKeyedFile[]): Promise<void> {
   const { client, release } = await acquireClient(run.pool);
   try {
     const accepted: string[] = [];
-    for (const file of files) {
-      const staged = await file.staged;
-      if (!staged || file.error) continue;
+    for (const { file, staged } of ready) {
       const spec = mergeSpec(file.ctx, 'insert');
       const found = await client.query<Record<string, unknown>>(existingKeysSql(spec, staged.table.parent, accepted));
       const first = found.rows[0];
@@ -128,12 +148,7 @@ async function refuseExistingKeys(run: RunContext, files: KeyedFile[]): Promise<
 }
 
 /** The `error` policy: any key whose files disagree on its values stops the whole load. */
-async function refuseDisagreements(run: RunContext, files: KeyedFile[]): Promise<void> {
-  const ready: { file: KeyedFile; staged: StagedFile }[] = [];
-  for (const file of files) {
-    const staged = await file.staged;
-    if (staged && !file.error) ready.push({ file, staged });
-  }
+async function refuseDisagreements(run: RunContext, ready: StagedKeyedFile[]): Promise<void> {
   if (ready.length < 2) return;
   const key = run.plan.key ?? [];
   const columnSets = ready.map(({ file }) => new Set(file.ctx.file.mapping.mapped.map((m) => m.target)));
@@ -155,22 +170,67 @@ async function refuseDisagreements(run: RunContext, files: KeyedFile[]): Promise
   for (const { file } of ready) fail(file, error);
 }
 
-/** The same partition of the staged files before `file`, for the `first` policy. */
-async function earlierPartitions(files: KeyedFile[], file: KeyedFile, part: number): Promise<string[]> {
-  const earlier: string[] = [];
-  for (const other of files.slice(0, files.indexOf(file))) {
-    const staged = await other.staged;
-    if (staged) earlier.push(staged.table.partitions[part] ?? staged.table.parent);
+/**
+ * Each partition's contested keys, built once and shared by the merge of every file; dropped with
+ * the staging tables. Ownership depends on every file, so it is made from all the staged files.
+ */
+export class ContestedPartitions {
+  private readonly built = new Map<number, Promise<ContestedKeys | null>>();
+  private readonly run: RunContext;
+  private readonly files: ContestingFile[];
+  private readonly mode: KeyedMode;
+
+  constructor(run: RunContext, files: ContestingFile[], mode: KeyedMode) {
+    this.run = run;
+    this.files = files;
+    this.mode = mode;
   }
-  return earlier;
+
+  of(part: number, client: PoolClient): Promise<ContestedKeys | null> {
+    let contested = this.built.get(part);
+    if (!contested) {
+      contested = contestPartition(client, this.run, this.files, part, this.mode);
+      this.built.set(part, contested);
+      contested.catch(() => this.built.delete(part)); // a retry builds it again
+    }
+    return contested;
+  }
+
+  async drop(client: PoolClient): Promise<void> {
+    for (const contested of this.built.values()) {
+      const table = await contested.catch(() => null);
+      if (table) await dropContested(client, table);
+    }
+  }
 }
 
 /** Merges all files' units: partitions in parallel, files in order within each partition. */
-async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: KeyedMode): Promise<void> {
+async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: KeyedMode, contested: ContestedPartitions): Promise<void> {
   // One merge worker per file slot: measured on 2 cores, 8 workers merged slower than 2.
   const workers = run.budget.concurrency;
   const partitions = Array.from({ length: run.partitions }, (_, p) => p);
   await mapLimit(partitions, workers, async (part) => {
+    let owners: ContestedKeys | null;
+    try {
+      owners = await withRetry(
+        run.plan.options.maxRetries,
+        async () => {
+          const { client, release } = await acquireClient(run.pool);
+          let healthy = false;
+          try {
+            const built = await contested.of(part, client);
+            healthy = true;
+            return built;
+          } finally {
+            release(!healthy);
+          }
+        },
+        (error, attempt) => run.emit({ type: 'notice', message: `Finding the keys several files hold: ${toErrorInfo(error).message}; retry ${attempt} of ${run.plan.options.maxRetries}` }),
+      );
+    } catch (error) {
+      for (const file of files) fail(file, error);
+      return;
+    }
     for (const file of files) {
       const staged = await file.staged;
       if (!staged || file.error || file.units[part]?.done) continue;
@@ -185,8 +245,7 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
               // After a failure, trust only what was committed: re-read this unit's progress.
               const saved = attempt > 0 ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
               const from = saved ?? (file.units[part] as UnitProgress);
-              const earlier = await earlierPartitions(files, file, part);
-              const result = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, from, { client, earlier, inCallerTransaction: false });
+              const result = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, from, { client, contested: owners, inCallerTransaction: false });
               healthy = true;
               return result;
             } finally {
@@ -203,7 +262,14 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
 }
 
 /** --atomic-file: one transaction per file, files one after another. */
-async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedMode): Promise<void> {
+async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedMode, contested: ContestedPartitions): Promise<void> {
+  // Built before any file's transaction, so a file that rolls back cannot take them with it.
+  const held = await acquireClient(run.pool);
+  try {
+    for (let part = 0; part < run.partitions; part++) await contested.of(part, held.client);
+  } finally {
+    held.release(false);
+  }
   for (const file of files) {
     const staged = await file.staged;
     if (!staged || file.error) continue;
@@ -213,8 +279,8 @@ async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedM
       file.ctx.tracker.stage('merging');
       await inTransaction(client, async () => {
         for (const [part, unit] of file.units.entries()) {
-          const earlier = await earlierPartitions(files, file, part);
-          file.units[part] = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, unit, { client, earlier, inCallerTransaction: true });
+          const owners = await contested.of(part, client);
+          file.units[part] = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, unit, { client, contested: owners, inCallerTransaction: true });
         }
         await finishFile(run, file, staged, client);
       });
@@ -229,8 +295,8 @@ async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedM
 
 /** Marks the file loaded (in the caller's transaction when there is one). */
 async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, client?: PoolClient): Promise<void> {
-  const unitRows = file.units.reduce((n, u) => n + u.inserted + u.updated + u.unchanged, 0);
-  file.ctx.tracker.counts.collapsed = Math.max(0, staged.rows - unitRows);
+  const written = file.units.reduce((n, u) => n + u.inserted + u.updated + u.unchanged, 0);
+  file.ctx.tracker.counts.collapsed = Math.max(0, staged.rows - written - file.ctx.tracker.counts.superseded);
   const shape = { batchRows: run.plan.options.batchSize, batchesDone: file.units.reduce((n, u) => n + u.batchesDone, 0), parts: run.partitions };
   if (client) return recordFile(file.ctx, client, 'loaded', shape);
   const held = await acquireClient(run.pool);
@@ -241,21 +307,44 @@ async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, 
   }
 }
 
+/**
+ * Records the merged files as loaded. Which file owns a contested key depends on every file of the
+ * run, so when one failed, none is recorded as loaded: they stay resumable, and a plain re-run
+ * stages them all again, skips the units already merged and lets the repaired file take the keys it
+ * owns, so the table ends as loading the whole list one by one. Insert mode has no owners (a key
+ * in two files fails the later one), so its files are recorded on their own.
+ */
+async function finishAll(run: RunContext, files: KeyedFile[], mode: KeyedMode): Promise<void> {
+  const staged = await Promise.all(files.map((f) => f.staged));
+  const failed = files.find((f, i) => f.error || !staged[i]);
+  if (failed && mode !== 'insert') {
+    const merged = files.filter((f) => !f.error).length;
+    if (merged > 0) {
+      run.emit({ type: 'notice', message: `${failed.ctx.file.path} failed, so the ${merged} merged file(s) stay resumable: a re-run loads it and keeps every key's winner as the file order decides` });
+    }
+    return;
+  }
+  for (const [i, file] of files.entries()) {
+    const done = staged[i];
+    if (done && !file.error) await finishFile(run, file, done).catch((error: unknown) => fail(file, error));
+  }
+}
+
 /** Loads the files; returns each file's error (null when it loaded). */
 export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<unknown[]> {
   const checks = new UniqueChecks(run, true);
   const files = stageAll(run, contexts, prepareMerge(run, checks));
-  if (mode === 'insert') await refuseExistingKeys(run, files);
-  if (run.plan.options.conflictPolicy === 'error') await refuseDisagreements(run, files);
+  const staged = await stagedFiles(files);
+  if (mode === 'insert') await refuseExistingKeys(run, staged);
+  if (run.plan.options.conflictPolicy === 'error') await refuseDisagreements(run, staged);
+  const merging = staged.filter((s) => !s.file.error).map((s) => ({ ctx: s.file.ctx, staged: s.staged }));
+  const contested = new ContestedPartitions(run, merging, mode);
   try {
     if (run.plan.options.atomicFile) {
-      await mergeFileByFile(run, files, mode);
+      await mergeFileByFile(run, files, mode, contested);
     } else {
-      await mergeByPartition(run, files, mode);
-      for (const file of files) {
-        const staged = await file.staged;
-        if (staged && !file.error) await finishFile(run, file, staged).catch((error: unknown) => fail(file, error));
-      }
+      await mergeByPartition(run, files, mode, contested);
+      await finishAll(run, files, mode);
     }
   } finally {
     const { client, release } = await acquireClient(run.pool);
@@ -265,6 +354,7 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
         if (staged) await dropStageTable(client, staged.table);
       }
       await checks.drop(client);
+      await contested.drop(client);
     } finally {
       release(false);
     }

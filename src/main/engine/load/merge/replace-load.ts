@@ -5,7 +5,7 @@ import { ErrorCodes, KeyloadError } from '../../../../shared/errors.ts';
 import { qualifiedName, quoteIdent } from '../../sql/identifiers.ts';
 import { checkCancelled, mergeSpec, stagedColumns, type FileContext, type RunContext } from '../file-context.ts';
 import { recordFile } from '../manifest/file-status.ts';
-import { prepareMerge, stageAll } from './keyed-load.ts';
+import { ContestedPartitions, prepareMerge, stageAll, stagedFiles } from './keyed-load.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
 import { acquireClient } from '../runtime/pool-client.ts';
 import { dropStageTable, type StagedFile } from '../stage/stage.ts';
@@ -21,6 +21,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
   const checks = new UniqueChecks(run, false);
   const files = stageAll(run, contexts, prepareMerge(run, checks));
   const staged = await Promise.all(files.map((f) => f.staged));
+  const contested = new ContestedPartitions(run, (await stagedFiles(files)).map((s) => ({ ctx: s.file.ctx, staged: s.staged })), 'upsert');
   const { client, release } = await acquireClient(run.pool);
   let healthy = false;
   try {
@@ -40,11 +41,11 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
         if (run.plan.key) {
           const spec = mergeSpec(file.ctx, 'upsert');
           for (const [part, source] of stage.table.partitions.entries()) {
-            const earlier = staged.slice(0, i).map((s) => (s as StagedFile).table.partitions[part] as string);
-            await mergeUnit(file.ctx, spec, source, freshProgress(part, run.partitions, run.plan.options.batchSize), { client, earlier, inCallerTransaction: true });
+            const owners = await contested.of(part, client);
+            await mergeUnit(file.ctx, spec, source, freshProgress(part, run.partitions, run.plan.options.batchSize), { client, contested: owners, inCallerTransaction: true });
           }
           const merged = file.ctx.tracker.counts;
-          merged.collapsed = Math.max(0, stage.rows - merged.inserted - merged.updated - merged.unchanged);
+          merged.collapsed = Math.max(0, stage.rows - merged.inserted - merged.updated - merged.unchanged - merged.superseded);
         } else {
           const columns = stagedColumns(file.ctx).map((c) => quoteIdent(c.name)).join(', ');
           const inserted = await client.query(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${stage.table.parent} ORDER BY ${quoteIdent(ORD)}`);
@@ -60,6 +61,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
   } finally {
     for (const stage of staged) if (stage) await dropStageTable(client, stage.table).catch(() => {});
     await checks.drop(client).catch(() => {});
+    await contested.drop(client).catch(() => {});
     release(!healthy);
   }
 }

@@ -1,7 +1,8 @@
 // The set-based SQL that moves staged rows into the target. A merge unit is one hash partition of
 // one file's staged rows: it keeps each key's winning row (DISTINCT ON, by explicit ordinal or
-// version, never ctid) and upserts a sub-batch of them in key order. Counts come back from the
-// statement itself.
+// version, never ctid) and upserts them in key order, in one statement. A key several files hold
+// is written once per run: only by the file that owns it (see contestedKeysSql). Counts come back
+// from the statement itself.
 import type { ConflictPolicy } from '../../../../shared/load-types.ts';
 import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
 import { LINE, ORD } from '../stage/validation.ts';
@@ -57,13 +58,20 @@ function conflictClause(spec: MergeSpec): string {
   return ` ON CONFLICT (${list(spec.key)}) DO UPDATE SET ${assignments.join(', ')} WHERE ${changed}${newer}`;
 }
 
-/** One sub-batch of a merge unit: $1 = rows per sub-batch, $2 = rows already merged. Returns inserted, updated, total. */
-export function unitMergeSql(spec: MergeSpec, source: string, earlier: string[]): string {
+/**
+ * A whole merge unit in one statement. `contested` (when given) holds the partition's keys that
+ * several files have: the file at `rank` writes only those it owns. Returns inserted, updated,
+ * total (surviving rows it owns: written or unchanged) and superseded (owned by another file).
+ */
+export function unitMergeSql(spec: MergeSpec, source: string, contested: ContestedKeys | null, rank: number): string {
   const insertColumns = [...spec.columns, ...(spec.touchColumn ? [spec.touchColumn] : [])];
   const selectList = `${list(spec.columns)}${spec.touchColumn ? ', now()' : ''}`;
   const overriding = spec.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
   const returning = spec.mode === 'upsert' ? '(xmax = 0) AS inserted' : 'true AS inserted';
-  return `WITH src AS MATERIALIZED (${survivorsSql(spec, source, earlier)} LIMIT $1 OFFSET $2),
+  const owned = contested
+    ? ` WHERE NOT EXISTS (SELECT 1 FROM ${contested.table} o WHERE o.${quoteIdent(FILE)} = ${Math.trunc(rank)} AND o.${quoteIdent(OWNER)} <> ${Math.trunc(rank)} AND ${spec.key.map((k) => `o.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ')})`
+    : '';
+  return `WITH src AS MATERIALIZED (SELECT * FROM (${survivorsSql(spec, source)}) s${owned}),
     merged AS (
       INSERT INTO ${spec.target} AS t (${list(insertColumns)})${overriding}
       SELECT ${selectList} FROM src ORDER BY ${list(spec.key)}${conflictClause(spec)}
@@ -72,6 +80,54 @@ export function unitMergeSql(spec: MergeSpec, source: string, earlier: string[])
            count(*) FILTER (WHERE NOT inserted)::bigint AS updated,
            (SELECT count(*) FROM src)::bigint AS total
     FROM merged`;
+}
+
+/** A partition's contested keys: one row per (key, file holding it), with the key's owner. */
+export interface ContestedKeys {
+  table: string;
+}
+
+export const FILE = '#file';
+export const OWNER = '#owner';
+
+/** Which file's row serial order leaves in the table, as an ORDER BY over the files' best rows. */
+function ownerOrder(mode: KeyedMode, spec: Pick<MergeSpec, 'policy' | 'versionColumn'>): string {
+  const file = quoteIdent(FILE);
+  // Ignore keeps the first file's row; so does the first policy.
+  if (mode === 'ignore' || spec.policy === 'first') return `${file} ASC`;
+  // The version policy overwrites only with a strictly newer version, and a NULL version with
+  // anything: the owner is the newest non-NULL version, the earliest file on ties, and the last
+  // file when every version is NULL.
+  if (spec.policy === 'version' && spec.versionColumn) return `v DESC NULLS LAST, CASE WHEN v IS NULL THEN -${file} ELSE ${file} END`;
+  return `${file} DESC`;
+}
+
+export interface StagedPartition {
+  rank: number;
+  table: string;
+}
+
+/**
+ * Creates the partition's contested keys: the keys two or more of `sources` hold, one row per key
+ * and file, each with the key's owner. Sources are in file order (rank ascending).
+ */
+export function contestedKeysSql(spec: Pick<MergeSpec, 'policy' | 'versionColumn' | 'key' | 'mode'>, sources: StagedPartition[], table: string): string {
+  const version = spec.policy === 'version' && spec.versionColumn ? `, max(${quoteIdent(spec.versionColumn)}) AS v` : '';
+  const perFile = sources.map((s) => `SELECT ${Math.trunc(s.rank)} AS ${quoteIdent(FILE)}, ${list(spec.key)}${version} FROM ${s.table} GROUP BY ${list(spec.key)}`).join(' UNION ALL ');
+  const byKey = `PARTITION BY ${list(spec.key)}`;
+  return `CREATE UNLOGGED TABLE ${table} AS
+    SELECT ${list(spec.key)}, ${quoteIdent(FILE)}, ${quoteIdent(OWNER)} FROM (
+      SELECT k.*, first_value(${quoteIdent(FILE)}) OVER (${byKey} ORDER BY ${ownerOrder(spec.mode, spec)}) AS ${quoteIdent(OWNER)},
+             count(*) OVER (${byKey}) AS files
+      FROM (${perFile}) k) c
+    WHERE files > 1;
+    CREATE INDEX ON ${table} (${quoteIdent(FILE)}, ${list(spec.key)});
+    ANALYZE ${table}`;
+}
+
+/** Per file: how many of its keys in the partition another file owns. */
+export function supersededSql(table: string): string {
+  return `SELECT ${quoteIdent(FILE)} AS rank, count(*)::bigint AS n FROM ${table} WHERE ${quoteIdent(FILE)} <> ${quoteIdent(OWNER)} GROUP BY 1`;
 }
 
 /**

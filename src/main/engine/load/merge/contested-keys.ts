@@ -1,0 +1,60 @@
+// Which file writes a key that several files hold. Before a partition merges, its contested keys
+// are found once, set-based, each with its owner: the file whose row loading the files one by one
+// would leave in the table. Every file then writes only the keys it owns, so a key is written once
+// per run, and the other files' rows for it count as superseded.
+//
+// Owning is exact when the files write the same columns, and always for the first policy and
+// ignore mode (later files never touch a key an earlier one wrote). When files map different
+// columns under last, error or version, a later file's row overwrites only its own columns, so
+// every file writes its keys in file order, as one by one would.
+import type { PoolClient } from 'pg';
+import type { ConflictPolicy, WriteMode } from '../../../../shared/load-types.ts';
+import { quoteIdent } from '../../sql/identifiers.ts';
+import type { FileContext, RunContext } from '../file-context.ts';
+import { runTag, type StagedFile } from '../stage/stage.ts';
+import { contestedKeysSql, supersededSql, type ContestedKeys, type KeyedMode } from './sql.ts';
+
+export interface ContestingFile {
+  ctx: FileContext;
+  staged: StagedFile;
+}
+
+/** Whether owning a key decides the table exactly (the preview asks the same question). */
+export function ownersAreExact(mode: WriteMode, policy: ConflictPolicy, columnSets: string[][]): boolean {
+  if (mode === 'insert') return false;
+  if (mode === 'ignore' || policy === 'first') return true;
+  const signature = (columns: string[]) => [...columns].sort().join('\u0000');
+  return columnSets.every((columns) => signature(columns) === signature(columnSets[0] ?? []));
+}
+
+export function contestedTable(run: RunContext, part: number): string {
+  return `${quoteIdent(run.plan.options.manifestSchema)}.${quoteIdent(`s_${runTag(run.plan.runId)}_c${part}`)}`;
+}
+
+/**
+ * Builds partition `part`'s contested keys over `files` (in file order) and adds each file's
+ * superseded keys to its counts. Null when no key can be contested: one file, insert mode (a key
+ * in two files fails the later one), or owners that would not be exact.
+ */
+export async function contestPartition(client: PoolClient, run: RunContext, files: ContestingFile[], part: number, mode: KeyedMode): Promise<ContestedKeys | null> {
+  const columnSets = files.map((f) => f.ctx.file.mapping.mapped.map((m) => m.target));
+  if (files.length < 2 || !ownersAreExact(mode, run.plan.options.conflictPolicy, columnSets)) return null;
+  const table = contestedTable(run, part);
+  const { options } = run.plan;
+  const spec = { key: run.plan.key ?? [], mode, policy: options.conflictPolicy, ...(options.versionColumn ? { versionColumn: options.versionColumn } : {}) };
+  const sources = files.map((f) => ({ rank: f.ctx.file.rank, table: f.staged.table.partitions[part] ?? f.staged.table.parent }));
+  await client.query(`DROP TABLE IF EXISTS ${table}`);
+  await client.query(contestedKeysSql(spec, sources, table));
+  const superseded = await client.query<{ rank: number; n: string }>(supersededSql(table));
+  for (const row of superseded.rows) {
+    const file = files.find((f) => f.ctx.file.rank === row.rank);
+    if (!file) continue;
+    file.ctx.tracker.counts.superseded += Number(row.n);
+    file.ctx.tracker.merged(Number(row.n));
+  }
+  return { table };
+}
+
+export async function dropContested(client: PoolClient, contested: ContestedKeys): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${contested.table}`);
+}
