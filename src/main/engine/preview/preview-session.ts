@@ -18,7 +18,7 @@ import { dropStageTable, runTag, type StagedFile } from '../load/stage/stage.ts'
 import { displayName, qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { list } from '../load/merge/sql.ts';
 import { RejectsTable } from './rejects-table.ts';
-import { crossFileSql, duplicatesSql, foldAggregateSql, keyMatch, outcomesSql, overlapSql, rowJson, survivorsSql, type PreviewShape } from './preview-sql.ts';
+import { crossFileSql, duplicatesSql, foldAggregateSql, keyMatch, outcomesSql, overlapSql, rowJson, survivorsSql, type PreviewShape } from './sql.ts';
 
 export interface PreviewHooks {
   onEvent?: (event: LoadEvent) => void;
