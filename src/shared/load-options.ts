@@ -1,5 +1,15 @@
 // Load options as every front end (CLI, IPC, job files) passes them; validated once, here.
 import { z } from 'zod';
+import {
+  conflictPolicySchema,
+  encodingSchema,
+  fileOrderSchema,
+  fileTypeSchema,
+  LOAD_BOUNDS,
+  LOAD_DEFAULTS,
+  onErrorSchema,
+  writeModeSchema,
+} from './vocabulary.ts';
 
 /** The fields, shared with job files (src/shared/job.ts). */
 // One character that can separate, quote or escape CSV fields: never a line break.
@@ -35,25 +45,31 @@ export type CsvOptions = z.infer<typeof csvOptionsSchema>;
 
 /** What the desktop app lets an analyst override per file when the sniffed format is wrong. */
 export const fileOverridesSchema = csvOptionsSchema.extend({
-  fileType: z.enum(['csv', 'parquet']).optional(),
-  encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
+  fileType: fileTypeSchema.optional(),
+  encoding: encodingSchema.optional(),
   hasHeader: z.boolean().optional(),
 });
 
 export type FileOverrides = z.infer<typeof fileOverridesSchema>;
 
+/** A whole-number option within its bounds, its default when not given. */
+function boundedSetting(name: keyof typeof LOAD_BOUNDS) {
+  const { min, max } = LOAD_BOUNDS[name];
+  return z.number().int().min(min).max(max).default(LOAD_DEFAULTS[name]);
+}
+
 export const loadOptionsShape = {
   files: z.array(z.string().min(1)).min(1),
   table: z.string().min(1),
   key: z.array(z.string().min(1)).optional(),
-  mode: z.enum(['upsert', 'insert', 'ignore', 'replace', 'append']).default('upsert'),
-  fileType: z.enum(['csv', 'parquet']).optional(),
+  mode: writeModeSchema.default(LOAD_DEFAULTS.mode),
+  fileType: fileTypeSchema.optional(),
   /** Per file path: format and dialect overrides (the desktop app's Files screen). */
   fileOverrides: z.record(z.string(), fileOverridesSchema).default({}),
   /** CSV options for every file (the CLI's --delimiter, --null, ...); a file's own overrides win. */
   csv: csvOptionsSchema.default({}),
-  batchSize: z.number().int().min(1).max(10_000_000).default(50_000),
-  maxRetries: z.number().int().min(0).max(20).default(3),
+  batchSize: boundedSetting('batchSize'),
+  maxRetries: boundedSetting('maxRetries'),
   /** File column -> table column; null skips the file column. */
   map: z.record(z.string(), z.string().nullable()).default({}),
   createTable: z.boolean().default(false),
@@ -64,8 +80,8 @@ export const loadOptionsShape = {
   tableMustBeNew: z.boolean().default(false),
   /** --create-table: column -> PostgreSQL type, over the types inferred across all files. */
   columnTypes: z.record(z.string(), z.string().min(1)).default({}),
-  order: z.enum(['given', 'name', 'mtime']).default('given'),
-  onError: z.enum(['reject', 'abort']).default('reject'),
+  order: fileOrderSchema.default(LOAD_DEFAULTS.order),
+  onError: onErrorSchema.default(LOAD_DEFAULTS.onError),
   /** Where rejects CSVs go; default: the run's report directory. */
   rejectsDir: z.string().optional(),
   force: z.boolean().default(false),
@@ -74,28 +90,28 @@ export const loadOptionsShape = {
   touchColumn: z.string().optional(),
   versionColumn: z.string().optional(),
   ignoreExtraColumns: z.boolean().default(false),
-  manifestSchema: z.string().min(1).default('keyload'),
+  manifestSchema: z.string().min(1).default(LOAD_DEFAULTS.manifestSchema),
   /** Files staged at the same time. */
-  concurrency: z.number().int().min(1).max(64).default(4),
+  concurrency: boundedSetting('concurrency'),
   /** Connections per file while staging, and merge workers per file slot. */
-  internalConcurrency: z.number().int().min(1).max(16).default(2),
+  internalConcurrency: boundedSetting('internalConcurrency'),
   disableInternalParallelism: z.boolean().default(false),
   /**
    * Which version of a key wins among the loaded files: the last or first occurrence in (file order,
    * row order), the highest --version-column (`version`), or none (`error`: refuse to load when files
    * disagree on a key's values).
    */
-  conflictPolicy: z.enum(['last', 'first', 'version', 'error']).optional(),
+  conflictPolicy: conflictPolicySchema.optional(),
   /** Share the files with other Keyload processes through the manifest: each file loads once. */
   claim: z.boolean().default(false),
   /** How long a claimed file stays reserved without a heartbeat before another process takes it over. */
-  leaseSeconds: z.number().int().min(2).max(86_400).default(60),
+  leaseSeconds: boundedSetting('leaseSeconds'),
 };
 
 export const loadOptionsSchema = z
   .object(loadOptionsShape)
   // --version-column alone means the version policy.
-  .transform((options) => ({ ...options, conflictPolicy: options.conflictPolicy ?? (options.versionColumn ? 'version' : 'last') }))
+  .transform((options) => ({ ...options, conflictPolicy: options.conflictPolicy ?? (options.versionColumn ? 'version' : LOAD_DEFAULTS.conflictPolicy) }))
   .superRefine((options, context) => {
     if ((options.conflictPolicy === 'version') !== Boolean(options.versionColumn)) {
       context.addIssue({ code: 'custom', path: ['conflictPolicy'], message: 'the version policy needs a version column: --conflict-policy version:<column>' });

@@ -1,11 +1,9 @@
 // The engine's public vocabulary: options in, events out, result at the end. Environment-neutral so
 // the CLI, worker threads, Electron IPC and the renderer all share it.
 import type { ErrorInfo } from './errors.ts';
+import type { WriteMode } from './vocabulary.ts';
 
-export type WriteMode = 'upsert' | 'insert' | 'ignore' | 'replace' | 'append';
-export type FileOrder = 'given' | 'name' | 'mtime';
-export type OnError = 'reject' | 'abort';
-export type ConflictPolicy = 'last' | 'first' | 'version' | 'error';
+export type { ConflictPolicy, FileOrder, OnError, WriteMode } from './vocabulary.ts';
 
 export type FileStage = 'queued' | 'reading' | 'staging' | 'merging' | 'done' | 'partly-loaded' | 'failed' | 'skipped' | 'cancelled';
 

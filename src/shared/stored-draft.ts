@@ -2,6 +2,7 @@
 // read back: a stored draft from another version or in another shape must not crash the app.
 import { z } from 'zod';
 import { fileOverridesSchema } from './load-options.ts';
+import { conflictPolicySchema, fileTypeSchema, LOAD_BOUNDS, writeModeSchema } from './vocabulary.ts';
 
 const errorInfo = z.looseObject({ code: z.string(), message: z.string(), hint: z.string().optional(), file: z.string().optional(), line: z.number().optional(), column: z.string().optional() });
 
@@ -10,7 +11,7 @@ const fileInspection = z.looseObject({
   sizeBytes: z.number(),
   rowEstimate: z.number().nullable(),
   format: z.string(),
-  type: z.enum(['csv', 'parquet']).nullable(),
+  type: fileTypeSchema.nullable(),
   columns: z.array(z.looseObject({ name: z.string(), pgType: z.string() })),
   error: errorInfo.nullable(),
 });
@@ -21,8 +22,8 @@ const target = z.looseObject({
   createTable: z.boolean(),
   newTable: z.string(),
   key: z.array(z.string()),
-  mode: z.enum(['upsert', 'insert', 'ignore', 'replace', 'append']),
-  conflictPolicy: z.enum(['last', 'first', 'version', 'error']),
+  mode: writeModeSchema,
+  conflictPolicy: conflictPolicySchema,
   versionColumn: z.string(),
   map: z.record(z.string(), z.string().nullable()),
 });
@@ -35,8 +36,8 @@ export function storedDraftSchema(version: number) {
       files: z.array(fileInspection),
       overrides: z.record(z.string(), fileOverridesSchema),
       target,
-      concurrency: z.number().int().min(1),
-      internalConcurrency: z.number().int().min(1),
+      concurrency: z.number().int().min(LOAD_BOUNDS.concurrency.min),
+      internalConcurrency: z.number().int().min(LOAD_BOUNDS.internalConcurrency.min),
     }),
   });
 }

@@ -1,10 +1,29 @@
 // `keyload load` arguments -> engine options. Anything malformed is a usage error (exit code 2).
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
 import { csvOptionsSchema, type CsvOptions, type LoadOptionsInput } from '../../shared/load-options.ts';
 import { mappingProfileSchema, parseMapArguments, type MappingProfile } from '../../shared/mapping-profile.ts';
+import {
+  CONFLICT_POLICIES,
+  DATE_FORMAT_CHOICES,
+  FILE_ORDERS,
+  FILE_TYPES,
+  isOneOf,
+  LOAD_DEFAULTS,
+  ON_ERROR_CHOICES,
+  WRITE_MODES,
+  type ConflictPolicy,
+} from '../../shared/vocabulary.ts';
 import { recordConverter } from '../engine/index.ts';
+
+/** "a (default) | b | c": the choices as the help lists them; `note` follows "default" on the default one. */
+function choiceList(choices: readonly string[], byDefault?: string, note = ''): string {
+  return choices.map((choice) => (choice === byDefault ? `${choice} (default${note})` : choice)).join(' | ');
+}
+
+/** The version policy is given with its column. */
+const policyArgument = (policy: ConflictPolicy): string => (policy === 'version' ? 'version:<column>' : policy);
 
 export const loadUsage = `Usage: keyload load --table [schema.]table [options] <files or directories...>
 
@@ -12,32 +31,32 @@ Connection (first that is set): --dsn URL, DATABASE_URL, PG* variables, else the
 
   --table NAME            target table (required)
   --key a,b               conflict key (default: the primary key); needs a unique index
-  --mode MODE             upsert (default) | insert | ignore | replace | append
+  --mode MODE             ${choiceList(WRITE_MODES, LOAD_DEFAULTS.mode)}
   --create-table          create a missing table from the files' columns and types
   --map SRC=DST           map a file column to a table column; SRC= skips it (repeatable)
   --mapping-file PATH     mapping JSON saved by the desktop app
   --ignore-extra-columns  skip file columns that match no table column
   --touch-column COL      set COL to now() on every insert and real update
   --version-column COL    update only when the incoming COL is newer than the stored one
-  --file-type TYPE        csv | parquet (default: detected from the content)
+  --file-type TYPE        ${choiceList(FILE_TYPES)} (default: detected from the content)
 
-  --order ORDER           given (default) | name | mtime: later files win
-  --conflict-policy P     last (default) | first | version:<column> | error: which
+  --order ORDER           ${choiceList(FILE_ORDERS, LOAD_DEFAULTS.order)}: later files win
+  --conflict-policy P     ${choiceList(CONFLICT_POLICIES.map(policyArgument), policyArgument(LOAD_DEFAULTS.conflictPolicy))}: which
                           version of a key wins among the files (error: refuse to load
                           when files disagree on a key's values)
-  --concurrency N         files staged at once (default 4)
-  --internal-concurrency N  connections per file and merge workers per file slot (default 2)
+  --concurrency N         files staged at once (default ${LOAD_DEFAULTS.concurrency})
+  --internal-concurrency N  connections per file and merge workers per file slot (default ${LOAD_DEFAULTS.internalConcurrency})
   --disable-internal-parallelism  same as --internal-concurrency 1
   --claim                 share the files with other keyload processes (any machine) through
                           the manifest: each file is loaded exactly once
   --lease-seconds N       a claimed file whose claimer stops renewing for N seconds is taken
-                          over by another process (default 60)
-  --batch-size N          rows per committed sub-batch (default 50000)
+                          over by another process (default ${LOAD_DEFAULTS.leaseSeconds})
+  --batch-size N          rows per committed sub-batch (default ${LOAD_DEFAULTS.batchSize})
   --atomic-file           load each file in one transaction
-  --max-retries N         retries of transient errors (default 3)
-  --on-error MODE         reject (default: bad rows go to a rejects CSV) | abort
+  --max-retries N         retries of transient errors (default ${LOAD_DEFAULTS.maxRetries})
+  --on-error MODE         ${choiceList(ON_ERROR_CHOICES, LOAD_DEFAULTS.onError, ': bad rows go to a rejects CSV')}
   --rejects-dir DIR       where rejects CSVs go (default: the run's report directory)
-  --manifest-schema NAME  schema of keyload_manifest (default keyload)
+  --manifest-schema NAME  schema of keyload_manifest (default ${LOAD_DEFAULTS.manifestSchema})
   --force                 reload files the manifest says are already loaded
   --dry-run               plan and validate, write nothing
   --json                  print the result as JSON on stdout
@@ -49,7 +68,7 @@ CSV (for every file; a mapping file's "csv" section sets them too, these flags w
                           (default: the quote, i.e. doubled quotes)
   --null S                an unquoted field equal to S is NULL, e.g. NULL or \\N
                           (an empty unquoted field always is)
-  --date-format F         ISO (default) | DD/MM/YYYY | MM/DD/YYYY | a pattern of YYYY MM DD
+  --date-format F         ISO (default) | ${DATE_FORMAT_CHOICES.map((choice) => choice.value).join(' | ')} | a pattern of YYYY MM DD
                           HH mm ss SSS: such dates load as ISO; a value shaped like a
                           date that is none (31/02/2024) is a rejected row
   --time-zone Z           zone for timestamps written without one: Europe/Berlin, UTC, +02:00
@@ -76,8 +95,8 @@ function integer(value: string | undefined, flag: string): number | undefined {
 
 function oneOf<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw usage(`${flag} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
-  return value as T;
+  if (!isOneOf(allowed, value)) throw usage(`${flag} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`);
+  return value;
 }
 
 async function readMappingFile(path: string): Promise<MappingProfile> {
@@ -126,49 +145,55 @@ function flagName(field: string): string {
   return flagNames[field] ?? `--${field}`;
 }
 
+/** Every flag `keyload load` accepts (the help above describes each). */
+export const loadArgOptions = {
+  dsn: { type: 'string' },
+  table: { type: 'string' },
+  key: { type: 'string' },
+  mode: { type: 'string' },
+  'create-table': { type: 'boolean' },
+  map: { type: 'string', multiple: true },
+  'mapping-file': { type: 'string' },
+  'ignore-extra-columns': { type: 'boolean' },
+  'touch-column': { type: 'string' },
+  'version-column': { type: 'string' },
+  'file-type': { type: 'string' },
+  delimiter: { type: 'string' },
+  quote: { type: 'string' },
+  escape: { type: 'string' },
+  null: { type: 'string' },
+  'date-format': { type: 'string' },
+  'time-zone': { type: 'string' },
+  'decimal-comma': { type: 'boolean' },
+  trim: { type: 'boolean' },
+  order: { type: 'string' },
+  'conflict-policy': { type: 'string' },
+  concurrency: { type: 'string' },
+  'internal-concurrency': { type: 'string' },
+  'disable-internal-parallelism': { type: 'boolean' },
+  claim: { type: 'boolean' },
+  'lease-seconds': { type: 'string' },
+  'batch-size': { type: 'string' },
+  'atomic-file': { type: 'boolean' },
+  'max-retries': { type: 'string' },
+  'on-error': { type: 'string' },
+  'rejects-dir': { type: 'string' },
+  'manifest-schema': { type: 'string' },
+  force: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** The policies named on their own; `version` comes with its column (version:<column>). */
+const plainPolicies = CONFLICT_POLICIES.filter((policy) => policy !== 'version');
+
 export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        dsn: { type: 'string' },
-        table: { type: 'string' },
-        key: { type: 'string' },
-        mode: { type: 'string' },
-        'create-table': { type: 'boolean' },
-        map: { type: 'string', multiple: true },
-        'mapping-file': { type: 'string' },
-        'ignore-extra-columns': { type: 'boolean' },
-        'touch-column': { type: 'string' },
-        'version-column': { type: 'string' },
-        'file-type': { type: 'string' },
-        delimiter: { type: 'string' },
-        quote: { type: 'string' },
-        escape: { type: 'string' },
-        null: { type: 'string' },
-        'date-format': { type: 'string' },
-        'time-zone': { type: 'string' },
-        'decimal-comma': { type: 'boolean' },
-        trim: { type: 'boolean' },
-        order: { type: 'string' },
-        'conflict-policy': { type: 'string' },
-        concurrency: { type: 'string' },
-        'internal-concurrency': { type: 'string' },
-        'disable-internal-parallelism': { type: 'boolean' },
-        claim: { type: 'boolean' },
-        'lease-seconds': { type: 'string' },
-        'batch-size': { type: 'string' },
-        'atomic-file': { type: 'boolean' },
-        'max-retries': { type: 'string' },
-        'on-error': { type: 'string' },
-        'rejects-dir': { type: 'string' },
-        'manifest-schema': { type: 'string' },
-        force: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
+      options: loadArgOptions,
     });
   } catch (error) {
     throw usage((error as Error).message);
@@ -197,13 +222,13 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
   if (Object.keys(csv).length > 0) options.csv = csv;
   const key = v.key?.split(',').map((k) => k.trim()).filter(Boolean);
   if (key?.length) options.key = key;
-  const mode = oneOf(v.mode, '--mode', ['upsert', 'insert', 'ignore', 'replace', 'append'] as const);
+  const mode = oneOf(v.mode, '--mode', WRITE_MODES);
   if (mode) options.mode = mode;
-  const fileType = oneOf(v['file-type'], '--file-type', ['csv', 'parquet'] as const);
+  const fileType = oneOf(v['file-type'], '--file-type', FILE_TYPES);
   if (fileType) options.fileType = fileType;
-  const order = oneOf(v.order, '--order', ['given', 'name', 'mtime'] as const);
+  const order = oneOf(v.order, '--order', FILE_ORDERS);
   if (order) options.order = order;
-  const onError = oneOf(v['on-error'], '--on-error', ['reject', 'abort'] as const);
+  const onError = oneOf(v['on-error'], '--on-error', ON_ERROR_CHOICES);
   if (onError) options.onError = onError;
   const policy = v['conflict-policy'];
   if (policy !== undefined) {
@@ -212,7 +237,7 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
       options.conflictPolicy = 'version';
       options.versionColumn = version[1];
     } else {
-      const plain = oneOf(policy, '--conflict-policy', ['last', 'first', 'error'] as const);
+      const plain = oneOf(policy, '--conflict-policy', plainPolicies);
       if (plain) options.conflictPolicy = plain;
     }
   }

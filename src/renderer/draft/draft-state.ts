@@ -4,6 +4,7 @@ import type { FileInspection } from '../../shared/ipc/contract.ts';
 import type { FileOverrides } from '../../shared/load-options.ts';
 import type { ConflictPolicy, WriteMode } from '../../shared/load-types.ts';
 import type { MappingProfile } from '../../shared/mapping-profile.ts';
+import { LOAD_DEFAULTS } from '../../shared/vocabulary.ts';
 
 export interface TargetDraft {
   /** null: the built-in local database (or the first connection). */
@@ -67,14 +68,14 @@ export const initialDraft: Draft = {
     createTable: false,
     newTable: '',
     key: [],
-    mode: 'upsert',
-    conflictPolicy: 'last',
+    mode: LOAD_DEFAULTS.mode,
+    conflictPolicy: LOAD_DEFAULTS.conflictPolicy,
     versionColumn: '',
     map: {},
     columnTypes: {},
   },
-  concurrency: 4,
-  internalConcurrency: 2,
+  concurrency: LOAD_DEFAULTS.concurrency,
+  internalConcurrency: LOAD_DEFAULTS.internalConcurrency,
   passwords: {},
   passwordVersion: 0,
 };

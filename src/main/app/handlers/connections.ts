@@ -1,6 +1,7 @@
 // Saved connections, the built-in local database, and "Test connection".
 import { availableParallelism } from 'node:os';
 import type { ConnectionTest, SystemInfo } from '../../../shared/ipc/contract.ts';
+import { LOAD_DEFAULTS } from '../../../shared/vocabulary.ts';
 import { fitBudget, freeConnections } from '../../engine/index.ts';
 import type { ConnectionStore } from '../../store/connections.ts';
 import type { HandlerImpls } from '../dispatch.ts';
@@ -8,7 +9,7 @@ import { withClient } from '../with-client.ts';
 
 /** Two files per core keeps both the parser threads and the server busy; more only waits. */
 export function recommendedConcurrency(cores: number, free: number): ConnectionTest['recommended'] {
-  const { concurrency, internalConcurrency } = fitBudget({ concurrency: Math.max(1, Math.min(8, cores * 2)), internalConcurrency: 2 }, free);
+  const { concurrency, internalConcurrency } = fitBudget({ concurrency: Math.max(1, Math.min(8, cores * 2)), internalConcurrency: LOAD_DEFAULTS.internalConcurrency }, free);
   return { concurrency, internalConcurrency };
 }
 

@@ -1,5 +1,6 @@
 // Guesses the CSV dialect from the decoded start of a file: the delimiter and quote that give every
 // record the same number of fields, whether the first record is a header, and the line ending.
+import { SNIFFED_DELIMITERS, SNIFFED_QUOTES } from '../../../shared/vocabulary.ts';
 import { CsvParser } from './csv-parser.ts';
 import { TypeInference, valueType, widenType } from './infer-types.ts';
 import type { CsvDialect, SourceRow } from './source.ts';
@@ -9,9 +10,6 @@ export type SniffedDialect = Pick<CsvDialect, 'delimiter' | 'quote' | 'hasHeader
 /** Characters of decoded text the sniffer needs. */
 export const SNIFF_SAMPLE_CHARS = 64 * 1024;
 
-/** The delimiters and quotes that can be sniffed (or set), in order of preference. */
-export const DELIMITERS: readonly CsvDialect['delimiter'][] = [',', ';', '\t', '|'];
-export const QUOTES: readonly CsvDialect['quote'][] = ['"', "'"];
 const HEADER_SAMPLE_RECORDS = 1000;
 
 interface Candidate {
@@ -30,8 +28,9 @@ interface Candidate {
  * otherwise its last record may be cut off and is ignored. Overrides win over what is sniffed.
  */
 export function sniffDialect(sample: string, complete: boolean, overrides: Partial<CsvDialect> = {}): SniffedDialect {
-  const delimiters = overrides.delimiter ? [overrides.delimiter] : DELIMITERS;
-  const quotes = overrides.quote ? [overrides.quote] : QUOTES;
+  // Tried in order of preference (the vocabulary's order).
+  const delimiters = overrides.delimiter ? [overrides.delimiter] : SNIFFED_DELIMITERS;
+  const quotes = overrides.quote ? [overrides.quote] : SNIFFED_QUOTES;
   let best: Candidate | undefined;
   for (const delimiter of delimiters) {
     const parsed = quotes.map((quote) => parseSample(sample, complete, delimiter, quote, overrides.escape));

@@ -1,8 +1,9 @@
 // The contract every input format implements. A source turns one file into rows whose values are
 // already in PostgreSQL's text input syntax, so the loader never needs to know the file format.
 import type { CsvOptions } from '../../../shared/load-options.ts';
+import type { Encoding, FileType, LineEnding } from '../../../shared/vocabulary.ts';
 
-export type FileType = 'csv' | 'parquet';
+export type { FileType } from '../../../shared/vocabulary.ts';
 
 export interface CsvDialect {
   /** Any single character; sniffed among , ; tab |. */
@@ -12,9 +13,9 @@ export interface CsvDialect {
   /** Inside quoted fields, makes the next quote or escape literal; the quote itself means doubled quotes. */
   escape: string;
   hasHeader: boolean;
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  encoding: Encoding;
   bom: boolean;
-  lineEnding: '\n' | '\r\n';
+  lineEnding: LineEnding;
 }
 
 export interface SourceColumn {

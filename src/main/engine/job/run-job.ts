@@ -3,6 +3,7 @@
 // attempted, and every error collected: which table, which file, and why.
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
 import type { JobResult, JobTableResult, LoadEvent, LoadResult } from '../../../shared/load-types.ts';
+import { LOAD_DEFAULTS } from '../../../shared/vocabulary.ts';
 import { toErrorInfo } from '../error-info.ts';
 import { openPool, planLoad, type ConnectionConfig } from '../load/plan.ts';
 import { freeConnections } from '../load/runtime/pool-budget.ts';
@@ -39,7 +40,7 @@ export async function runJob(connection: ConnectionConfig, job: Job, hooks: JobH
   if (duplicate) throw new KeyloadError(ErrorCodes.usage, `Table ${duplicate} appears twice in the job`, { file: job.path });
   const { parents, free } = await parentsAndBudget(connection, job);
   // Each table's run asks for concurrency x internal concurrency + 1 connections.
-  const perTable = Math.max(...job.tables.map((t) => (t.concurrency ?? 4) * (t.disableInternalParallelism ? 1 : (t.internalConcurrency ?? 2)) + 1));
+  const perTable = Math.max(...job.tables.map((t) => (t.concurrency ?? LOAD_DEFAULTS.concurrency) * (t.disableInternalParallelism ? 1 : (t.internalConcurrency ?? LOAD_DEFAULTS.internalConcurrency)) + 1));
   const parallel = job.parallelTables ?? Math.max(1, Math.floor(free / perTable));
   const options = new Map(names.map((n, i) => [n, job.tables[i]]));
   const outcomes = await runGraph(names, parents, parallel, async (table) => {

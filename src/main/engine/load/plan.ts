@@ -7,6 +7,7 @@ import pg from 'pg';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
 import type { ProposedColumn } from '../../../shared/ipc/contract.ts';
 import { loadOptionsSchema, type LoadOptions, type LoadOptionsInput } from '../../../shared/load-options.ts';
+import { KEYED_WRITE_MODES, type WriteMode } from '../../../shared/vocabulary.ts';
 import { toErrorInfo } from '../error-info.ts';
 import type { FileInfo } from '../reader/protocol.ts';
 import { ReaderClient } from '../reader/reader-client.ts';
@@ -69,7 +70,7 @@ export interface LoadPlan {
   notices: string[];
 }
 
-const keyedModes = new Set(['upsert', 'insert', 'ignore']);
+const keyedModes: ReadonlySet<WriteMode> = new Set(KEYED_WRITE_MODES);
 
 async function readInfo(path: string, options: LoadOptions): Promise<FileInfo> {
   const reader = new ReaderClient(path);

@@ -4,6 +4,17 @@ import { useIsMutating } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
 import type { FileOverrides } from '../../../shared/load-options.ts';
+import {
+  DATE_FORMAT_CHOICES,
+  DELIMITER_CHOICES,
+  ENCODING_CHOICES,
+  ESCAPE_CHOICES,
+  FILE_TYPE_CHOICES,
+  HEADER_CHOICES,
+  NULL_STRING_CHOICES,
+  QUOTE_CHOICES,
+  type Choice,
+} from '../../../shared/vocabulary.ts';
 import { useDraftDispatch } from '../../draft/draft-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { fileName } from '../../ui/format.ts';
@@ -14,18 +25,11 @@ import { useReinspectFile } from './use-reinspect-file.ts';
 type Field = keyof FileOverrides;
 type SelectField = 'fileType' | 'delimiter' | 'quote' | 'escape' | 'encoding' | 'hasHeader' | 'nullString' | 'dateFormat';
 
-interface Choice<V> {
-  /** The option's value: select values are strings, and a tab is invisible in one. */
-  id: string;
-  label: string;
-  value: V;
-}
-
 interface SelectSpec<V> {
   label: string;
   /** What leaving it unset means. */
   unset: string;
-  choices: Choice<V>[];
+  choices: readonly Choice<V>[];
   /** The accessible name of the text box for a value of the user's own, when one is allowed. */
   custom?: string;
   maxLength?: number;
@@ -35,70 +39,45 @@ const fields: { [F in SelectField]: SelectSpec<NonNullable<FileOverrides[F]>> } 
   fileType: {
     label: 'File type',
     unset: 'Detected',
-    choices: [
-      { id: 'csv', label: 'CSV', value: 'csv' },
-      { id: 'parquet', label: 'Parquet', value: 'parquet' },
-    ],
+    choices: FILE_TYPE_CHOICES,
   },
   delimiter: {
     label: 'Delimiter',
     unset: 'Detected',
-    choices: [
-      { id: 'comma', label: 'Comma ( , )', value: ',' },
-      { id: 'semicolon', label: 'Semicolon ( ; )', value: ';' },
-      { id: 'tab', label: 'Tab', value: '\t' },
-      { id: 'pipe', label: 'Pipe ( | )', value: '|' },
-    ],
+    choices: DELIMITER_CHOICES,
     custom: 'Custom delimiter',
     maxLength: 1,
   },
   quote: {
     label: 'Quote',
     unset: 'Detected',
-    choices: [
-      { id: 'double', label: 'Double quote ( " )', value: '"' },
-      { id: 'single', label: "Single quote ( ' )", value: "'" },
-    ],
+    choices: QUOTE_CHOICES,
   },
   escape: {
     label: 'Escape',
     unset: 'Doubled quote ( "" )',
-    choices: [{ id: 'backslash', label: 'Backslash ( \\ )', value: '\\' }],
+    choices: ESCAPE_CHOICES,
   },
   encoding: {
     label: 'Encoding',
     unset: 'Detected',
-    choices: [
-      { id: 'utf-8', label: 'UTF-8', value: 'utf-8' },
-      { id: 'utf-16le', label: 'UTF-16 LE', value: 'utf-16le' },
-      { id: 'utf-16be', label: 'UTF-16 BE', value: 'utf-16be' },
-      { id: 'windows-1252', label: 'Windows-1252', value: 'windows-1252' },
-    ],
+    choices: ENCODING_CHOICES,
   },
   hasHeader: {
     label: 'Header',
     unset: 'Detected',
-    choices: [
-      { id: 'header', label: 'First row is the header', value: true },
-      { id: 'no-header', label: 'No header row', value: false },
-    ],
+    choices: HEADER_CHOICES,
   },
   nullString: {
     label: 'NULL written as',
     unset: 'Empty field',
-    choices: [
-      { id: 'null', label: 'NULL', value: 'NULL' },
-      { id: 'backslash-n', label: '\\N', value: '\\N' },
-    ],
+    choices: NULL_STRING_CHOICES,
     custom: 'Custom NULL text',
   },
   dateFormat: {
     label: 'Dates',
     unset: 'ISO ( 2024-12-31 )',
-    choices: [
-      { id: 'dmy', label: 'DD/MM/YYYY', value: 'DD/MM/YYYY' },
-      { id: 'mdy', label: 'MM/DD/YYYY', value: 'MM/DD/YYYY' },
-    ],
+    choices: DATE_FORMAT_CHOICES,
     custom: 'Custom date format',
   },
 };

@@ -6,6 +6,7 @@ import { ErrorPanel } from '../../ui/error-panel.tsx';
 import { fileName, formatDate, formatDuration } from '../../ui/format.ts';
 import { EmptyState, Loading } from '../../ui/states.tsx';
 import { plural } from '../../../shared/plural.ts';
+import { LOAD_DEFAULTS } from '../../../shared/vocabulary.ts';
 import { RunStatusChip } from '../run/state-chip.tsx';
 import { CountsList, FileResults } from '../run/results.tsx';
 import { RejectsEntry } from '../rejects/rejects-entry.tsx';
@@ -44,7 +45,7 @@ export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunSt
 
 function Settings({ run }: { run: RunDetail }) {
   const { options } = run;
-  const policy = options.mode === 'append' ? 'none (append)' : options.conflictPolicy === 'version' ? `highest ${options.versionColumn}` : (options.conflictPolicy ?? 'last');
+  const policy = options.mode === 'append' ? 'none (append)' : options.conflictPolicy === 'version' ? `highest ${options.versionColumn}` : (options.conflictPolicy ?? LOAD_DEFAULTS.conflictPolicy);
   const rows: [string, string][] = [
     ['Connection', run.connectionName],
     // Only what the run did: asking to create a table that then existed, or a failed run, created nothing.

@@ -4,6 +4,7 @@
 // The row-level conflict preview comes later and will sit on this screen.
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
 import type { FileResult, LoadResult } from '../../../shared/load-types.ts';
+import { conflictPolicyText, writeModeText } from '../../../shared/vocabulary.ts';
 import { plural, type Screen } from '../../app/step-states.ts';
 import { useDraft } from '../../draft/draft-context.tsx';
 import type { TargetDraft } from '../../draft/draft-state.ts';
@@ -12,7 +13,6 @@ import { ErrorPanel } from '../../ui/error-panel.tsx';
 import { fileName, formatBytes, formatCount } from '../../ui/format.ts';
 import { runOptions, type RunOptions } from '../run/run-options.ts';
 import { useChosenConnection } from '../target/connection.ts';
-import { modes, policies } from '../target/load-settings.tsx';
 import { useCheckPlan } from './check-plan.ts';
 import { resultState } from '../run/file-state.ts';
 import { SettingsList } from '../../ui/settings-list.tsx';
@@ -96,10 +96,10 @@ function TargetSummary({ target, connectionName }: { target: TargetDraft; connec
   const rows: [string, string][] = [
     ['Connection', connectionName],
     ['Table', table],
-    ['Mode', `${modes[target.mode].label}: ${modes[target.mode].description}`],
+    ['Mode', `${writeModeText[target.mode].label}: ${writeModeText[target.mode].description}`],
     ...(keyed ? ([
       ['Key', target.key.length > 0 ? target.key.join(', ') : target.createTable ? 'not chosen yet' : 'the table’s primary key'],
-      ['When files repeat a key', target.conflictPolicy === 'version' ? `Highest ${target.versionColumn || '(version column not chosen)'} wins` : policies[target.conflictPolicy].label],
+      ['When files repeat a key', target.conflictPolicy === 'version' ? `Highest ${target.versionColumn || '(version column not chosen)'} wins` : conflictPolicyText[target.conflictPolicy].label],
     ] satisfies [string, string][]) : []),
     ['Column mapping', describeMap(target.map)],
   ];

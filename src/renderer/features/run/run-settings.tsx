@@ -1,5 +1,6 @@
 // How much runs at once, with what the server can take as a guide.
 import { skipToken, useQuery } from '@tanstack/react-query';
+import { LOAD_BOUNDS } from '../../../shared/vocabulary.ts';
 import { useApi } from '../../api/transport-context.tsx';
 import { useDraft, useDraftDispatch } from '../../draft/draft-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
@@ -14,12 +15,18 @@ export function RunSettings({ chosen }: { chosen: ChosenConnection | null }) {
   return (
     <>
       <div className="field-grid">
-        <NumberField label="Concurrency (files at once)" value={concurrency} min={1} max={64} onChange={(value) => dispatch({ type: 'concurrency-changed', concurrency: value, internalConcurrency })} />
+        <NumberField
+          label="Concurrency (files at once)"
+          value={concurrency}
+          min={LOAD_BOUNDS.concurrency.min}
+          max={LOAD_BOUNDS.concurrency.max}
+          onChange={(value) => dispatch({ type: 'concurrency-changed', concurrency: value, internalConcurrency })}
+        />
         <NumberField
           label="Internal concurrency (connections per file)"
           value={internalConcurrency}
-          min={1}
-          max={16}
+          min={LOAD_BOUNDS.internalConcurrency.min}
+          max={LOAD_BOUNDS.internalConcurrency.max}
           onChange={(value) => dispatch({ type: 'concurrency-changed', concurrency, internalConcurrency: value })}
         />
       </div>

@@ -2,23 +2,8 @@
 // repeat a key.
 import { useId } from 'react';
 import type { TableInfo } from '../../../shared/ipc/contract.ts';
-import type { ConflictPolicy, WriteMode } from '../../../shared/load-types.ts';
+import { CONFLICT_POLICIES, conflictPolicyText, isOneOf, WRITE_MODES, writeModeText } from '../../../shared/vocabulary.ts';
 import { useDraft, useDraftDispatch } from '../../draft/draft-context.tsx';
-
-export const modes: Record<WriteMode, { label: string; description: string }> = {
-  upsert: { label: 'Upsert', description: 'Inserts new keys and updates changed rows.' },
-  insert: { label: 'Insert', description: 'Inserts rows; a key already in the table is an error.' },
-  ignore: { label: 'Ignore', description: 'Inserts new keys and leaves existing rows alone.' },
-  replace: { label: 'Replace', description: 'Empties the table and loads all files in one transaction.' },
-  append: { label: 'Append', description: 'Inserts every row as it is; no key.' },
-};
-
-export const policies: Record<ConflictPolicy, { label: string; description: string }> = {
-  last: { label: 'Last occurrence wins', description: 'In file order, then row order.' },
-  first: { label: 'First occurrence wins', description: 'In file order, then row order.' },
-  version: { label: 'Highest version wins', description: 'The row with the highest value in the version column.' },
-  error: { label: 'Refuse when files disagree', description: 'Nothing loads if two files give a key different values.' },
-};
 
 /** `info`: the existing table, null for a new one; `columns`: the columns a key or version may use. */
 export function LoadSettings({ info, columns }: { info: TableInfo | null; columns: string[] }) {
@@ -33,16 +18,19 @@ export function LoadSettings({ info, columns }: { info: TableInfo | null; column
           id={`${id}-mode`}
           aria-describedby={`${id}-mode-note`}
           value={target.mode}
-          onChange={(event) => dispatch({ type: 'target-changed', changes: { mode: event.target.value as WriteMode } })}
+          onChange={(event) => {
+            const mode = event.target.value;
+            if (isOneOf(WRITE_MODES, mode)) dispatch({ type: 'target-changed', changes: { mode } });
+          }}
         >
-          {Object.entries(modes).map(([mode, { label }]) => (
+          {WRITE_MODES.map((mode) => (
             <option key={mode} value={mode}>
-              {label}
+              {writeModeText[mode].label}
             </option>
           ))}
         </select>
         <span id={`${id}-mode-note`} className="muted">
-          {modes[target.mode].description}
+          {writeModeText[target.mode].description}
         </span>
       </div>
       {target.mode !== 'append' && (
@@ -54,16 +42,19 @@ export function LoadSettings({ info, columns }: { info: TableInfo | null; column
               id={`${id}-policy`}
               aria-describedby={`${id}-policy-note`}
               value={target.conflictPolicy}
-              onChange={(event) => dispatch({ type: 'target-changed', changes: { conflictPolicy: event.target.value as ConflictPolicy } })}
+              onChange={(event) => {
+                const conflictPolicy = event.target.value;
+                if (isOneOf(CONFLICT_POLICIES, conflictPolicy)) dispatch({ type: 'target-changed', changes: { conflictPolicy } });
+              }}
             >
-              {Object.entries(policies).map(([policy, { label }]) => (
+              {CONFLICT_POLICIES.map((policy) => (
                 <option key={policy} value={policy}>
-                  {label}
+                  {conflictPolicyText[policy].label}
                 </option>
               ))}
             </select>
             <span id={`${id}-policy-note`} className="muted">
-              {policies[target.conflictPolicy].description}
+              {conflictPolicyText[target.conflictPolicy].description}
             </span>
           </div>
           {target.conflictPolicy === 'version' && (

@@ -4,7 +4,7 @@
 // renewing; once its lease runs out another process claims the file and resumes it from its
 // committed progress. The coordination lives in PostgreSQL: there is no other coordinator.
 import type { ClientBase } from 'pg';
-import { manifestTable } from './manifest.ts';
+import { claimNextSql, claimStatesSql, enqueueSql, markFailedSql, renewLeaseSql } from './sql.ts';
 
 export interface ClaimTarget {
   schema: string;
@@ -27,49 +27,24 @@ export interface QueuedFile {
 /** Queues files not yet known to the manifest, and re-queues ones that failed earlier. */
 export async function enqueue(client: ClientBase, target: ClaimTarget, files: QueuedFile[]): Promise<void> {
   for (const f of files) {
-    await client.query(
-      `INSERT INTO ${manifestTable(target.schema)} AS m (sha256, target_table, path, size_bytes, mtime, status, mode, batch_rows, batches_done,
-         parts, rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, 0, 1, 0, 0, 0, 0, 0, 0, $8, 0)
-       ON CONFLICT (sha256, target_table) DO UPDATE SET status = 'queued', claimed_by = NULL, lease_until = NULL, error = NULL
-       WHERE m.status = 'failed'`,
-      [f.sha256, target.table, f.path, f.sizeBytes, f.mtime, f.mode, f.batchRows, f.runId],
-    );
+    await client.query(enqueueSql(target.schema), [f.sha256, target.table, f.path, f.sizeBytes, f.mtime, f.mode, f.batchRows, f.runId]);
   }
 }
 
 /** Claims one queued file, or one whose claimer's lease ran out; null when there is none. */
 export async function claimNext(client: ClientBase, target: ClaimTarget, shas: string[]): Promise<string | null> {
-  const result = await client.query<{ sha256: string }>(
-    `UPDATE ${manifestTable(target.schema)} m SET status = 'loading', claimed_by = $3, lease_until = now() + make_interval(secs => $4)
-     WHERE (m.sha256, m.target_table) = (
-       SELECT sha256, target_table FROM ${manifestTable(target.schema)}
-       WHERE target_table = $1 AND sha256 = ANY($2::text[])
-         AND (status = 'queued' OR (status = 'loading' AND lease_until < now()))
-       ORDER BY path LIMIT 1
-       FOR UPDATE SKIP LOCKED)
-     RETURNING m.sha256`,
-    [target.table, shas, target.claimer, target.leaseSeconds],
-  );
+  const result = await client.query<{ sha256: string }>(claimNextSql(target.schema), [target.table, shas, target.claimer, target.leaseSeconds]);
   return result.rows[0]?.sha256 ?? null;
 }
 
 /** Extends our lease; false when the file is no longer ours (our lease ran out and it was taken). */
 export async function renewLease(client: ClientBase, target: ClaimTarget, sha256: string): Promise<boolean> {
-  const result = await client.query(
-    `UPDATE ${manifestTable(target.schema)} SET lease_until = now() + make_interval(secs => $4)
-     WHERE sha256 = $1 AND target_table = $2 AND claimed_by = $3 AND status = 'loading'`,
-    [sha256, target.table, target.claimer, target.leaseSeconds],
-  );
+  const result = await client.query(renewLeaseSql(target.schema), [sha256, target.table, target.claimer, target.leaseSeconds]);
   return result.rowCount === 1;
 }
 
 export async function markFailed(client: ClientBase, target: ClaimTarget, sha256: string, message: string): Promise<void> {
-  await client.query(
-    `UPDATE ${manifestTable(target.schema)} SET status = 'failed', error = $4, lease_until = NULL
-     WHERE sha256 = $1 AND target_table = $2 AND claimed_by = $3`,
-    [sha256, target.table, target.claimer, message],
-  );
+  await client.query(markFailedSql(target.schema), [sha256, target.table, target.claimer, message]);
 }
 
 export interface ClaimState {
@@ -79,10 +54,6 @@ export interface ClaimState {
 }
 
 export async function claimStates(client: ClientBase, target: ClaimTarget, shas: string[]): Promise<Map<string, ClaimState>> {
-  const result = await client.query<{ sha256: string; status: string; claimed_by: string | null; live: boolean }>(
-    `SELECT sha256, status, claimed_by, COALESCE(lease_until > now(), false) AS live
-     FROM ${manifestTable(target.schema)} WHERE target_table = $1 AND sha256 = ANY($2::text[])`,
-    [target.table, shas],
-  );
+  const result = await client.query<{ sha256: string; status: string; claimed_by: string | null; live: boolean }>(claimStatesSql(target.schema), [target.table, shas]);
   return new Map(result.rows.map((r) => [r.sha256, { status: r.status, claimedBy: r.claimed_by, leaseLive: r.live }]));
 }

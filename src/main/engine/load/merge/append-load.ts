@@ -3,7 +3,7 @@
 // transaction that also advances the manifest. A sub-batch the server refuses is rolled back to its
 // savepoint and sent again through validation, minus its bad rows. Files append in parallel:
 // without a key, order cannot change the result.
-import { qualifiedName, quoteIdent } from '../../sql/identifiers.ts';
+import { qualifiedName } from '../../sql/identifiers.ts';
 import type { CopyBatch } from '../../reader/protocol.ts';
 import { copyIn, isDataError } from '../stage/copy.ts';
 import { acceptRejects, readBatches, stagedColumns, type FileContext } from '../file-context.ts';
@@ -11,15 +11,18 @@ import { recordFile } from '../manifest/file-status.ts';
 import type { ManifestState } from '../manifest/manifest.ts';
 import { acquireClient } from '../runtime/pool-client.ts';
 import { STAGE_ROWS } from '../stage/stage.ts';
-import { ASYNC_COMMIT } from '../runtime/transaction.ts';
+import { copyInSql, insertSelectSql } from '../stage/sql.ts';
+import { ASYNC_COMMIT } from '../runtime/sql.ts';
 import { BatchValidator } from '../stage/validation.ts';
+import { BATCH_SAVEPOINT, RELEASE_BATCH_SAVEPOINT, ROLLBACK_TO_BATCH_SAVEPOINT } from './sql.ts';
 
 export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | null): Promise<void> {
   const { plan } = ctx.run;
   const options = plan.options;
   const columns = stagedColumns(ctx);
   const target = qualifiedName(plan.table);
-  const copySql = `COPY ${target} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
+  const names = columns.map((c) => c.name);
+  const copySql = copyInSql(target, names);
   const batchRows = resumeFrom?.batchRows ?? options.batchSize;
   const skip = resumeFrom?.batchesDone ?? 0;
   const counts = ctx.tracker.counts;
@@ -27,7 +30,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
   ctx.tracker.committedRows = counts.inserted;
   const { client, release } = await acquireClient(ctx.run.pool);
   // Without a key every unique key is checked when the server refuses a sub-batch.
-  const provided = new Set(columns.map((c) => c.name));
+  const provided = new Set(names);
   const uniqueKeys = plan.target.uniqueKeys.filter((k) => k.columns.every((c) => provided.has(c)));
   const validator = new BatchValidator(client, `append_${ctx.file.rank}`, columns, ctx.run.support, false, { target, keys: uniqueKeys });
   const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1 });
@@ -61,24 +64,24 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
         continue;
       }
       if (!options.atomicFile) await client.query(`BEGIN; ${ASYNC_COMMIT}`);
-      await client.query('SAVEPOINT keyload_batch');
+      await client.query(BATCH_SAVEPOINT);
       const rowsIn = () => kept.reduce((n, c) => n + c.rows, 0);
       try {
         await copyIn(client, copySql, subBatch(kept));
         counts.inserted += rowsIn();
       } catch (error) {
         if (!isDataError(error)) throw error;
-        await client.query('ROLLBACK TO SAVEPOINT keyload_batch');
+        await client.query(ROLLBACK_TO_BATCH_SAVEPOINT);
         for await (const _ of subBatch(kept)); // the rest of this sub-batch, not yet read
         const data = Buffer.concat(kept.map((c) => c.copy));
         const lines = kept.flatMap((c) => Array.from(c.lines));
         const validated = await validator.validate(data, lines);
         await acceptRejects(ctx, validated.rejects);
-        const inserted = await client.query(`INSERT INTO ${target} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) ${validated.goodRows}`);
+        const inserted = await client.query(insertSelectSql(target, validated.goodRows, names));
         counts.inserted += inserted.rowCount ?? 0;
       }
       if (kept.length === 0) {
-        await client.query(options.atomicFile ? 'RELEASE SAVEPOINT keyload_batch' : 'ROLLBACK');
+        await client.query(options.atomicFile ? RELEASE_BATCH_SAVEPOINT : 'ROLLBACK');
         break;
       }
       batchNumber = number;

@@ -5,7 +5,10 @@
 // from the statement itself.
 import type { ConflictPolicy } from '../../../../shared/load-types.ts';
 import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
-import { LINE, ORD } from '../stage/validation.ts';
+import { LINE, list, ORD } from '../stage/sql.ts';
+
+// Merge and preview modules build their lists of names with the staging SQL's helper.
+export { list } from '../stage/sql.ts';
 
 export type KeyedMode = 'upsert' | 'insert' | 'ignore';
 
@@ -22,8 +25,6 @@ export interface MergeSpec {
   incomparable: Set<string>;
   identityAlways: boolean;
 }
-
-export const list = (names: string[], prefix = '') => names.map((n) => `${prefix}${quoteIdent(n)}`).join(', ');
 
 /** Which of a file's rows with the same key survives. Ties on version go to the earlier row. */
 export function survivorOrder(spec: Pick<MergeSpec, 'policy' | 'versionColumn'>): string {
@@ -154,3 +155,11 @@ export function disagreementsSql(key: string[], sharedColumns: string[], sources
   return `SELECT ${list(key)}, array_agg(rank ORDER BY rank) AS ranks FROM (${perFile}) a
     GROUP BY ${list(key)} HAVING count(DISTINCT v) > 1 ORDER BY ${list(key)} LIMIT ${Math.trunc(limit)}`;
 }
+
+/**
+ * Append's sub-batches: each runs under a savepoint, so a batch the server refuses rolls back alone
+ * (its transaction, or --atomic-file's, stays usable) and is sent again without its bad rows.
+ */
+export const BATCH_SAVEPOINT = 'SAVEPOINT keyload_batch';
+export const ROLLBACK_TO_BATCH_SAVEPOINT = 'ROLLBACK TO SAVEPOINT keyload_batch';
+export const RELEASE_BATCH_SAVEPOINT = 'RELEASE SAVEPOINT keyload_batch';

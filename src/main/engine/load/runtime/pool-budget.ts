@@ -2,6 +2,7 @@
 // and shrinks the settings to what the server can still accept, so a run never meets "too many
 // clients". Internal concurrency gives way first: parallel files help more than parallel batches.
 import type { ClientBase } from 'pg';
+import { FREE_CONNECTIONS_SQL } from './sql.ts';
 
 export interface ConcurrencyRequest {
   concurrency: number;
@@ -18,17 +19,7 @@ export interface PoolBudget extends ConcurrencyRequest {
 }
 
 export async function freeConnections(client: ClientBase): Promise<number> {
-  const result = await client.query<{ free: number }>(`
-    SELECT LEAST(
-      current_setting('max_connections')::int
-        - current_setting('superuser_reserved_connections')::int
-        - COALESCE(current_setting('reserved_connections', true)::int, 0)
-        - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int,
-      COALESCE((SELECT NULLIF(datconnlimit, -1) FROM pg_database WHERE datname = current_database())
-        - (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())::int, 2147483647),
-      COALESCE((SELECT NULLIF(rolconnlimit, -1) FROM pg_roles WHERE rolname = current_user)
-        - (SELECT count(*) FROM pg_stat_activity WHERE usename = current_user)::int, 2147483647)
-    ) + 1 AS free`); // + 1: the connection asking is ours and will be reused
+  const result = await client.query<{ free: number }>(FREE_CONNECTIONS_SQL);
   return Math.max(0, result.rows[0]?.free ?? 0);
 }
 

@@ -1,12 +1,7 @@
 import type { PoolClient } from 'pg';
+import { ASYNC_COMMIT } from './sql.ts';
 
-/**
- * Sub-batches commit without waiting for the WAL flush: a server crash can lose the last few, but
- * always together with their progress rows, so the next run redoes exactly those. The transaction
- * that marks a file loaded stays synchronous, which also flushes everything before it.
- */
-export const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
-
+/** Runs `work` in a transaction; `asyncCommit` lets it commit without waiting for the WAL flush (see ASYNC_COMMIT). */
 export async function inTransaction<T>(client: PoolClient, work: () => Promise<T>, asyncCommit = false): Promise<T> {
   await client.query('BEGIN');
   if (asyncCommit) await client.query(ASYNC_COMMIT);

@@ -4,11 +4,12 @@
 // parallel without two writers ever touching the same key. The tables are UNLOGGED: staging is
 // redone after a crash anyway, so it need not cost WAL.
 import type { PoolClient } from 'pg';
-import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
+import { quoteIdent } from '../../sql/identifiers.ts';
 import { copyIn, isDataError } from './copy.ts';
 import { acceptRejects, readBatches, stagedColumns, type FileContext } from '../file-context.ts';
 import { acquireClient, type HeldClient } from '../runtime/pool-client.ts';
-import { BatchValidator, LINE, NULL_REASON, ORD, type StagedColumn } from './validation.ts';
+import { copyInSql, createStageTableSql, dropTableSql, insertSelectSql, NULL_REASON, rejectNullsSql } from './sql.ts';
+import { BatchValidator, type StagedColumn } from './validation.ts';
 
 /**
  * Rows per COPY while staging. Small batches keep the reader's garbage young (measured: 50,000-row
@@ -35,24 +36,12 @@ export function stageTable(schema: string, runId: string, rank: number, partitio
 }
 
 async function createStageTable(client: PoolClient, table: StageTable, columns: StagedColumn[], key: string[] | null): Promise<void> {
-  const definition = [`${quoteIdent(ORD)} bigint NOT NULL`, `${quoteIdent(LINE)} bigint NOT NULL`, ...columns.map((c) => `${quoteIdent(c.name)} ${c.type}`)];
-  await client.query(`DROP TABLE IF EXISTS ${table.parent}`);
-  if (!key || table.partitions.length === 0) {
-    await client.query(`CREATE UNLOGGED TABLE ${table.parent} (${definition.join(', ')})`);
-    return;
-  }
-  // A partitioned table has no storage of its own, so only its partitions can be UNLOGGED.
-  const modulus = table.partitions.length;
-  await client.query(
-    [
-      `CREATE TABLE ${table.parent} (${definition.join(', ')}) PARTITION BY HASH (${key.map(quoteIdent).join(', ')})`,
-      ...table.partitions.map((p, i) => `CREATE UNLOGGED TABLE ${p} PARTITION OF ${table.parent} FOR VALUES WITH (MODULUS ${modulus}, REMAINDER ${i})`),
-    ].join(';\n'),
-  );
+  await client.query(dropTableSql(table.parent));
+  await client.query(createStageTableSql(table, columns, key));
 }
 
 export async function dropStageTable(client: PoolClient, table: StageTable): Promise<void> {
-  await client.query(`DROP TABLE IF EXISTS ${table.parent}`);
+  await client.query(dropTableSql(table.parent));
 }
 
 export interface StagedFile {
@@ -86,13 +75,13 @@ export async function stageFile(ctx: FileContext, table: StageTable, lanes: numb
       const validator = validators[slot] as BatchValidator;
       const work = (async () => {
         try {
-          await copyIn(client, `COPY ${table.parent} FROM STDIN`, batch.copy);
+          await copyIn(client, copyInSql(table.parent), batch.copy);
           staged += batch.rows;
         } catch (error) {
           if (!isDataError(error)) throw error;
           const validated = await validator.validate(batch.copy, batch.lines);
           await acceptRejects(ctx, validated.rejects);
-          const inserted = await client.query(`INSERT INTO ${table.parent} ${validated.goodRows}`);
+          const inserted = await client.query(insertSelectSql(table.parent, validated.goodRows));
           staged += inserted.rowCount ?? 0;
         }
       })();
@@ -112,22 +101,11 @@ export async function stageFile(ctx: FileContext, table: StageTable, lanes: numb
   }
 }
 
-/** A staged row's values as a JSON array of text, for the rejects file. */
-export function stagedValuesJson(alias: string, columns: StagedColumn[]): string {
-  return `to_json(ARRAY[${columns.map((c) => `${alias}.${quoteIdent(c.name)}::text`).join(', ')}]::text[])`;
-}
-
 async function rejectNulls(ctx: FileContext, client: PoolClient, parent: string, columns: StagedColumn[]): Promise<number> {
   const key = new Set(ctx.run.plan.key ?? []);
   const required = columns.filter((c) => c.required).map((c) => ({ column: c.name, reason: key.has(c.name) ? 'key column is empty' : NULL_REASON }));
   if (required.length === 0) return 0;
-  const isNull = (c: string) => `s.${quoteIdent(c)} IS NULL`;
-  const caseOf = (pick: (r: (typeof required)[number]) => string) =>
-    `CASE ${required.map((r) => `WHEN ${isNull(r.column)} THEN ${quoteLiteral(pick(r))}`).join(' ')} END`;
-  const result = await client.query<{ line: string; column: string; reason: string; values: (string | null)[] }>(`
-    DELETE FROM ${parent} s WHERE ${required.map((r) => isNull(r.column)).join(' OR ')}
-    RETURNING s.${quoteIdent(LINE)} AS line, ${caseOf((r) => r.column)} AS column, ${caseOf((r) => r.reason)} AS reason,
-              ${stagedValuesJson('s', columns)} AS values`);
+  const result = await client.query<{ line: string; column: string; reason: string; values: (string | null)[] }>(rejectNullsSql(parent, columns, required));
   const rows = result.rows.map((r) => ({ line: Number(r.line), column: r.column, reason: r.reason, values: r.values }));
   await acceptRejects(ctx, rows.sort((a, b) => a.line - b.line));
   return rows.length;

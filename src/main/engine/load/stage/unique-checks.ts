@@ -16,11 +16,9 @@ import type { PoolClient } from 'pg';
 import { quoteIdent } from '../../sql/identifiers.ts';
 import type { UniqueKey } from '../../target/introspect.ts';
 import { acceptRejects, mergeSpec, stagedColumns, type FileContext, type RunContext } from '../file-context.ts';
-import { list, survivorsSql } from '../merge/sql.ts';
-import { runTag, stagedValuesJson, type StagedFile } from './stage.ts';
-import { LINE, ORD } from './validation.ts';
-
-const row = (alias: string, columns: string[]) => `(${list(columns, `${alias}.`)})`;
+import { survivorsSql } from '../merge/sql.ts';
+import { createTakenTableSql, dropTableSql, takenColumns, uniqueCheckSql } from './sql.ts';
+import { runTag, type StagedFile } from './stage.ts';
 
 export class UniqueChecks {
   private readonly run: RunContext;
@@ -59,40 +57,24 @@ export class UniqueChecks {
    */
   async check(ctx: FileContext, client: PoolClient, staged: StagedFile, earlier: StagedFile[]): Promise<number> {
     const spec = mergeSpec(ctx, ctx.run.plan.options.mode === 'ignore' ? 'ignore' : 'upsert');
-    const columns = stagedColumns(ctx);
-    const keyed = spec.key.length > 0;
-    const key = keyed ? spec.key : [ORD];
     const source = staged.table.parent;
-    // Ignore mode leaves keys that are stored alone, so their rows write nothing.
-    const written = spec.mode === 'ignore' ? ` WHERE NOT EXISTS (SELECT 1 FROM ${spec.target} t WHERE ${row('t', key)} = ${row('s', key)})` : '';
     const earlierFirst = spec.policy === 'first' ? earlier.map((e) => e.table.parent) : [];
-    const survivors = `w AS MATERIALIZED (SELECT * FROM (${keyed ? survivorsSql(spec, source, earlierFirst) : `SELECT * FROM ${source}`}) s${written})`;
-    const keyAndOrd = list(keyed ? [...key, ORD] : [ORD]);
-    const sameKey = (a: string, b: string) => `${row(a, key)} = ${row(b, key)}`;
+    const file = {
+      source,
+      columns: stagedColumns(ctx),
+      key: spec.key,
+      survivors: spec.key.length > 0 ? survivorsSql(spec, source, earlierFirst) : null,
+      // Ignore mode leaves keys that are stored alone, so their rows write nothing.
+      ignoredIn: spec.mode === 'ignore' ? spec.target : null,
+      stored: this.stored ? spec.target : null,
+    };
     let removed = 0;
     for (const { unique, taken } of this.secondaryKeys(ctx)) {
-      const u = unique.columns;
-      const recorded = keyed ? [...key, ...u] : u;
-      await this.ensureTaken(client, taken, recorded, u);
-      const otherKey = (alias: string) => (keyed ? `${row(alias, key)} IS DISTINCT FROM ${row('w', key)}` : 'true');
-      const outside = [
-        `EXISTS (SELECT 1 FROM ${taken} e WHERE ${row('e', u)} = ${row('w', u)} AND ${otherKey('e')})`,
-        ...(this.stored ? [`EXISTS (SELECT 1 FROM ${spec.target} t WHERE ${row('t', u)} = ${row('w', u)} AND ${otherKey('t')})`] : []),
-      ].join(' OR ');
-      const notNull = u.map((c) => `w.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
-      // One statement: rows whose values are held outside the file, then (among the rest; survivors
-      // hold one row per key) rows an earlier survivor of the file holds; the rest record theirs.
-      const result = await client.query<{ survivor: boolean; line: string; values: (string | null)[] }>(`
-        WITH ${survivors},
-          outside AS (SELECT ${list(keyed ? [...key, ORD] : [ORD], 'w.')} FROM w WHERE ${outside}),
-          ranked AS (SELECT ${list(keyed ? [...key, ORD] : [ORD], 'w.')}, row_number() OVER (PARTITION BY ${list(u, 'w.')} ORDER BY w.${quoteIdent(ORD)}) AS n
-                     FROM w WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM outside o WHERE ${sameKey('o', 'w')})),
-          bad AS (SELECT * FROM outside UNION ALL SELECT ${keyAndOrd} FROM ranked WHERE n > 1),
-          kept AS (INSERT INTO ${taken} (${list(recorded)}) SELECT ${list(recorded, 'w.')} FROM w WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM bad b WHERE ${sameKey('b', 'w')}))
-        DELETE FROM ${source} s USING bad b WHERE ${sameKey('s', 'b')}
-        RETURNING s.${quoteIdent(ORD)} = b.${quoteIdent(ORD)} AS survivor, s.${quoteIdent(LINE)} AS line, ${stagedValuesJson('s', columns)} AS values`);
+      const check = { ...file, unique: unique.columns, taken };
+      await this.ensureTaken(client, taken, takenColumns(check), unique.columns);
+      const result = await client.query<{ survivor: boolean; line: string; values: (string | null)[] }>(uniqueCheckSql(check));
       const reason = `would violate unique constraint ${unique.name}`;
-      const rejected = result.rows.filter((r) => r.survivor).map((r) => ({ line: Number(r.line), column: u.join(', '), reason, values: r.values }));
+      const rejected = result.rows.filter((r) => r.survivor).map((r) => ({ line: Number(r.line), column: unique.columns.join(', '), reason, values: r.values }));
       await acceptRejects(ctx, rejected.sort((a, b) => a.line - b.line));
       removed += rejected.length;
     }
@@ -103,14 +85,13 @@ export class UniqueChecks {
   private async ensureTaken(client: PoolClient, taken: string, columns: string[], unique: string[]): Promise<void> {
     if (this.created.has(taken)) return;
     const types = new Map(this.run.plan.target.columns.map((c) => [c.name, c.type]));
-    const definition = columns.map((c) => `${quoteIdent(c)} ${types.get(c) ?? 'text'}`).join(', ');
-    await client.query(`DROP TABLE IF EXISTS ${taken}; CREATE UNLOGGED TABLE ${taken} (${definition}); CREATE INDEX ON ${taken} (${list(unique)})`);
+    await client.query(createTakenTableSql(taken, columns.map((name) => ({ name, type: types.get(name) ?? 'text' })), unique));
     this.created.add(taken);
   }
 
   /** Drops the tables of taken values; call when the load is over. */
   async drop(client: PoolClient): Promise<void> {
-    for (const taken of this.created) await client.query(`DROP TABLE IF EXISTS ${taken}`);
+    for (const taken of this.created) await client.query(dropTableSql(taken));
     this.created.clear();
   }
 }

@@ -1,0 +1,49 @@
+// The SQL of the run's machinery: advisory locks, finding staging tables left by dead runs, how many
+// connections the server still accepts, and how sub-batch transactions commit. Identifiers go
+// through quoteIdent; values stay $n parameters.
+import { quoteIdent } from '../../sql/identifiers.ts';
+
+/** $1 = lock class (an int), $2 = text hashed into the lock's second key. Held until unlocked or the session ends. */
+export const ADVISORY_LOCK_SQL = 'SELECT pg_advisory_lock($1, hashtext($2))';
+/** As ADVISORY_LOCK_SQL, without waiting: ok tells whether it was taken. */
+export const TRY_ADVISORY_LOCK_SQL = 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok';
+export const ADVISORY_UNLOCK_SQL = 'SELECT pg_advisory_unlock($1, hashtext($2))';
+/** As ADVISORY_LOCK_SQL, released when the transaction ends. */
+export const ADVISORY_XACT_LOCK_SQL = 'SELECT pg_advisory_xact_lock($1, hashtext($2))';
+
+/**
+ * $1 = schema: its staging tables (s_<run tag>_..., partitions left out: they go with their
+ * parent), grouped by run tag: tag, tables.
+ */
+export const STAGING_TABLES_SQL = `SELECT substring(c.relname from '^s_([0-9a-f]{8})_') AS tag, array_agg(c.relname::text) AS tables
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ~ '^s_[0-9a-f]{8}_'
+     GROUP BY 1`;
+
+export function dropTablesSql(schema: string, tables: string[]): string {
+  return `DROP TABLE IF EXISTS ${tables.map((t) => `${quoteIdent(schema)}.${quoteIdent(t)}`).join(', ')}`;
+}
+
+/**
+ * How many more connections the server accepts from us (free): the tightest of the server's
+ * slots, the database's limit and the role's limit, plus the connection asking, which is ours and
+ * will be reused.
+ */
+export const FREE_CONNECTIONS_SQL = `
+    SELECT LEAST(
+      current_setting('max_connections')::int
+        - current_setting('superuser_reserved_connections')::int
+        - COALESCE(current_setting('reserved_connections', true)::int, 0)
+        - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int,
+      COALESCE((SELECT NULLIF(datconnlimit, -1) FROM pg_database WHERE datname = current_database())
+        - (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())::int, 2147483647),
+      COALESCE((SELECT NULLIF(rolconnlimit, -1) FROM pg_roles WHERE rolname = current_user)
+        - (SELECT count(*) FROM pg_stat_activity WHERE usename = current_user)::int, 2147483647)
+    ) + 1 AS free`;
+
+/**
+ * Sub-batches commit without waiting for the WAL flush: a server crash can lose the last few, but
+ * always together with their progress rows, so the next run redoes exactly those. The transaction
+ * that marks a file loaded stays synchronous, which also flushes everything before it.
+ */
+export const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
