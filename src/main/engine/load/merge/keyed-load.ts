@@ -11,6 +11,7 @@ import { displayName } from '../../sql/identifiers.ts';
 import { mapLimit } from '../runtime/concurrency.ts';
 import { checkCancelled, fileKey, mergeSpec, type FileContext, type RunContext } from '../file-context.ts';
 import { recordFile } from '../manifest/file-status.ts';
+import { fileOutcome, type FileOutcome } from '../outcome.ts';
 import { readProgress, type UnitProgress } from '../manifest/manifest.ts';
 import { disagreementsSql, existingKeysSql, list, type KeyedMode } from './sql.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
@@ -30,6 +31,11 @@ export interface KeyedFile {
 
 function fail(file: KeyedFile, error: unknown): void {
   file.error ??= error;
+}
+
+/** A file's outcome once the load is over: failed by the error it holds, if any. */
+export function keyedOutcome(run: RunContext, file: KeyedFile): FileOutcome {
+  return fileOutcome(file.error ? toErrorInfo(file.error, file.ctx.file.path) : null, file.ctx.tracker, run.signal);
 }
 
 /**
@@ -156,7 +162,7 @@ async function refuseDisagreements(run: RunContext, files: KeyedFile[]): Promise
 }
 
 /** The same partition of the staged files before `file`, for the `first` policy. */
-async function earlierPartitions(files: KeyedFile[], file: KeyedFile, part: number): Promise<string[]> {
+export async function earlierPartitions(files: KeyedFile[], file: KeyedFile, part: number): Promise<string[]> {
   const earlier: string[] = [];
   for (const other of files.slice(0, files.indexOf(file))) {
     const staged = await other.staged;
@@ -173,7 +179,8 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
   await mapLimit(partitions, workers, async (part) => {
     for (const file of files) {
       const staged = await file.staged;
-      if (!staged || file.error || file.units[part]?.done) continue;
+      const unit = file.units[part];
+      if (!staged || file.error || !unit || unit.done) continue;
       try {
         file.ctx.tracker.stage('merging');
         file.units[part] = await withRetry(
@@ -184,7 +191,7 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
             try {
               // After a failure, trust only what was committed: re-read this unit's progress.
               const saved = attempt > 0 ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
-              const from = saved ?? (file.units[part] as UnitProgress);
+              const from = saved ?? unit;
               const earlier = await earlierPartitions(files, file, part);
               const result = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, from, { client, earlier, inCallerTransaction: false });
               healthy = true;
@@ -241,8 +248,8 @@ async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, 
   }
 }
 
-/** Loads the files; returns each file's error (null when it loaded). */
-export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<unknown[]> {
+/** Loads the files; returns each file's outcome, in the order of `contexts`. */
+export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<FileOutcome[]> {
   const checks = new UniqueChecks(run, true);
   const files = stageAll(run, contexts, prepareMerge(run, checks));
   if (mode === 'insert') await refuseExistingKeys(run, files);
@@ -269,5 +276,5 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
       release(false);
     }
   }
-  return files.map((f) => f.error);
+  return files.map((f) => keyedOutcome(run, f));
 }
