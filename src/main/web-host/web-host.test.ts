@@ -56,8 +56,15 @@ test('the API needs the launch token, the right Host header, and POST', async ()
 });
 
 test('every input is validated: unknown requests and malformed inputs are clear usage errors', async () => {
-  expect((await call('files.delete', {})).body.error).toMatchObject({ code: 'KEYLOAD_USAGE', message: expect.stringContaining('Unknown request') });
-  expect((await call('files.inspect', { paths: [] })).body.error?.message).toMatch(/Invalid files\.inspect request: paths/);
+  const unknown = await call('files.delete', {});
+  expect(unknown.status).toBe(400);
+  expect(unknown.body.error).toMatchObject({ code: 'KEYLOAD_USAGE', message: expect.stringContaining('Unknown request') });
+  const invalid = await call('files.inspect', { paths: [] });
+  expect(invalid.status).toBe(400);
+  expect(invalid.body.error?.message).toMatch(/Invalid files\.inspect request: paths/);
+  const notJson = await fetch(`${host.url}/api/system.info`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: '{"unclosed' });
+  expect(notJson.status).toBe(400);
+  expect(await notJson.json()).toMatchObject({ ok: false, error: { code: 'KEYLOAD_USAGE', message: expect.stringContaining('not JSON') } });
   expect((await call('connections.save', { name: 'x', host: 'h', port: 99999, database: 'd', user: 'u', sslMode: 'disable' })).body.error?.message).toMatch(/port/);
   expect((await call('runs.start', { connectionId: 'local', options: { files: ['a.csv'], table: 't', mode: 'merge' } })).body.error?.message).toMatch(/options\.mode/);
 });
@@ -253,4 +260,40 @@ test('runs.check is the dry run: what each file would do, nothing written, nothi
 
   const refused = await call('runs.check', { connectionId: 'local', options: { files: [csv], table: 'web_keyless' } });
   expect(refused.body.error?.code).toBe('KEYLOAD_KEY_MISSING');
+  expect(refused.status).toBe(400);
+});
+
+test('a failed request answers the status its error code calls for, and keeps the code and message', async () => {
+  await db.query('CREATE TABLE web_statuses (id int PRIMARY KEY, name text)');
+  const csv = join(dir, 'statuses.csv');
+  await writeFile(csv, 'id,name\n1,a\n');
+  const check = (options: Record<string, unknown>) => call('runs.check', { connectionId: 'local', options: { files: [csv], ...options } });
+
+  const missingTable = await check({ table: 'web_nowhere' });
+  expect(missingTable.status).toBe(404);
+  expect(missingTable.body.error).toMatchObject({ code: 'KEYLOAD_TABLE_NOT_FOUND', message: expect.stringContaining('web_nowhere') });
+  const missingFile = await call('files.proposeColumns', { paths: [join(dir, 'no-such.csv')] });
+  expect(missingFile.status).toBe(404);
+  expect(missingFile.body.error?.code).toBe('KEYLOAD_FILE_NOT_FOUND');
+
+  const exists = await check({ table: 'web_statuses', createTable: true, tableMustBeNew: true });
+  expect(exists.status).toBe(409);
+  expect(exists.body.error?.code).toBe('KEYLOAD_TABLE_EXISTS');
+
+  // The server's own refusal keeps its SQLSTATE (42704: undefined object) and answers as a gateway.
+  const badType = await check({ table: 'web_new_statuses', createTable: true, key: ['id'], columnTypes: { name: 'no_such_type' } });
+  expect(badType.status).toBe(502);
+  expect(badType.body.error).toMatchObject({ code: '42704', message: expect.stringContaining('no_such_type') });
+
+  // A host whose app has closed its database fails inside: an internal error, 500.
+  const closedApp = createApp({ dataDir: join(dir, 'closed-data'), host: 'web', secrets: null, localDbUrl: async () => db.url });
+  const closedHost = await startWebHost(closedApp, join(dir, 'renderer'));
+  try {
+    await closedApp.close();
+    const res = await fetch(`${closedHost.url}/api/profiles.list`, { method: 'POST', headers: { authorization: `Bearer ${closedHost.token}` }, body: '{}' });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'KEYLOAD_INTERNAL', message: expect.stringMatching(/database/i) } });
+  } finally {
+    await closedHost.close();
+  }
 });

@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, normalize } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { timingSafeEqual } from 'node:crypto';
+import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../shared/errors.ts';
+import type { Reply } from '../../shared/ipc/envelope.ts';
 import type { App } from '../app/app.ts';
+import { toErrorInfo } from '../engine/index.ts';
+import { HttpStatus, httpStatusOf, type HttpStatusCode } from './http-status.ts';
 
 export interface WebHost {
   url: string;
@@ -31,9 +35,19 @@ const types: Record<string, string> = {
 const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const MAX_JSON_BYTES = 16 << 20;
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: HttpStatusCode, body: Reply): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/** A reply as an HTTP answer: a failure's status comes from its error's code, which the body keeps. */
+function reply(res: ServerResponse, body: Reply): void {
+  send(res, body.ok ? HttpStatus.ok : httpStatusOf(body.error.code), body);
+}
+
+/** A failure of the host itself (not of the request's code): an HTTP-level status with the error. */
+function refuse(res: ServerResponse, status: HttpStatusCode, error: ErrorInfo): void {
+  send(res, status, { ok: false, error });
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -41,11 +55,15 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_JSON_BYTES) throw new Error('request too large');
+    if (size > MAX_JSON_BYTES) throw new KeyloadError(ErrorCodes.usage, 'request too large');
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : {};
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch (error) {
+    throw new KeyloadError(ErrorCodes.usage, `The request body is not JSON: ${toErrorInfo(error).message}`);
+  }
 }
 
 /** Content-Disposition for a download: an ASCII fallback name plus the exact name (RFC 6266). */
@@ -69,12 +87,12 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     // Another site in the browser must not reach this server through DNS tricks: check the Host.
-    if (req.headers.host !== new URL(origin).host) return send(res, 421, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'wrong host' } });
+    if (req.headers.host !== new URL(origin).host) return refuse(res, HttpStatus.misdirectedRequest, { code: ErrorCodes.usage, message: 'wrong host' });
     if (url.pathname.startsWith('/api/')) {
-      if (!authorised(req, url)) return send(res, 401, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'missing or wrong token' } });
-      return void handleApi(req, res, url).catch((error: unknown) => send(res, 400, { ok: false, error: { code: 'KEYLOAD_USAGE', message: (error as Error).message } }));
+      if (!authorised(req, url)) return refuse(res, HttpStatus.unauthorized, { code: ErrorCodes.usage, message: 'missing or wrong token' });
+      return void handleApi(req, res, url).catch((error: unknown) => reply(res, { ok: false, error: toErrorInfo(error) }));
     }
-    if (req.method !== 'GET') return send(res, 405, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'method not allowed' } });
+    if (req.method !== 'GET') return refuse(res, HttpStatus.methodNotAllowed, { code: ErrorCodes.usage, message: 'method not allowed' });
     return void serveStatic(res, url.pathname);
   });
 
@@ -82,13 +100,13 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
     const name = url.pathname.slice('/api/'.length);
     if (name === 'events' && req.method === 'GET') return streamEvents(req, res);
     if (name === 'download/rejects' && req.method === 'GET') return downloadRejects(res, url);
-    if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'KEYLOAD_USAGE', message: 'use POST' } });
+    if (req.method !== 'POST') return refuse(res, HttpStatus.methodNotAllowed, { code: ErrorCodes.usage, message: 'use POST' });
     if (name === 'upload') return upload(req, res, url);
-    send(res, 200, await app.dispatch(name, await readJson(req)));
+    reply(res, await app.dispatch(name, await readJson(req)));
   }
 
   function streamEvents(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.writeHead(HttpStatus.ok, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(': connected\n\n');
     const off = app.events.onAny((event, payload) => res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`));
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
@@ -105,7 +123,7 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
     await mkdir(dir);
     const path = join(dir, name);
     await pipeline(req, createWriteStream(path));
-    send(res, 200, { ok: true, value: { path } });
+    reply(res, { ok: true, value: { path } });
   }
 
   /** A run's rejects file as a download (the browser's stand-in for "Save as…"); no other file is served. */
@@ -116,9 +134,10 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
       path = app.rejectsFile(url.searchParams.get('runId') ?? '', url.searchParams.get('path') ?? '');
       size = (await stat(path)).size;
     } catch (error) {
-      return send(res, 404, { ok: false, error: { code: 'KEYLOAD_FILE_NOT_FOUND', message: (error as Error).message } });
+      // Whatever the reason (no such run, not its rejects file, gone from disk), nothing is served.
+      return refuse(res, HttpStatus.notFound, { code: ErrorCodes.fileNotFound, message: toErrorInfo(error).message });
     }
-    res.writeHead(200, {
+    res.writeHead(HttpStatus.ok, {
       'content-type': 'text/csv; charset=utf-8',
       'content-length': size,
       'content-disposition': attachment(basename(path)),
@@ -132,13 +151,13 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
     const relative = normalize(pathname === '/' ? '/index.html' : pathname).replace(/^(\.\.[/\\])+/, '');
     const file = join(rendererDir, relative);
-    if (!file.startsWith(rendererDir)) return send(res, 404, { ok: false });
+    if (!file.startsWith(rendererDir)) return refuse(res, HttpStatus.notFound, { code: ErrorCodes.fileNotFound, message: `${pathname} not found` });
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' });
+      res.writeHead(HttpStatus.ok, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' });
       res.end(body);
     } catch {
-      send(res, 404, { ok: false, error: { code: 'KEYLOAD_FILE_NOT_FOUND', message: `${pathname} not found` } });
+      refuse(res, HttpStatus.notFound, { code: ErrorCodes.fileNotFound, message: `${pathname} not found` });
     }
   }
 

@@ -21,5 +21,5 @@ export async function readParents(client: ClientBase, tables: TableName[]): Prom
 
 async function existing(client: ClientBase, tables: TableName[]): Promise<string[]> {
   const result = await client.query<{ name: string | null }>(`SELECT to_regclass(n)::text AS name FROM unnest($1::text[]) AS n`, [tables.map(qualifiedName)]);
-  return result.rows.flatMap((r, i) => (r.name ? [qualifiedName(tables[i] as TableName)] : []));
+  return tables.filter((_, i) => result.rows[i]?.name).map(qualifiedName);
 }

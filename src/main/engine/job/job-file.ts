@@ -21,7 +21,7 @@ export async function readJobFile(path: string): Promise<Job> {
   try {
     data = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new KeyloadError(ErrorCodes.usage, `The job file is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, { file: path });
+    throw new KeyloadError(ErrorCodes.usage, `The job file is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, { file: path });
   }
   const parsed = jobSchema.safeParse(data);
   if (!parsed.success) {

@@ -2,7 +2,7 @@
 // tables side by side within the server's connection budget, dependents of a failed table not
 // attempted, and every error collected: which table, which file, and why.
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
-import type { JobResult, JobTableResult, LoadEvent, LoadResult } from '../../../shared/load-types.ts';
+import type { JobResult, JobTableResult, LoadEvent } from '../../../shared/load-types.ts';
 import { LOAD_DEFAULTS } from '../../../shared/vocabulary.ts';
 import { toErrorInfo } from '../error-info.ts';
 import { openPool, planLoad, type ConnectionConfig } from '../load/plan.ts';
@@ -50,8 +50,8 @@ export async function runJob(connection: ConnectionConfig, job: Job, hooks: JobH
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       onEvent: (event) => hooks.onEvent?.(table, event),
     });
-    if (result.exitCode === 1) throw Object.assign(new Error('table failed'), { result });
-    return result;
+    // A failed table's run still reports its files; it blocks the tables that reference it.
+    return { ok: result.exitCode !== 1, result };
   });
   const tables: JobTableResult[] = names.map((table) => {
     const outcome = outcomes.get(table);
@@ -60,8 +60,8 @@ export async function runJob(connection: ConnectionConfig, job: Job, hooks: JobH
       const error = new KeyloadError(ErrorCodes.dependencyFailed, `Not attempted: it references ${outcome.by}, which failed`).toInfo();
       return { table, status: 'not attempted', result: null, error };
     }
-    const failed = (outcome?.error as { result?: LoadResult } | undefined)?.result;
-    return { table, status: 'failed', result: failed ?? null, error: failed ? null : toErrorInfo(outcome?.error) };
+    if (outcome?.status === 'failed' && outcome.result) return { table, status: 'failed', result: outcome.result, error: null };
+    return { table, status: 'failed', result: null, error: toErrorInfo(outcome?.error) };
   });
   const errors: (ErrorInfo & { table: string })[] = tables.flatMap((t) => [
     ...(t.error ? [{ ...t.error, table: t.table }] : []),

@@ -15,7 +15,7 @@ test('parents finish before children start, independent nodes overlap, and the l
     await new Promise((resolve) => setTimeout(resolve, 5));
     events.push(`end ${node}`);
     running--;
-    return node.length;
+    return { ok: true, result: node.length };
   });
   const at = (e: string) => events.indexOf(e);
   expect(at('start orders')).toBeGreaterThan(Math.max(at('end customers'), at('end products')));
@@ -29,12 +29,20 @@ test('a failed parent blocks its descendants, and unrelated nodes still run', as
   const parents = graph({ a: [], b: ['a'], c: ['b'], d: [] });
   const outcomes = await runGraph([...parents.keys()], parents, 4, async (node) => {
     if (node === 'a') throw new Error('a broke');
-    return node;
+    return { ok: true, result: node };
   });
   expect(outcomes.get('a')?.status).toBe('failed');
   expect(outcomes.get('b')).toEqual({ status: 'blocked', by: 'a' });
   expect(outcomes.get('c')).toEqual({ status: 'blocked', by: 'b' });
   expect(outcomes.get('d')).toEqual({ status: 'done', result: 'd' });
+});
+
+test('work that reports failure keeps its result and blocks its descendants, as a throw does', async () => {
+  const parents = graph({ a: [], b: ['a'], c: [] });
+  const outcomes = await runGraph([...parents.keys()], parents, 2, async (node) => ({ ok: node !== 'a', result: `${node} ran` }));
+  expect(outcomes.get('a')).toEqual({ status: 'failed', result: 'a ran', error: null });
+  expect(outcomes.get('b')).toEqual({ status: 'blocked', by: 'a' });
+  expect(outcomes.get('c')).toEqual({ status: 'done', result: 'c ran' });
 });
 
 test('a cycle is a clear error naming it', () => {

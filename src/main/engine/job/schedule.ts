@@ -2,7 +2,18 @@
 // when a node fails, everything that depends on it (directly or not) is not attempted.
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 
-export type NodeOutcome<R> = { status: 'done'; result: R } | { status: 'failed'; error: unknown } | { status: 'blocked'; by: string };
+/** What a node's work ends with: its result, and whether it succeeded (a failed node blocks its dependants). */
+export interface WorkResult<R> {
+  ok: boolean;
+  result: R;
+}
+
+export type NodeOutcome<R> =
+  | { status: 'done'; result: R }
+  /** The work reported failure with its result, or threw `error` (then there is no result). */
+  | { status: 'failed'; result: R; error: null }
+  | { status: 'failed'; result: null; error: unknown }
+  | { status: 'blocked'; by: string };
 
 /** Throws naming a cycle when there is one. */
 export function checkAcyclic(parents: Map<string, Set<string>>): void {
@@ -26,7 +37,7 @@ export async function runGraph<R>(
   nodes: string[],
   parents: Map<string, Set<string>>,
   limit: number,
-  work: (node: string) => Promise<R>,
+  work: (node: string) => Promise<WorkResult<R>>,
 ): Promise<Map<string, NodeOutcome<R>>> {
   checkAcyclic(parents);
   const known = new Set(nodes);
@@ -49,8 +60,8 @@ export async function runGraph<R>(
             running.add(node);
             work(node)
               .then(
-                (result) => outcomes.set(node, { status: 'done', result }),
-                (error: unknown) => outcomes.set(node, { status: 'failed', error }),
+                ({ ok, result }) => outcomes.set(node, ok ? { status: 'done', result } : { status: 'failed', result, error: null }),
+                (error: unknown) => outcomes.set(node, { status: 'failed', result: null, error }),
               )
               .finally(() => {
                 running.delete(node);

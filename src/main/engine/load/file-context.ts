@@ -22,6 +22,11 @@ export interface ReadyFile extends PlannedFile {
   mapping: ColumnMapping;
 }
 
+/** A planned file that can be loaded: planning read it and mapped its columns, and found no problem. */
+export function isReadyFile(file: PlannedFile): file is ReadyFile {
+  return file.info !== null && file.mapping !== null && file.error === null && !file.empty;
+}
+
 export interface RunContext {
   plan: LoadPlan;
   pool: Pool;
@@ -82,8 +87,8 @@ export function checkCancelled(signal: AbortSignal | undefined): void {
 }
 
 export async function acceptRejects(ctx: FileContext, rows: RejectedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const first = rows[0] as RejectedRow;
+  const [first] = rows;
+  if (!first) return;
   if (ctx.run.plan.options.onError === 'abort') {
     throw new KeyloadError(ErrorCodes.rowRejected, `Row rejected: ${first.reason}`, {
       file: ctx.file.path,

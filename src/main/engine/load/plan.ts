@@ -125,7 +125,10 @@ async function newTableColumns(client: pg.PoolClient, table: TableName, samples:
       throw new KeyloadError(info.code, `Column "${name}": ${info.message}`, { column: name, cause: error });
     });
   }
-  return columns.map((c) => (options.columnTypes[c.name] ? { ...c, pgType: options.columnTypes[c.name] as string } : c));
+  return columns.map((c) => {
+    const pgType = options.columnTypes[c.name];
+    return pgType ? { ...c, pgType } : c;
+  });
 }
 
 function createTableSql(target: TargetTable, key: string[] | null): string {

@@ -6,9 +6,9 @@ import { addCounts, emptyCounts, type FileResult, type FileStage, type LoadEvent
 import { toErrorInfo } from '../error-info.ts';
 import { displayName, qualifiedName } from '../sql/identifiers.ts';
 import { appendFile } from './merge/append-load.ts';
-import { keyedLoader, loadClaimed, Skipped } from './manifest/claimed-load.ts';
+import { keyedLoader, loadClaimed } from './manifest/claimed-load.ts';
 import { mapLimit } from './runtime/concurrency.ts';
-import { checkCancelled, fileKey, type FileContext, type ReadyFile, type RunContext } from './file-context.ts';
+import { checkCancelled, fileKey, isReadyFile, type FileContext, type ReadyFile, type RunContext } from './file-context.ts';
 import { loadKeyed } from './merge/keyed-load.ts';
 import { ensureManifest, manifestTable, progressTable, readManifest } from './manifest/manifest.ts';
 import { openPool, tableExistsError, type LoadPlan, type PlannedFile } from './plan.ts';
@@ -17,6 +17,7 @@ import { acquireClient, type HeldClient } from './runtime/pool-client.ts';
 import { FileTracker } from './progress.ts';
 import { RejectsFile } from './stage/rejects-file.ts';
 import { loadReplace } from './merge/replace-load.ts';
+import { EMPTY_FILE, fileOutcome, outcomeOf, type FileOutcome } from './outcome.ts';
 import { withRetry } from './runtime/retry.ts';
 import { inTransaction } from './runtime/transaction.ts';
 import { dropAbandonedStaging, lockRun, lockTable } from './runtime/run-locks.ts';
@@ -37,7 +38,8 @@ interface FileRun {
   result: FileResult | null;
 }
 
-const EMPTY_FILE = 'empty file: nothing to load';
+/** A file the run decides about without loading it: a dry run's, or one planning left out. */
+type FileEnd = FileOutcome | { status: 'planned' };
 
 const stageOf: Record<FileResult['status'], FileStage> = {
   loaded: 'done',
@@ -48,30 +50,48 @@ const stageOf: Record<FileResult['status'], FileStage> = {
   planned: 'skipped',
 };
 
-function finish(run: FileRun, status: FileResult['status'], extra: Partial<FileResult> = {}): void {
-  run.tracker.stage(stageOf[status]);
+/** What a file's result says beyond its status and counts. */
+function details(end: FileEnd): Partial<FileResult> {
+  switch (end.status) {
+    case 'partly-loaded':
+      return { committedRows: end.committedRows, error: end.error };
+    case 'failed':
+      return { error: end.error };
+    case 'skipped':
+      return { skipReason: end.reason };
+    case 'cancelled':
+      return end.committedRows > 0 ? { committedRows: end.committedRows } : {};
+    default:
+      return {};
+  }
+}
+
+function settle(run: FileRun, end: FileEnd): void {
+  run.tracker.stage(stageOf[end.status]);
   run.result = {
     path: run.file.path,
     sha256: run.file.info?.sha256 ?? null,
-    status,
+    status: end.status,
     counts: { ...run.tracker.counts },
     seconds: run.tracker.seconds,
     ...(run.rejects.written ? { rejectsFile: run.rejects.path } : {}),
-    ...extra,
+    ...details(end),
   };
 }
 
-/**
- * A file's outcome from how its load ended. Rows committed before a failure make it partly loaded
- * (a re-run resumes it); the user's cancel makes it cancelled, whatever was committed.
- */
-function settle(run: FileRun, error: unknown, signal: AbortSignal | undefined): void {
-  const committed = run.tracker.committedRows > 0 ? { committedRows: run.tracker.committedRows } : {};
-  if (error instanceof Skipped) finish(run, 'skipped', { skipReason: error.reason });
-  else if (error instanceof KeyloadError && error.code === ErrorCodes.cancelled && signal?.aborted) finish(run, 'cancelled', committed);
-  else if (error) finish(run, committed.committedRows ? 'partly-loaded' : 'failed', { ...committed, error: toErrorInfo(error, run.file.path) });
-  else if (run.tracker.counts.read === 0) finish(run, 'skipped', { skipReason: EMPTY_FILE });
-  else finish(run, 'loaded');
+/** How planning ends a file without loading it, or null when the file is to be loaded. */
+function plannedEnd(file: PlannedFile, dryRun: boolean): FileEnd | null {
+  if (file.empty) return { status: 'skipped', reason: EMPTY_FILE };
+  if (file.error) return { status: 'failed', error: file.error };
+  if (file.alreadyLoaded) return { status: 'skipped', reason: 'already loaded' };
+  if (dryRun) return { status: 'planned' };
+  return null;
+}
+
+/** Every file has its result once the run is over; a missing one is a bug, not a file to leave out. */
+function resultOf(run: FileRun): FileResult {
+  if (!run.result) throw new KeyloadError(ErrorCodes.internal, `The run ended without a result for ${run.file.path}`);
+  return run.result;
 }
 
 export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResult> {
@@ -86,16 +106,16 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
     rejects: new RejectsFile(options.rejectsDir ?? hooks.reportDir, file.path, file.rank, file.info?.columns.map((c) => c.name) ?? []),
     result: null,
   }));
+  const pending: { fileRun: FileRun; file: ReadyFile }[] = [];
   for (const run of runs) {
-    if (run.file.empty) finish(run, 'skipped', { skipReason: EMPTY_FILE });
-    else if (run.file.error) finish(run, 'failed', { error: run.file.error });
-    else if (run.file.alreadyLoaded) finish(run, 'skipped', { skipReason: 'already loaded' });
-    else if (options.dryRun) finish(run, 'planned');
+    const end = plannedEnd(run.file, options.dryRun);
+    if (end) settle(run, end);
+    else if (isReadyFile(run.file)) pending.push({ fileRun: run, file: run.file });
+    else settle(run, { status: 'failed', error: { code: ErrorCodes.internal, message: 'Planning left the file without its columns or mapping', file: run.file.path } });
   }
 
   let pool: LoadResult['pool'] = null;
   let createdTable = false;
-  const pending = runs.filter((r) => !r.result);
   if (!options.dryRun && pending.length > 0) {
     const connections = openPool(plan.connection, budget.poolSize);
     const sampler = new PoolSampler(connections, budget.poolSize, (sample) => emit({ type: 'pool', sample }));
@@ -114,13 +134,16 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
         signal: hooks.signal,
         emit,
       };
-      const contexts = pending.map((r) => ({ run, file: r.file as ReadyFile, tracker: r.tracker, rejects: r.rejects }));
-      const errors = await loadFiles(run, contexts, coordinator, runs);
-      pending.forEach((r, i) => settle(r, errors[i], hooks.signal));
+      const contexts = pending.map(({ fileRun, file }) => ({ run, file, tracker: fileRun.tracker, rejects: fileRun.rejects }));
+      const outcomes = await loadFiles(run, contexts, coordinator, runs);
+      outcomes.forEach((outcome, i) => {
+        const entry = pending[i];
+        if (entry) settle(entry.fileRun, outcome);
+      });
     } catch (error) {
-      for (const r of pending) if (!r.result) settle(r, error, hooks.signal);
+      for (const { fileRun, file } of pending) if (!fileRun.result) settle(fileRun, fileOutcome(toErrorInfo(error, file.path), fileRun.tracker, hooks.signal));
     } finally {
-      const incomplete = pending.some((r) => r.result?.status !== 'loaded' && r.result?.status !== 'skipped');
+      const incomplete = pending.some(({ fileRun }) => fileRun.result?.status !== 'loaded' && fileRun.result?.status !== 'skipped');
       if (createdTable && coordinator && incomplete && (await dropIfEmpty(coordinator, plan, emit))) createdTable = false;
       await Promise.all(runs.map((r) => r.rejects.close()));
       coordinator?.release(true); // closing the coordinator's session releases its advisory locks
@@ -129,7 +152,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
     }
   }
 
-  const files = runs.map((r) => r.result as FileResult);
+  const files = runs.map(resultOf);
   const totals = files.reduce((sum, f) => addCounts(sum, f.counts), emptyCounts());
   const exitCode = files.some((f) => f.status === 'failed' || f.status === 'partly-loaded' || f.status === 'cancelled') ? 1 : totals.rejected > 0 ? 3 : 0;
   const result: LoadResult = {
@@ -162,7 +185,7 @@ async function prepareTarget(coordinator: HeldClient, plan: LoadPlan): Promise<b
     return true;
   } catch (error) {
     // Another session created it since planning: an error when it had to be new, else loaded into.
-    if ((error as { code?: unknown }).code !== '42P07') throw error;
+    if (toErrorInfo(error).code !== '42P07') throw error;
     if (plan.options.tableMustBeNew) throw tableExistsError(plan.table);
     return false;
   }
@@ -193,23 +216,23 @@ async function dropIfEmpty(coordinator: HeldClient, plan: LoadPlan, emit: (event
   }
 }
 
-async function loadFiles(run: RunContext, contexts: FileContext[], coordinator: HeldClient, runs: FileRun[]): Promise<unknown[]> {
+async function loadFiles(run: RunContext, contexts: FileContext[], coordinator: HeldClient, runs: FileRun[]): Promise<FileOutcome[]> {
   const { plan } = run;
+  const { mode } = plan.options;
+  const append = (ctx: FileContext) => outcomeOf(ctx, appendWithRetry(ctx));
   if (plan.options.claim) {
-    const mode = plan.options.mode;
     if (mode === 'replace') throw new KeyloadError(ErrorCodes.usage, '--claim cannot be combined with --mode replace, which must see every file');
-    const loadOne = mode === 'append' ? (ctx: FileContext) => appendWithRetry(ctx).then(() => null, (error: unknown) => error) : keyedLoader(mode);
-    return loadClaimed(run, contexts, loadOne);
+    return loadClaimed(run, contexts, mode === 'append' ? append : keyedLoader(mode));
   }
-  switch (plan.options.mode) {
+  switch (mode) {
     case 'append':
-      return mapLimit(contexts, plan.budget.concurrency, (ctx) => appendWithRetry(ctx).then(() => null, (error: unknown) => error));
+      return mapLimit(contexts, plan.budget.concurrency, append);
     case 'replace': {
       const failed = runs.find((r) => r.result?.status === 'failed');
       return withTableLock(coordinator, plan, () => loadReplace(run, contexts, failed?.file.path ?? null));
     }
     default:
-      return withTableLock(coordinator, plan, () => loadKeyed(run, contexts, plan.options.mode as 'upsert' | 'insert' | 'ignore'));
+      return withTableLock(coordinator, plan, () => loadKeyed(run, contexts, mode));
   }
 }
 

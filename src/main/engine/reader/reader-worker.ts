@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
-import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
+import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import { toErrorInfo } from '../error-info.ts';
 import { TypeTallies, type TypeTally } from '../input/infer-types.ts';
 import { openSource } from '../input/open-source.ts';
 import { previewSource } from '../input/preview.ts';
@@ -83,14 +84,15 @@ class FileReader {
     const lines: number[] = [];
     const rejects: ReaderReject[] = [];
     while (parts.length + rejects.length < batchRows) {
-      if (this.pendingAt >= this.pending.length) {
+      const row = this.pending[this.pendingAt];
+      if (!row) {
         const next = await this.rows.next();
         if (next.done) break;
         this.pending = next.value;
         this.pendingAt = 0;
         continue;
       }
-      const row = this.pending[this.pendingAt++] as SourceRow;
+      this.pendingAt++;
       const ordinal = this.rowsRead++;
       if (row.values.length !== fieldCount) {
         rejects.push({ line: row.line, reason: fieldCountReason(fieldCount, row.values.length), values: row.values });
@@ -124,9 +126,9 @@ function transferables(batch: CopyBatch): ArrayBuffer[] {
   return [...copy, batch.lines.buffer as ArrayBuffer];
 }
 
-function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof KeyloadError) return error.toInfo();
-  return { code: ErrorCodes.internal, message: error instanceof Error ? error.message : String(error) };
+/** A failed request's reply: the error as ErrorInfo with its code (KEYLOAD_* or SQLSTATE) and hint kept. */
+export function errorReply(seq: number, error: unknown): ReaderReply {
+  return { seq, type: 'error', error: toErrorInfo(error) };
 }
 
 /** Serves requests until the engine closes its end of the port. */
@@ -139,7 +141,7 @@ export default function readFile({ port }: ReaderTask): Promise<void> {
       queue = queue.then(() =>
         reader.handle(request).then(
           (reply) => port.postMessage(reply, reply.type === 'batch' ? transferables(reply.batch) : []),
-          (error: unknown) => port.postMessage({ seq: request.seq, type: 'error', error: toErrorInfo(error) } satisfies ReaderReply),
+          (error: unknown) => port.postMessage(errorReply(request.seq, error)),
         ),
       );
     });

@@ -47,3 +47,23 @@ test('three claimers load every file exactly once, and take over a dead claimer\
   expect(manifest[0]?.claimed_by).not.toContain('dead-host'); // taken over by a live claimer
   expect(await t.db.query(`SELECT DISTINCT status FROM keyload.keyload_manifest WHERE target_table = 'public.claimed'`)).toEqual([{ status: 'loaded' }]);
 });
+
+test('keyed modes claim too: each file reports its own outcome, and a failed one is marked failed in the queue', async () => {
+  await t.db.query('CREATE TABLE claimed_keyed (id int PRIMARY KEY, name text); INSERT INTO claimed_keyed VALUES (1, \'kept\')');
+  const fresh = await t.h.file('claim-keyed-fresh.csv', 'id,name\n2,b\n3,c\n');
+  const clashing = await t.h.file('claim-keyed-clash.csv', 'id,name\n1,again\n');
+  const result = await t.h.load({ table: 'claimed_keyed', mode: 'insert', claim: true, files: [fresh, clashing] });
+  expect(result.files.map((f) => [f.path, f.status, f.error?.code])).toEqual([
+    [fresh, 'loaded', undefined],
+    [clashing, 'failed', 'KEYLOAD_DUPLICATE_KEY'],
+  ]);
+  expect(result.exitCode).toBe(1);
+  expect(await t.db.query('SELECT id, name FROM claimed_keyed ORDER BY id')).toEqual([{ id: 1, name: 'kept' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }]);
+  const queue = await t.db.query<{ path: string; status: string; error: string | null }>(
+    `SELECT path, status, error FROM keyload.keyload_manifest WHERE target_table = 'public.claimed_keyed' ORDER BY path`,
+  );
+  expect(queue).toEqual([
+    { path: clashing, status: 'failed', error: expect.stringContaining('already exist') },
+    { path: fresh, status: 'loaded', error: null },
+  ]);
+});

@@ -1,28 +1,21 @@
 // The --claim loop: `concurrency` lanes each claim a file, load it while renewing the lease, and
 // claim the next, until no file of the list is queued or held by a live claimer. Files another
-// process loaded are reported as skipped.
+// process loaded (or failed) are reported as skipped.
 import { hostname } from 'node:os';
 import type { PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, KeyloadError } from '../../../../shared/errors.ts';
-import { toErrorInfo } from '../../error-info.ts';
 import { displayName } from '../../sql/identifiers.ts';
 import { claimNext, claimStates, enqueue, markFailed, renewLease, type ClaimTarget } from './claim.ts';
 import { mapLimit } from '../runtime/concurrency.ts';
 import { checkCancelled, fileKey, type FileContext, type RunContext } from '../file-context.ts';
 import { loadKeyed } from '../merge/keyed-load.ts';
+import type { KeyedMode } from '../merge/sql.ts';
+import { fileOutcome, type FileOutcome } from '../outcome.ts';
 import { acquireClient } from '../runtime/pool-client.ts';
 import { runTag } from '../stage/stage.ts';
 
-/** A file this process did not load: another claimer did, or failed it. */
-export class Skipped {
-  readonly reason: string;
-  constructor(reason: string) {
-    this.reason = reason;
-  }
-}
-
-export type FileLoader = (ctx: FileContext) => Promise<unknown>;
+export type FileLoader = (ctx: FileContext) => Promise<FileOutcome>;
 
 async function withClient<T>(run: RunContext, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const { client, release } = await acquireClient(run.pool);
@@ -34,7 +27,7 @@ async function withClient<T>(run: RunContext, work: (client: PoolClient) => Prom
 }
 
 /** Loads one claimed file; the lease is renewed every third of its length, and a lost lease cancels the load. */
-async function loadClaimedFile(run: RunContext, ctx: FileContext, target: ClaimTarget, loadOne: FileLoader): Promise<unknown> {
+async function loadClaimedFile(run: RunContext, ctx: FileContext, target: ClaimTarget, loadOne: FileLoader): Promise<FileOutcome> {
   const lost = new AbortController();
   const sha = fileKey(ctx).sha256;
   const heartbeat = setInterval(() => {
@@ -47,16 +40,21 @@ async function loadClaimedFile(run: RunContext, ctx: FileContext, target: ClaimT
   const signals = [lost.signal, ...(run.signal ? [run.signal] : [])];
   const claimRun: RunContext = { ...run, signal: AbortSignal.any(signals) };
   try {
-    const error = await loadOne({ ...ctx, run: claimRun });
-    const failure = lost.signal.aborted ? new KeyloadError(ErrorCodes.cancelled, 'Lost the claim on this file (lease ran out); another process took it over', { file: ctx.file.path }) : error;
-    if (failure) await withClient(run, (client) => markFailed(client, target, sha, toErrorInfo(failure).message));
-    return failure;
+    let outcome = await loadOne({ ...ctx, run: claimRun });
+    if (lost.signal.aborted) {
+      // A lost lease fails the file, however its load ended; only the user's cancel (run.signal) cancels it.
+      const lostClaim = new KeyloadError(ErrorCodes.cancelled, 'Lost the claim on this file (lease ran out); another process took it over', { file: ctx.file.path });
+      outcome = fileOutcome(lostClaim.toInfo(), ctx.tracker, run.signal);
+    }
+    if ('error' in outcome) await withClient(run, (client) => markFailed(client, target, sha, outcome.error.message));
+    return outcome;
   } finally {
     clearInterval(heartbeat);
   }
 }
 
-export async function loadClaimed(run: RunContext, contexts: FileContext[], loadOne: FileLoader): Promise<unknown[]> {
+/** Every file's outcome, in the order of `contexts`. */
+export async function loadClaimed(run: RunContext, contexts: FileContext[], loadOne: FileLoader): Promise<FileOutcome[]> {
   const { plan } = run;
   const target: ClaimTarget = {
     schema: plan.options.manifestSchema,
@@ -76,13 +74,14 @@ export async function loadClaimed(run: RunContext, contexts: FileContext[], load
       runId: plan.runId,
     }))),
   );
-  const outcomes = new Map<string, unknown>();
+  const outcomes = new Map<string, FileOutcome>();
   const lane = async () => {
     for (;;) {
       checkCancelled(run.signal);
       const sha = await withClient(run, (client) => claimNext(client, target, shas));
       if (sha) {
-        const ctx = contexts[shas.indexOf(sha)] as FileContext;
+        const ctx = contexts.find((c) => fileKey(c).sha256 === sha);
+        if (!ctx) throw new KeyloadError(ErrorCodes.internal, `Claimed a file that is not in this run (${sha})`);
         outcomes.set(sha, await loadClaimedFile(run, ctx, target, loadOne));
         continue;
       }
@@ -95,14 +94,19 @@ export async function loadClaimed(run: RunContext, contexts: FileContext[], load
   };
   await mapLimit(Array.from({ length: run.budget.concurrency }, (_, i) => i), run.budget.concurrency, lane);
   const finalStates = await withClient(run, (client) => claimStates(client, target, shas));
-  return shas.map((sha) => {
-    if (outcomes.has(sha)) return outcomes.get(sha);
+  return shas.map((sha): FileOutcome => {
+    const outcome = outcomes.get(sha);
+    if (outcome) return outcome;
     const state = finalStates.get(sha);
-    return new Skipped(state?.status === 'failed' ? `failed in another process (${state.claimedBy})` : `loaded by another process (${state?.claimedBy ?? 'unknown'})`);
+    return { status: 'skipped', reason: state?.status === 'failed' ? `failed in another process (${state.claimedBy})` : `loaded by another process (${state?.claimedBy ?? 'unknown'})` };
   });
 }
 
 /** Keyed modes load a claimed file as a one-file run. */
-export function keyedLoader(mode: 'upsert' | 'insert' | 'ignore'): FileLoader {
-  return async (ctx) => (await loadKeyed(ctx.run, [ctx], mode))[0];
+export function keyedLoader(mode: KeyedMode): FileLoader {
+  return async (ctx) => {
+    const [outcome] = await loadKeyed(ctx.run, [ctx], mode);
+    if (!outcome) throw new KeyloadError(ErrorCodes.internal, 'The keyed load reported no outcome', { file: ctx.file.path });
+    return outcome;
+  };
 }

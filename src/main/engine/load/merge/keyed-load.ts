@@ -13,6 +13,7 @@ import { displayName } from '../../sql/identifiers.ts';
 import { mapLimit } from '../runtime/concurrency.ts';
 import { checkCancelled, fileKey, mergeSpec, type FileContext, type RunContext } from '../file-context.ts';
 import { recordFile } from '../manifest/file-status.ts';
+import { fileOutcome, type FileOutcome } from '../outcome.ts';
 import { readProgress, type UnitProgress } from '../manifest/manifest.ts';
 import { disagreementsSql, existingKeysSql, list, type ContestedKeys, type KeyedMode } from './sql.ts';
 import { contestPartition, dropContested, type ContestingFile } from './contested-keys.ts';
@@ -33,6 +34,11 @@ export interface KeyedFile {
 
 function fail(file: KeyedFile, error: unknown): void {
   file.error ??= error;
+}
+
+/** A file's outcome once the load is over: failed by the error it holds, if any. */
+export function keyedOutcome(run: RunContext, file: KeyedFile): FileOutcome {
+  return fileOutcome(file.error ? toErrorInfo(file.error, file.ctx.file.path) : null, file.ctx.tracker, run.signal);
 }
 
 /**
@@ -233,7 +239,8 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
     }
     for (const file of files) {
       const staged = await file.staged;
-      if (!staged || file.error || file.units[part]?.done) continue;
+      const unit = file.units[part];
+      if (!staged || file.error || !unit || unit.done) continue;
       try {
         file.ctx.tracker.stage('merging');
         file.units[part] = await withRetry(
@@ -244,7 +251,7 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
             try {
               // After a failure, trust only what was committed: re-read this unit's progress.
               const saved = attempt > 0 ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
-              const from = saved ?? (file.units[part] as UnitProgress);
+              const from = saved ?? unit;
               const result = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, from, { client, contested: owners, inCallerTransaction: false });
               healthy = true;
               return result;
@@ -330,8 +337,8 @@ async function finishAll(run: RunContext, files: KeyedFile[], mode: KeyedMode): 
   }
 }
 
-/** Loads the files; returns each file's error (null when it loaded). */
-export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<unknown[]> {
+/** Loads the files; returns each file's outcome, in the order of `contexts`. */
+export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<FileOutcome[]> {
   const checks = new UniqueChecks(run, true);
   const files = stageAll(run, contexts, prepareMerge(run, checks));
   const staged = await stagedFiles(files);
@@ -350,8 +357,8 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
     const { client, release } = await acquireClient(run.pool);
     try {
       for (const file of files) {
-        const staged = await file.staged;
-        if (staged) await dropStageTable(client, staged.table);
+        const stage = await file.staged;
+        if (stage) await dropStageTable(client, stage.table);
       }
       await checks.drop(client);
       await contested.drop(client);
@@ -359,5 +366,5 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
       release(false);
     }
   }
-  return files.map((f) => f.error);
+  return files.map((f) => keyedOutcome(run, f));
 }

@@ -1,23 +1,25 @@
 // Replace: every file stages in parallel; then one transaction empties the table and merges all
 // files in order, so readers see the old content until the new one is complete. All or nothing:
 // if any file fails, the table is left as it was.
-import { ErrorCodes, KeyloadError } from '../../../../shared/errors.ts';
+import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../../shared/errors.ts';
+import { toErrorInfo } from '../../error-info.ts';
 import { qualifiedName, quoteIdent } from '../../sql/identifiers.ts';
 import { checkCancelled, mergeSpec, stagedColumns, type FileContext, type RunContext } from '../file-context.ts';
 import { recordFile } from '../manifest/file-status.ts';
-import { ContestedPartitions, prepareMerge, stageAll, stagedFiles } from './keyed-load.ts';
+import { ContestedPartitions, keyedOutcome, prepareMerge, stageAll, stagedFiles } from './keyed-load.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
+import { fileOutcome, type FileOutcome } from '../outcome.ts';
 import { acquireClient } from '../runtime/pool-client.ts';
-import { dropStageTable, type StagedFile } from '../stage/stage.ts';
+import { dropStageTable } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
 import { ORD } from '../stage/validation.ts';
 
-export async function loadReplace(run: RunContext, contexts: FileContext[], blockedBy: string | null): Promise<unknown[]> {
-  if (blockedBy) {
-    const error = new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${blockedBy} failed`, { file: blockedBy });
-    return contexts.map(() => error);
-  }
+/** Every file's outcome, in the order of `contexts`: one failure fails them all (`blockedBy`: a file planning failed). */
+export async function loadReplace(run: RunContext, contexts: FileContext[], blockedBy: string | null): Promise<FileOutcome[]> {
+  const outcome = (ctx: FileContext, error: ErrorInfo | null) => fileOutcome(error, ctx.tracker, run.signal);
+  const blocked = (path: string) => new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${path} failed`, { file: path }).toInfo();
+  if (blockedBy) return contexts.map((ctx) => outcome(ctx, blocked(blockedBy)));
   const checks = new UniqueChecks(run, false);
   const files = stageAll(run, contexts, prepareMerge(run, checks));
   const staged = await Promise.all(files.map((f) => f.staged));
@@ -26,17 +28,15 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
   let healthy = false;
   try {
     const failed = files.find((f) => f.error);
-    if (failed) {
-      const error = new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: replace is all-or-nothing and ${failed.ctx.file.path} failed`, { file: failed.ctx.file.path });
-      return files.map((f) => f.error ?? error);
-    }
+    if (failed) return files.map((f) => (f.error ? keyedOutcome(run, f) : outcome(f.ctx, blocked(failed.ctx.file.path))));
     const target = qualifiedName(run.plan.table);
     await inTransaction(client, async () => {
       // TRUNCATE is not possible while other tables' foreign keys point here; DELETE is.
       await client.query(run.plan.target.referenced ? `DELETE FROM ${target}` : `TRUNCATE ${target}`);
       for (const [i, file] of files.entries()) {
         checkCancelled(run.signal);
-        const stage = staged[i] as StagedFile;
+        const stage = staged[i];
+        if (!stage) throw new KeyloadError(ErrorCodes.internal, 'A file of the replace was not staged', { file: file.ctx.file.path });
         file.ctx.tracker.stage('merging');
         if (run.plan.key) {
           const spec = mergeSpec(file.ctx, 'upsert');
@@ -55,9 +55,9 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
       }
     });
     healthy = true;
-    return files.map(() => null);
+    return files.map((f) => outcome(f.ctx, null));
   } catch (error) {
-    return files.map(() => error);
+    return files.map((f) => outcome(f.ctx, toErrorInfo(error, f.ctx.file.path)));
   } finally {
     for (const stage of staged) if (stage) await dropStageTable(client, stage.table).catch(() => {});
     await checks.drop(client).catch(() => {});
