@@ -10,7 +10,9 @@ import { keyedLoader, loadClaimed } from './manifest/claimed-load.ts';
 import { mapLimit } from './runtime/concurrency.ts';
 import { checkCancelled, fileKey, isReadyFile, type FileContext, type ReadyFile, type RunContext } from './file-context.ts';
 import { loadKeyed } from './merge/keyed-load.ts';
-import { ensureManifest, manifestTable, progressTable, readManifest } from './manifest/manifest.ts';
+import { ensureManifest, readManifest } from './manifest/manifest.ts';
+import { forgetTableSql } from './manifest/sql.ts';
+import { createdTableSql } from './runtime/sql.ts';
 import { openPool, tableExistsError, type LoadPlan, type PlannedFile } from './plan.ts';
 import { PoolSampler } from './runtime/pool-metrics.ts';
 import { acquireClient, type HeldClient } from './runtime/pool-client.ts';
@@ -201,12 +203,11 @@ async function dropIfEmpty(coordinator: HeldClient, plan: LoadPlan, emit: (event
   const schema = plan.options.manifestSchema;
   try {
     return await inTransaction(client, async () => {
-      await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-      const rows = await client.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
+      await client.query(createdTableSql.lock(table));
+      const rows = await client.query<{ any: boolean }>(createdTableSql.anyRow(table));
       if (rows.rows[0]?.any) return false;
-      await client.query(`DROP TABLE ${table}`);
-      await client.query(`DELETE FROM ${manifestTable(schema)} WHERE target_table = $1`, [displayName(plan.table)]);
-      await client.query(`DELETE FROM ${progressTable(schema)} WHERE target_table = $1`, [displayName(plan.table)]);
+      await client.query(createdTableSql.drop(table));
+      for (const statement of forgetTableSql(schema)) await client.query(statement, [displayName(plan.table)]);
       emit({ type: 'notice', message: `Dropped ${displayName(plan.table)}, which this run created: no row was loaded into it` });
       return true;
     });

@@ -148,3 +148,8 @@ export function claimStatesSql(schema: string): string {
   return `SELECT sha256, status, claimed_by, COALESCE(lease_until > now(), false) AS live
      FROM ${manifestTable(schema)} WHERE target_table = $1 AND sha256 = ANY($2::text[])`;
 }
+
+/** $1 = target table: forgets everything the manifest holds for it (the table is gone). */
+export function forgetTableSql(schema: string): string[] {
+  return [manifestTable(schema), progressTable(schema)].map((table) => `DELETE FROM ${table} WHERE target_table = $1`);
+}

@@ -11,6 +11,7 @@ import type { PoolClient } from 'pg';
 import type { ConflictPolicy, WriteMode } from '../../../../shared/load-types.ts';
 import { quoteIdent } from '../../sql/identifiers.ts';
 import type { FileContext, RunContext } from '../file-context.ts';
+import { dropTableSql } from '../stage/sql.ts';
 import { runTag, type StagedFile } from '../stage/stage.ts';
 import { contestedKeysSql, supersededSql, type ContestedKeys, type KeyedMode } from './sql.ts';
 
@@ -43,7 +44,7 @@ export async function contestPartition(client: PoolClient, run: RunContext, file
   const { options } = run.plan;
   const spec = { key: run.plan.key ?? [], mode, policy: options.conflictPolicy, ...(options.versionColumn ? { versionColumn: options.versionColumn } : {}) };
   const sources = files.map((f) => ({ rank: f.ctx.file.rank, table: f.staged.table.partitions[part] ?? f.staged.table.parent }));
-  await client.query(`DROP TABLE IF EXISTS ${table}`);
+  await client.query(dropTableSql(table));
   await client.query(contestedKeysSql(spec, sources, table));
   const superseded = await client.query<{ rank: number; n: string }>(supersededSql(table));
   for (const row of superseded.rows) {
@@ -56,5 +57,5 @@ export async function contestPartition(client: PoolClient, run: RunContext, file
 }
 
 export async function dropContested(client: PoolClient, contested: ContestedKeys): Promise<void> {
-  await client.query(`DROP TABLE IF EXISTS ${contested.table}`);
+  await client.query(dropTableSql(contested.table));
 }

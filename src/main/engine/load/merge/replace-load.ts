@@ -3,7 +3,8 @@
 // if any file fails, the table is left as it was.
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../../shared/errors.ts';
 import { toErrorInfo } from '../../error-info.ts';
-import { qualifiedName, quoteIdent } from '../../sql/identifiers.ts';
+import { qualifiedName } from '../../sql/identifiers.ts';
+import { emptyTargetSql, insertStagedSql } from './sql.ts';
 import { checkCancelled, mergeSpec, stagedColumns, type FileContext, type RunContext } from '../file-context.ts';
 import { recordFile } from '../manifest/file-status.ts';
 import { ContestedPartitions, keyedOutcome, prepareMerge, stageAll, stagedFiles } from './keyed-load.ts';
@@ -13,7 +14,6 @@ import { acquireClient } from '../runtime/pool-client.ts';
 import { dropStageTable } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
-import { ORD } from '../stage/validation.ts';
 
 /** Every file's outcome, in the order of `contexts`: one failure fails them all (`blockedBy`: a file planning failed). */
 export async function loadReplace(run: RunContext, contexts: FileContext[], blockedBy: string | null): Promise<FileOutcome[]> {
@@ -31,8 +31,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
     if (failed) return files.map((f) => (f.error ? keyedOutcome(run, f) : outcome(f.ctx, blocked(failed.ctx.file.path))));
     const target = qualifiedName(run.plan.table);
     await inTransaction(client, async () => {
-      // TRUNCATE is not possible while other tables' foreign keys point here; DELETE is.
-      await client.query(run.plan.target.referenced ? `DELETE FROM ${target}` : `TRUNCATE ${target}`);
+      await client.query(emptyTargetSql(target, run.plan.target.referenced));
       for (const [i, file] of files.entries()) {
         checkCancelled(run.signal);
         const stage = staged[i];
@@ -47,8 +46,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
           const merged = file.ctx.tracker.counts;
           merged.collapsed = Math.max(0, stage.rows - merged.inserted - merged.updated - merged.unchanged - merged.superseded);
         } else {
-          const columns = stagedColumns(file.ctx).map((c) => quoteIdent(c.name)).join(', ');
-          const inserted = await client.query(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${stage.table.parent} ORDER BY ${quoteIdent(ORD)}`);
+          const inserted = await client.query(insertStagedSql(target, stagedColumns(file.ctx).map((c) => c.name), stage.table.parent));
           file.ctx.tracker.counts.inserted = inserted.rowCount ?? 0;
         }
         await recordFile(file.ctx, client, 'loaded', { batchRows: run.plan.options.batchSize, batchesDone: 1, parts: run.partitions });

@@ -163,3 +163,14 @@ export function disagreementsSql(key: string[], sharedColumns: string[], sources
 export const BATCH_SAVEPOINT = 'SAVEPOINT keyload_batch';
 export const ROLLBACK_TO_BATCH_SAVEPOINT = 'ROLLBACK TO SAVEPOINT keyload_batch';
 export const RELEASE_BATCH_SAVEPOINT = 'RELEASE SAVEPOINT keyload_batch';
+
+/** Empties the target for replace; TRUNCATE is not possible while other tables' foreign keys point at it, DELETE is. */
+export function emptyTargetSql(target: string, referenced: boolean): string {
+  return referenced ? `DELETE FROM ${target}` : `TRUNCATE ${target}`;
+}
+
+/** Replace without a key: every staged row, in file order. */
+export function insertStagedSql(target: string, columns: string[], staged: string): string {
+  return `INSERT INTO ${target} (${list(columns)}) SELECT ${list(columns)} FROM ${staged} ORDER BY ${quoteIdent(ORD)}`;
+}
+

@@ -47,3 +47,10 @@ export const FREE_CONNECTIONS_SQL = `
  * that marks a file loaded stays synchronous, which also flushes everything before it.
  */
 export const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
+
+/** Dropping a table the run created when no row landed in it: lock it, look for a row, drop it. */
+export const createdTableSql = {
+  lock: (table: string) => `LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`,
+  anyRow: (table: string) => `SELECT EXISTS (SELECT 1 FROM ${table}) AS any`,
+  drop: (table: string) => `DROP TABLE ${table}`,
+};
