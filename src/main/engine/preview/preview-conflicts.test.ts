@@ -48,9 +48,9 @@ test('a page holds every version of each of its keys, in load order, with the wi
         versions: [version(a, 2, 1, 'a1'), version(a, 6, 1, 'a1-again'), version(b, 3, 1, 'b1'), version(c, 4, 1, 'c1', true)],
       },
       {
-        // c's row leaves b's value unchanged: b's row is the one whose values end up in the table.
+        // c, loaded last, owns the key and writes it once; b's equal row before it is superseded.
         kind: 'cross-file', key: { id: 2 }, columns: ['v'], stored: { id: 2, v: 's2' },
-        versions: [version(a, 3, 2, 'a2'), version(b, 2, 2, 'b2', true), version(c, 5, 2, 'b2')],
+        versions: [version(a, 3, 2, 'a2'), version(b, 2, 2, 'b2'), version(c, 5, 2, 'b2', true)],
       },
       {
         kind: 'cross-file', key: { id: 3 }, columns: ['v'], stored: { id: 3, v: 's3' },
@@ -58,7 +58,7 @@ test('a page holds every version of each of its keys, in load order, with the wi
       },
       {
         kind: 'cross-file', key: { id: 4 }, columns: ['v'], stored: { id: 4, v: 's4' },
-        versions: [version(a, 5, 4, 'x'), version(b, 4, 4, 'y', true), version(c, 3, 4, 'y')],
+        versions: [version(a, 5, 4, 'x'), version(b, 4, 4, 'y'), version(c, 3, 4, 'y', true)],
       },
       { kind: 'target', key: { id: 5 }, columns: ['v'], stored: { id: 5, v: 's5' }, versions: [version(a, 7, 5, 'new5', true)] },
     ]);
