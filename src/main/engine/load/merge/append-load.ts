@@ -37,18 +37,29 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
   // Small chunks for the reader; a chunk never crosses a sub-batch boundary.
   const chunks = readBatches(ctx, STAGE_ROWS, false, batchRows)[Symbol.asyncIterator]();
   let finished = false;
+  /** Whether the sub-batch being read has reached its end (a boundary, or the file's end). */
+  let complete = false;
   /** The chunks of the next sub-batch, as they arrive; `kept` collects them for a retry. */
   async function* subBatch(kept: CopyBatch[]): AsyncGenerator<Uint8Array> {
+    complete = false;
     for (;;) {
       const { value: next } = await chunks.next();
       if (!next) {
-        finished = true;
+        finished = complete = true;
         return;
       }
       kept.push(next);
       yield next.copy;
-      if (next.rowsRead % batchRows === 0) return;
+      if (next.rowsRead % batchRows === 0) {
+        complete = true;
+        return;
+      }
     }
+  }
+  /** Reads what a refused COPY left of its sub-batch; never into the next one. */
+  async function rest(kept: CopyBatch[]): Promise<void> {
+    if (complete) return;
+    for await (const _ of subBatch(kept));
   }
   let healthy = false;
   let batchNumber = 0;
@@ -72,7 +83,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
       } catch (error) {
         if (!isDataError(error)) throw error;
         await client.query(ROLLBACK_TO_BATCH_SAVEPOINT);
-        for await (const _ of subBatch(kept)); // the rest of this sub-batch, not yet read
+        await rest(kept);
         const data = Buffer.concat(kept.map((c) => c.copy));
         const lines = kept.flatMap((c) => Array.from(c.lines));
         const validated = await validator.validate(data, lines);
