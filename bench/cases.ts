@@ -2,18 +2,21 @@
 // the timing), checkpoints so no earlier run's dirty pages are flushed inside this one, then times
 // the baseline and every subject as child processes and fingerprints the table each left behind.
 import type { RowCounts } from '../src/shared/load-types.ts';
-import { CREATE_TABLE, TABLE, hasPgloader, keyload, pgloader, psqlAppend, psqlUpsert, psqlUpsertLoop, psqlUpsertStreams, type BenchPaths, type Tool } from './commands.ts';
+import { CREATE_TABLE, TABLE, hasPgloader, keyload, pgloader, psqlAppend, psqlUpsert, psqlUpsertLoop, psqlUpsertStreams, type BenchPaths, type FileList, type Tool } from './commands.ts';
+import { UPSERT_10M_FACTOR } from './data.ts';
 import { measure, type Run } from './measure.ts';
 import type { BenchServer } from './server.ts';
 
-export const CASE_IDS = ['append', 'upsert', 'upsert-parquet', 'pgloader', '1gb', 'parallel', 'preview'] as const;
+export const CASE_IDS = ['append', 'upsert', 'upsert-parquet', 'pgloader', '1gb', 'upsert-10m', 'parallel', 'preview', 'small-files', 'mixed'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export const REPETITIONS = 3;
 
+/** Cases over ~1 GB of data, left out with --skip-1gb (alias --skip-big). */
+export const BIG_CASES: readonly CaseId[] = ['1gb', 'upsert-10m'];
+
 /** One data file, or a set of files loaded together in this order. */
-export interface DataFile {
-  paths: string[];
+export interface DataFile extends FileList {
   /** How the report names it: the file name, or "8 files p0.csv .. p7.csv". */
   label: string;
   /** Rows over all the files. */
@@ -21,7 +24,19 @@ export interface DataFile {
   bytes: number;
 }
 
-export type DataName = 'base' | 'upsert' | 'upsert-parquet' | 'big' | 'parallel' | 'parallel-parquet' | 'preview-big';
+export type DataName =
+  | 'base'
+  | 'upsert'
+  | 'upsert-parquet'
+  | 'big'
+  | 'base-10m'
+  | 'upsert-10m'
+  | 'parallel'
+  | 'parallel-parquet'
+  | 'preview-big'
+  | 'small-files'
+  | 'mixed-csv'
+  | 'mixed';
 
 /** The bench's data files, generated on first use. */
 export interface DataSet {
@@ -29,7 +44,7 @@ export interface DataSet {
 }
 
 /** Data too big to keep: removed right after the case that uses it. */
-export const TEMPORARY_DATA: Partial<Record<CaseId, DataName[]>> = { '1gb': ['big'], preview: ['preview-big'] };
+export const TEMPORARY_DATA: Partial<Record<CaseId, DataName[]>> = { '1gb': ['big'], 'upsert-10m': ['base-10m', 'upsert-10m'], preview: ['preview-big'] };
 
 /**
  * 'ratio': time(subject) / time(baseline) at most `max`; 'speedup': time(baseline) / time(subject)
@@ -65,6 +80,15 @@ export interface CaseSpec {
   show: 'ratio' | 'speedup';
   /** Parts of the case left out of this run, and why. */
   omitted: string[];
+  /** How the first subject's time grows against its time in a smaller case of the same run. */
+  scaling?: Scaling;
+}
+
+/** median(first subject here) / median(first subject of `against`), at most `max`; `rows`: how many times the rows. */
+export interface Scaling {
+  against: CaseId;
+  rows: number;
+  max: number;
 }
 
 /**
@@ -106,7 +130,7 @@ export interface CaseResult {
 }
 
 export interface BuildOptions {
-  /** Leave out the parts that need ~1 GB of data (--skip-1gb). */
+  /** Leave out the cases and parts that need ~1 GB of data (--skip-1gb). */
   skipBig: boolean;
 }
 
@@ -117,21 +141,22 @@ const single = (file: DataFile) => file.paths[0] as string;
 /** The case, or why it is skipped here. */
 export async function buildCase(id: CaseId, paths: BenchPaths, data: DataSet, options: BuildOptions): Promise<CaseSpec | string> {
   const base = { id, omitted: [] as string[], show: 'ratio' as const };
+  if (options.skipBig && BIG_CASES.includes(id)) return 'needs over 1 GB of data (--skip-1gb)';
   switch (id) {
     case 'append': {
       const file = await data.file('base');
       const baseline = { tool: psqlAppend(paths, single(file)), file };
-      return { ...base, title: 'append into an empty keyed table', start: null, baseline, subjects: [compared(keyload(paths, file.paths, { mode: 'append' }), file, { kind: 'ratio', max: 1.25 })] };
+      return { ...base, title: 'append into an empty keyed table', start: null, baseline, subjects: [compared(keyload(paths, file, { mode: 'append' }), file, { kind: 'ratio', max: 1.25 })] };
     }
     case 'upsert': {
       const [start, file] = [await data.file('base'), await data.file('upsert')];
       const baseline = { tool: await psqlUpsert(paths, single(file)), file };
-      return { ...base, title: 'upsert, 50% overlap, CSV', start, baseline, subjects: [compared(keyload(paths, file.paths), file, { kind: 'ratio', max: 1.2 })] };
+      return { ...base, title: 'upsert, 50% overlap, CSV', start, baseline, subjects: [compared(keyload(paths, file), file, { kind: 'ratio', max: 1.2 })] };
     }
     case 'upsert-parquet': {
       const [start, csv, file] = [await data.file('base'), await data.file('upsert'), await data.file('upsert-parquet')];
       const baseline = { tool: await psqlUpsert(paths, single(csv)), file: csv };
-      return { ...base, title: 'upsert, 50% overlap, Parquet', start, baseline, subjects: [compared(keyload(paths, file.paths), file, { kind: 'ratio', max: 1.5 })] };
+      return { ...base, title: 'upsert, 50% overlap, Parquet', start, baseline, subjects: [compared(keyload(paths, file), file, { kind: 'ratio', max: 1.5 })] };
     }
     case 'pgloader': {
       if (!hasPgloader) return 'pgloader is not installed (apt-get install -y pgloader)';
@@ -142,18 +167,30 @@ export async function buildCase(id: CaseId, paths: BenchPaths, data: DataSet, op
     case '1gb': {
       const file = await data.file('big');
       const baseline = { tool: psqlAppend(paths, single(file)), file };
-      return { ...base, title: 'append a ~1 GB CSV: peak memory', start: null, baseline, subjects: [compared(keyload(paths, file.paths, { mode: 'append' }), file, { kind: 'rss', maxMb: 300 })] };
+      return { ...base, title: 'append a ~1 GB CSV: peak memory', start: null, baseline, subjects: [compared(keyload(paths, file, { mode: 'append' }), file, { kind: 'rss', maxMb: 300 })] };
+    }
+    case 'upsert-10m': {
+      const [start, file] = [await data.file('base-10m'), await data.file('upsert-10m')];
+      const baseline = { tool: await psqlUpsert(paths, single(file)), file };
+      return {
+        ...base,
+        title: `upsert, 50% overlap, CSV, ${UPSERT_10M_FACTOR}× the upsert case's rows`,
+        start,
+        baseline,
+        subjects: [compared(keyload(paths, file), file, { kind: 'ratio', max: 1.2 })],
+        scaling: { against: 'upsert', rows: UPSERT_10M_FACTOR, max: 11 },
+      };
     }
     case 'parallel': {
       const [csv, parquet] = [await data.file('parallel'), await data.file('parallel-parquet')];
       const load = (files: DataFile, concurrency: number, name: string, extra: string[] = []) =>
-        keyload(paths, files.paths, { flags: ['--concurrency', String(concurrency), ...extra], name });
+        keyload(paths, files, { flags: ['--concurrency', String(concurrency), ...extra], name });
       return {
         ...base,
         show: 'speedup',
         title: '8 overlapping files upserted into an empty keyed table',
         start: null,
-        baseline: { tool: await psqlUpsertLoop(paths, csv.paths), file: csv },
+        baseline: { tool: await psqlUpsertLoop(paths, csv), file: csv },
         subjects: [
           compared(load(csv, 4, 'keyload c4'), csv, { kind: 'speedup', min: 1.3 }),
           compared(load(parquet, 4, 'keyload c4 Parquet'), parquet),
@@ -168,7 +205,7 @@ export async function buildCase(id: CaseId, paths: BenchPaths, data: DataSet, op
     case 'preview': {
       const csv = await data.file('parallel');
       const flags = ['--concurrency', '4'];
-      const preview = (file: DataFile, name: string) => keyload(paths, file.paths, { command: 'preview', flags, name });
+      const preview = (file: DataFile, name: string) => keyload(paths, file, { command: 'preview', flags, name });
       const subjects: Subject[] = [{ tool: preview(csv, 'keyload preview c4'), file: csv, target: { kind: 'ratio', max: 1.5 }, compared: true, table: 'unchanged', sameCounts: true }];
       const omitted: string[] = [];
       if (options.skipBig) omitted.push('the 10M-row preview memory check (--skip-1gb)');
@@ -176,7 +213,19 @@ export async function buildCase(id: CaseId, paths: BenchPaths, data: DataSet, op
         const big = await data.file('preview-big');
         subjects.push({ tool: preview(big, 'keyload preview c4, 10 files'), file: big, target: { kind: 'rss', maxMb: 400 }, compared: false, table: 'unchanged', sameCounts: false });
       }
-      return { ...base, omitted, title: 'conflict preview of the parallel files, against their load', start: null, baseline: { tool: keyload(paths, csv.paths, { flags, name: 'keyload load c4' }), file: csv }, subjects };
+      return { ...base, omitted, title: 'conflict preview of the parallel files, against their load', start: null, baseline: { tool: keyload(paths, csv, { flags, name: 'keyload load c4' }), file: csv }, subjects };
+    }
+    case 'small-files': {
+      const [start, files] = [await data.file('base'), await data.file('small-files')];
+      const baseline = { tool: await psqlUpsertLoop(paths, files), file: files };
+      const title = 'many small files, 30% of keys in 2+ files, upserted into a pre-filled table, vs a psql loop over the files';
+      return { ...base, title, start, baseline, subjects: [compared(keyload(paths, files), files, { kind: 'ratio', max: 0.5 })] };
+    }
+    case 'mixed': {
+      const [start, csv, files] = [await data.file('base'), await data.file('mixed-csv'), await data.file('mixed')];
+      const baseline = { tool: await psqlUpsertLoop(paths, csv), file: csv };
+      const title = 'files alternately CSV and Parquet, upserted into a pre-filled table, vs a psql loop over CSV versions';
+      return { ...base, title, start, baseline, subjects: [compared(keyload(paths, files), files, { kind: 'rss', maxMb: 300 })] };
     }
   }
 }

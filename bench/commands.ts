@@ -16,6 +16,15 @@ export interface BenchPaths {
   url: string;
   /** Temp directory holding the data files, scripts and KEYLOAD_HOME. */
   dir: string;
+  /** The psql program: the server's own major version where there is one. */
+  psql: string;
+}
+
+/** Files given to a command, in order. */
+export interface FileList {
+  paths: string[];
+  /** A shell pattern that expands to exactly these paths in this order: shown instead of a long list. */
+  glob?: string;
 }
 
 export interface Tool {
@@ -43,9 +52,14 @@ function showArgv(paths: BenchPaths, argv: string[]): string {
   return show(paths, argv.map(shellQuote).join(' '));
 }
 
+/** The files as a shell word list: their glob where they have one (the report stays readable with 1,000 files). */
+function showFiles(paths: BenchPaths, files: FileList): string {
+  return files.glob ? show(paths, files.glob) : showArgv(paths, files.paths);
+}
+
 /** psql with no ~/.psqlrc, stopping at the first error; UTF-8 whatever the machine's locale. */
 function psql(paths: BenchPaths, args: string[]): { argv: string[]; env: NodeJS.ProcessEnv } {
-  return { argv: ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', paths.url, ...args], env: { ...process.env, PGCLIENTENCODING: 'UTF8' } };
+  return { argv: [paths.psql, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', paths.url, ...args], env: { ...process.env, PGCLIENTENCODING: 'UTF8' } };
 }
 
 export function psqlAppend(paths: BenchPaths, file: string): Tool {
@@ -79,13 +93,14 @@ export async function psqlUpsert(paths: BenchPaths, file: string): Promise<Tool>
  * The same upsert once per file, one psql process after another in file order (the loop stops at
  * the first failure): a later file's row wins, as in Keyload's default --conflict-policy last.
  */
-export async function psqlUpsertLoop(paths: BenchPaths, files: string[]): Promise<Tool> {
+export async function psqlUpsertLoop(paths: BenchPaths, files: FileList): Promise<Tool> {
   const script = join(paths.dir, 'psql-upsert-stdin.sql');
   const text = upsertScript('pstdin');
   await writeFile(script, text);
   const { argv: psqlArgv, env } = psql(paths, ['-f', script]);
-  const loop = `for f in ${files.map(shellQuote).join(' ')}; do\n  ${psqlArgv.map(shellQuote).join(' ')} < "$f" || exit 1\ndone`;
-  return { name: 'psql loop', argv: ['sh', '-c', loop], env, display: `${show(paths, loop)}\n\n# ${show(paths, script)}:\n${show(paths, text)}` };
+  const loop = (list: string) => `for f in ${list}; do\n  ${psqlArgv.map(shellQuote).join(' ')} < "$f" || exit 1\ndone`;
+  const shown = `${show(paths, loop(showFiles(paths, files)))}\n\n# ${show(paths, script)}:\n${show(paths, text)}`;
+  return { name: 'psql loop', argv: ['sh', '-c', loop(files.paths.map(shellQuote).join(' '))], env, display: shown };
 }
 
 /**
@@ -94,7 +109,7 @@ export async function psqlUpsertLoop(paths: BenchPaths, files: string[]): Promis
  */
 export async function psqlUpsertStreams(paths: BenchPaths, files: string[], streams: number): Promise<Tool> {
   const loops = await Promise.all(
-    Array.from({ length: streams }, (_, s) => psqlUpsertLoop(paths, files.filter((_, i) => i % streams === s))),
+    Array.from({ length: streams }, (_, s) => psqlUpsertLoop(paths, { paths: files.filter((_, i) => i % streams === s) })),
   );
   const script = [...loops.map((loop, s) => `(\n${loop.argv[2]}\n) & pid${s}=$!`), loops.map((_, s) => `wait $pid${s} || exit 1`).join('; ')].join('\n');
   return { name: `psql ${streams} loops`, argv: ['sh', '-c', script], env: loops[0]?.env ?? process.env, display: show(paths, script) };
@@ -110,12 +125,13 @@ export interface KeyloadOptions {
 }
 
 /** The real CLI as a user runs it, with --json (the result, or the preview, on stdout). */
-export function keyload(paths: BenchPaths, files: string[], options: KeyloadOptions = {}): Tool {
+export function keyload(paths: BenchPaths, files: FileList, options: KeyloadOptions = {}): Tool {
   const { command = 'load', mode = 'upsert', flags = [], name = 'keyload' } = options;
-  const args = [command, '--dsn', paths.url, '--table', TABLE, ...(mode === 'append' ? ['--mode', 'append'] : []), ...flags, '--json', ...files];
-  const argv = [process.execPath, KEYLOAD_BIN, ...args];
+  const args = [command, '--dsn', paths.url, '--table', TABLE, ...(mode === 'append' ? ['--mode', 'append'] : []), ...flags, '--json'];
+  const argv = [process.execPath, KEYLOAD_BIN, ...args, ...files.paths];
   const env = { ...process.env, KEYLOAD_HOME: join(paths.dir, 'keyload-home') };
-  return { name, argv, env, display: `KEYLOAD_HOME=$BENCH_DIR/keyload-home ${showArgv(paths, ['node', 'bin/keyload.js', ...args])}`, keyload: true };
+  const display = `KEYLOAD_HOME=$BENCH_DIR/keyload-home ${showArgv(paths, ['node', 'bin/keyload.js', ...args])} ${showFiles(paths, files)}`;
+  return { name, argv, env, display, keyload: true };
 }
 
 export const hasPgloader = spawnSync('pgloader', ['--version']).status === 0;

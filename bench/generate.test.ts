@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEADER, writeBaseCsv, writeOverlappingCsvs, writeUpsertCsv } from './generate.ts';
+import { HEADER, manyFiles, writeBaseCsv, writeOverlappingCsvs, writeStripedCsvs, writeUpsertCsv } from './generate.ts';
 
 const ROWS = 2000;
 const SEED = 7;
@@ -78,5 +78,42 @@ describe('bench data generator', () => {
       // Every pair of files shares some keys.
       for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) expect([...(files[a] as Map<number, string>).keys()].some((id) => (files[b] as Map<number, string>).has(id))).toBe(true);
     }
+  });
+
+  it('writes many striped files: N rows each, ascending unique ids from the first id, 30% of keys in 2+ consecutive files', async () => {
+    const [n, perFile, first] = [50, 80, 1000];
+    const paths = Array.from({ length: n }, (_, i) => join(dir, `s${i}.csv`));
+    const sizes = await writeStripedCsvs(paths, perFile, first, SEED);
+    const files = await Promise.all(paths.map(linesById));
+    const holders = new Map<number, number[]>();
+    const lines = new Map<number, string[]>();
+    for (const [i, rows] of files.entries()) {
+      expect(rows.size).toBe(perFile); // no id twice in a file
+      const ids = [...rows.keys()];
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(sizes[i]).toBe((await readFile(paths[i] as string)).length);
+      for (const [id, line] of rows) {
+        holders.set(id, [...(holders.get(id) ?? []), i]);
+        lines.set(id, [...(lines.get(id) ?? []), line]);
+      }
+    }
+    const keys = (n * perFile * 30) / 40;
+    expect(Math.min(...holders.keys())).toBe(first);
+    expect(Math.max(...holders.keys())).toBe(first + keys - 1);
+    expect(holders.size).toBe(keys);
+    const shared = [...holders.values()].filter((h) => h.length >= 2);
+    expect(shared.length / keys).toBe(0.3);
+    // Copies sit in consecutive files (wrapping from the last to the first) and differ in value.
+    const consecutive = (h: number[]) => h.some((start) => h.every((_, k) => h.includes((start + k) % n)));
+    for (const h of shared) expect(consecutive(h), `files ${h.join(', ')}`).toBe(true);
+    for (const l of lines.values()) expect(new Set(l).size).toBe(l.length);
+  });
+
+  it('splits rows into 1,000-row files, the count scaling with the rows between 3 and the maximum', () => {
+    expect(manyFiles(1_000_000, 1000)).toEqual({ files: 1000, rowsPerFile: 1000 });
+    expect(manyFiles(1_000_000, 100)).toEqual({ files: 100, rowsPerFile: 10_000 });
+    expect(manyFiles(20_000, 1000)).toEqual({ files: 20, rowsPerFile: 1000 });
+    expect(manyFiles(2_000_000, 1000)).toEqual({ files: 1000, rowsPerFile: 2000 });
+    expect(manyFiles(1000, 1000)).toEqual({ files: 3, rowsPerFile: 333 });
   });
 });

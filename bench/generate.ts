@@ -51,18 +51,23 @@ export function csvRow(seed: number, id: number, version: number): string {
   return `${id},${name},${city},${amount},${created.slice(0, 10)} ${created.slice(11, 23)}+00\n`;
 }
 
-/** Writes rows first..first+count-1; `version` gives each id's variant. Returns the file size. */
-async function writeRows(path: string, seed: number, first: number, count: number, version: (id: number) => number): Promise<number> {
+/** Writes `count` lines, line(i) for i = 0..count-1, after the header. Returns the file size. */
+async function writeLines(path: string, count: number, line: (i: number) => string): Promise<number> {
   const out = createWriteStream(path);
   out.write(`${HEADER}\n`);
-  for (let start = first; start < first + count; start += CHUNK_ROWS) {
+  for (let start = 0; start < count; start += CHUNK_ROWS) {
     let chunk = '';
-    for (let id = start; id < Math.min(start + CHUNK_ROWS, first + count); id++) chunk += csvRow(seed, id, version(id));
+    for (let i = start; i < Math.min(start + CHUNK_ROWS, count); i++) chunk += line(i);
     if (!out.write(chunk)) await once(out, 'drain');
   }
   out.end();
   await finished(out);
   return (await stat(path)).size;
+}
+
+/** Writes rows first..first+count-1; `version` gives each id's variant. Returns the file size. */
+function writeRows(path: string, seed: number, first: number, count: number, version: (id: number) => number): Promise<number> {
+  return writeLines(path, count, (i) => csvRow(seed, first + i, version(first + i)));
 }
 
 /** The table's starting content, and the append data: ids 0..rows-1. */
@@ -139,4 +144,41 @@ export async function writeOverlappingCsvs(paths: string[], blocks: number, seed
   }
   await Promise.all(outs.map((out) => finished(out)));
   return Promise.all(paths.map(async (path) => (await stat(path)).size));
+}
+
+/**
+ * Many overlapping files (the small-files and mixed cases, up to 1,000 files), written one after
+ * another so only one is open at a time. The same blocks of 30 ids over 40 row slots as
+ * writeOverlappingCsvs (30% of the keys in two or three files), laid end to end from id `firstId`;
+ * row slot p of the whole sequence goes to file p mod n. So every file gets `rowsPerFile` rows, a
+ * shared id's copies (consecutive slots) land in consecutive files (n >= 3 keeps them apart), ids
+ * ascend within a file, and a row's values are the id's version `file + 1`. Returns each file's size.
+ */
+export async function writeStripedCsvs(paths: string[], rowsPerFile: number, firstId: number, seed: number): Promise<number[]> {
+  const n = paths.length;
+  if (n < 3) throw new Error(`writeStripedCsvs: ${n} files; need at least 3`);
+  const sizes: number[] = [];
+  for (const [file, path] of paths.entries()) {
+    sizes.push(
+      await writeLines(path, rowsPerFile, (i) => {
+        const slot = file + i * n;
+        const id = firstId + Math.floor(slot / OVERLAP_BLOCK_ROWS) * OVERLAP_BLOCK_IDS + slotOffset(slot % OVERLAP_BLOCK_ROWS);
+        return csvRow(seed, id, file + 1);
+      }),
+    );
+  }
+  return sizes;
+}
+
+/** Rows per file in the small-files and mixed cases, whatever --rows says: small files stay small. */
+export const SMALL_FILE_ROWS = 1000;
+
+/**
+ * How `rows` rows are split into many small files: SMALL_FILE_ROWS rows per file, so the count
+ * scales with --rows (20 files at --rows 20000), between 3 and `maxFiles`; past maxFiles x 1,000
+ * rows the files grow instead.
+ */
+export function manyFiles(rows: number, maxFiles: number): { files: number; rowsPerFile: number } {
+  const files = Math.min(maxFiles, Math.max(3, Math.floor(rows / SMALL_FILE_ROWS)));
+  return { files, rowsPerFile: Math.max(1, Math.floor(rows / files)) };
 }

@@ -1,7 +1,7 @@
 // The markdown report: machine, a summary table with pass/fail against the issues' targets, then
 // per case the exact commands, every timing, peak memory, Keyload's stage split and row counts.
 import type { RowCounts } from '../src/shared/load-types.ts';
-import type { CaseId, CaseResult, CaseSpec, DataFile, Subject, TimedRun } from './cases.ts';
+import type { CaseId, CaseResult, CaseSpec, DataFile, Scaling, Subject, TimedRun } from './cases.ts';
 import { describeSource, type SourceState } from './source-state.ts';
 
 export interface Machine {
@@ -99,6 +99,31 @@ function verdict(e: Entry): string {
   return rss <= target.maxMb ? 'pass' : '**FAIL**';
 }
 
+/** Keyload's time in a case against its time in a smaller case of the same run (first subjects of each). */
+interface ScalingCheck {
+  scaling: Scaling;
+  subject: Entry;
+  /** The smaller case's first subject; null when that case did not run. */
+  against: Entry | null;
+  factor: number | null;
+  verdict: string;
+}
+
+function scalingCheck(r: CaseResult, results: CaseResult[]): ScalingCheck | null {
+  const scaling = r.spec.scaling;
+  const [subject] = entries(r);
+  if (!scaling || !subject) return null;
+  const other = results.find((o) => o.spec.id === scaling.against);
+  const against = (other && entries(other)[0]) ?? null;
+  if (!against) return { scaling, subject, against, factor: null, verdict: `n/a (${scaling.against} not in this run)` };
+  const factor = seconds(subject.runs) / seconds(against.runs);
+  const problem = inconsistency(subject) ?? inconsistency(against);
+  return { scaling, subject, against, factor, verdict: problem ? `**FAIL** (${problem})` : factor <= scaling.max ? 'pass' : '**FAIL**' };
+}
+
+const scalingTarget = ({ scaling }: ScalingCheck) => `time ≤ ${scaling.max}× ${scaling.against}'s (${scaling.rows}× the rows)`;
+const factorText = (check: ScalingCheck) => (check.factor === null ? 'n/a' : `× ${check.factor.toFixed(2)}`);
+
 function summary(results: CaseResult[]): string[] {
   const lines = [
     '| case | data | baseline | baseline median (s) | subject | subject median (s) | ratio | target | result | subject peak RSS (MB) |',
@@ -120,6 +145,23 @@ function summary(results: CaseResult[]): string[] {
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     }
+    const check = scalingCheck(r, results);
+    if (check) {
+      const { scaling, subject, against } = check;
+      const cells = [
+        `${r.spec.id}: scaling`,
+        `${scaling.rows}× the rows of ${scaling.against}`,
+        against ? `${against.subject.tool.name} in ${scaling.against}` : '—',
+        against ? secs(seconds(against.runs)) : '—',
+        subject.subject.tool.name,
+        secs(seconds(subject.runs)),
+        factorText(check),
+        scalingTarget(check),
+        check.verdict,
+        '—',
+      ];
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
   }
   return lines;
 }
@@ -138,10 +180,10 @@ function stageText(run: TimedRun): string | null {
 }
 
 function countsText(c: RowCounts): string {
-  return `read ${count(c.read)}, inserted ${count(c.inserted)}, updated ${count(c.updated)}, unchanged ${count(c.unchanged)}, collapsed ${count(c.collapsed)}, rejected ${count(c.rejected)}`;
+  return `read ${count(c.read)}, inserted ${count(c.inserted)}, updated ${count(c.updated)}, unchanged ${count(c.unchanged)}, collapsed ${count(c.collapsed)}, superseded ${count(c.superseded)}, rejected ${count(c.rejected)}`;
 }
 
-function details(r: CaseResult): string[] {
+function details(r: CaseResult, results: CaseResult[]): string[] {
   const { spec } = r;
   const all = entries(r);
   const lines = [`### ${spec.id}: ${spec.title}`, ''];
@@ -159,6 +201,11 @@ function details(r: CaseResult): string[] {
   row(`${spec.baseline.tool.name} (baseline)`, spec.baseline.file, r.baseline, ['', '', '']);
   for (const e of all) row(e.subject.tool.name, e.subject.file, e.runs, [comparison(e), targetText(e), verdict(e)]);
   lines.push('');
+  const check = scalingCheck(r, results);
+  if (check) {
+    const versus = check.against ? `its ${secs(seconds(check.against.runs))} s in ${check.scaling.against}` : `its time in ${check.scaling.against}`;
+    lines.push(`Scaling: ${check.subject.subject.tool.name}'s ${secs(seconds(check.subject.runs))} s here against ${versus} (same run): ${factorText(check)}; target ${scalingTarget(check)}: ${check.verdict}.`, '');
+  }
   const keyloadRuns = [
     ...(spec.baseline.tool.keyload ? [{ name: spec.baseline.tool.name, runs: r.baseline }] : []),
     ...all.filter((e) => e.subject.tool.keyload).map((e) => ({ name: e.subject.tool.name, runs: e.runs })),
@@ -207,7 +254,7 @@ export function renderReport(report: Report): string {
     `Run ${report.started.toISOString()} with \`${report.command}\`.`,
     '',
     `- Machine: ${m.cpus}, ${m.memory} RAM, ${m.os}`,
-    `- Node ${m.node}; PostgreSQL server ${m.postgres} (embedded, default settings, fsync on); ${m.psql}; pgloader: ${m.pgloader}`,
+    `- Node ${m.node}; PostgreSQL server ${m.postgres}, default settings, fsync on; ${m.psql}; pgloader: ${m.pgloader}`,
     `- Keyload: ${describeSource(report.source.start)}`,
     ...(report.source.end.hash === report.source.start.hash
       ? []
@@ -223,7 +270,7 @@ export function renderReport(report: Report): string {
     ...(report.skipped.length || report.results.some((r) => r.spec.omitted.length) ? [''] : []),
     '## Cases',
     '',
-    ...report.results.flatMap(details),
+    ...report.results.flatMap((r) => details(r, report.results)),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

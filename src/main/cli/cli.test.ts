@@ -91,11 +91,12 @@ test('a missing table is a failure (exit 1) with a hint, and the DSN password is
 });
 
 test('a file that fails after committing rows exits 1 as partly loaded, and empty files are skipped as empty', async () => {
+  // About 500 rows per merge unit (two partitions): the first unit commits, the second fails.
   await db.query(`CREATE TABLE cli_partly (id int PRIMARY KEY, v text);
     CREATE SEQUENCE cli_partly_rows;
     CREATE FUNCTION cli_partly_fail() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF nextval('cli_partly_rows') > 300 THEN RAISE EXCEPTION 'disk quota reached'; END IF;
+      IF nextval('cli_partly_rows') > 700 THEN RAISE EXCEPTION 'disk quota reached'; END IF;
       RETURN NEW;
     END $$;
     CREATE TRIGGER cli_partly_fail BEFORE INSERT ON cli_partly FOR EACH ROW EXECUTE FUNCTION cli_partly_fail();`);

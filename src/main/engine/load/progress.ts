@@ -43,6 +43,8 @@ export class FileTracker {
   staged(rows: number, merged: number): void {
     this.progress.stagedRows = rows;
     this.progress.mergedRows = merged;
+    // A staged file may wait for the others before it merges: its final read count must be out.
+    this.publish(true);
   }
 
   /** A merge sub-batch applied `rows` staged rows. */

@@ -61,8 +61,9 @@ function FinalNumbers({ progress, result }: { progress: FileProgress | undefined
     [counts.updated, 'updated'],
     [counts.unchanged, 'unchanged'],
     [counts.collapsed, 'duplicates'],
-    [counts.superseded, 'superseded'],
   ];
+  // Only runs of several files with shared keys supersede rows.
+  if (counts.superseded > 0) parts.push([counts.superseded, 'superseded']);
   return (
     <span className="muted">
       {parts.map(([value, label], index) => (
