@@ -6,7 +6,7 @@ import { addCounts, emptyCounts, type FileResult, type FileStage, type LoadEvent
 import { toErrorInfo } from '../error-info.ts';
 import { displayName, qualifiedName } from '../sql/identifiers.ts';
 import { appendFile } from './merge/append-load.ts';
-import { appendPassThrough, passThroughSql } from './merge/append-pass-through.ts';
+import { appendPassThrough, passThrough } from './merge/append-pass-through.ts';
 import { keyedLoader, loadClaimed } from './manifest/claimed-load.ts';
 import { mapLimit } from './runtime/concurrency.ts';
 import { checkCancelled, fileKey, isReadyFile, type FileContext, type ReadyFile, type RunContext } from './file-context.ts';
@@ -264,10 +264,14 @@ async function appendWithRetry(ctx: FileContext): Promise<void> {
       }
       const resume = state?.status === 'loading' && state.mode === 'append' && !plan.options.atomicFile ? state : null;
       if (ctx.file.info.sha256 === null) throw new KeyloadError(ErrorCodes.internal, 'file has no checksum', { file: ctx.file.path });
-      const passThrough = resume ? null : passThroughSql(ctx);
-      if (passThrough && (await appendPassThrough(ctx, passThrough))) return;
+      const direct = resume ? null : passThrough(ctx);
+      if (!direct) return appendFile(ctx, resume);
+      const end = await appendPassThrough(ctx, direct);
+      if (end.loaded) return;
+      // The rest of the file goes the usual way, after the sub-batches that went through.
+      ctx.run.emit({ type: 'notice', message: `${ctx.file.path}: reading it row by row from sub-batch ${end.batchesDone + 1} (${end.reason})` });
       Object.assign(ctx.tracker.counts, emptyCounts());
-      await appendFile(ctx, resume);
+      await appendFile(ctx, { status: 'loading', mode: 'append', batchRows: end.batchRows, batchesDone: end.batchesDone, parts: 1, counts: { ...emptyCounts(), inserted: end.inserted }, runId: plan.runId });
     },
     (error, attempt) => ctx.run.emit({ type: 'notice', message: `${ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${plan.options.maxRetries}` }),
   );

@@ -1,13 +1,15 @@
-// Append's fast path: when a CSV file needs no reshaping on the way, its bytes go straight into one
+// Append's fast path: when a CSV file needs no reshaping on the way, its bytes go straight into
 // COPY ... (FORMAT csv) and the server parses them, as psql's \copy does; no worker parses a row.
-// The file loads in one transaction with its manifest row, so a crash leaves nothing of it to
-// resume. Anything the server refuses (a bad value, a short row, a unique key, a trigger) rolls it
-// all back and the caller loads the file the usual way, a validated sub-batch at a time, which puts
-// bad rows in the rejects file and commits what it can.
+// A scanner cuts the bytes into sub-batches of --batch-size whole records (counted as the reader
+// counts them), each one COPY committed with the manifest, so a stopped load resumes as the usual
+// path does. Whatever the server refuses (a bad value, a short row, a unique key, a trigger), or the
+// scanner does not trust, rolls back that sub-batch only, and the file goes on the usual way from
+// there: a validated sub-batch at a time, with bad rows in the rejects file.
 import { createReadStream } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, pipeline as pipe } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Encoding } from '../../../../shared/vocabulary.ts';
 import { recordConverter } from '../../input/csv-values.ts';
@@ -18,12 +20,20 @@ import { openOptions } from '../open-options.ts';
 import { acquireClient } from '../runtime/pool-client.ts';
 import { ASYNC_COMMIT } from '../runtime/sql.ts';
 import { isDataError } from '../stage/copy.ts';
+import { CsvRecordScanner, type ScannerDialect } from './csv-record-scanner.ts';
 
 /** The server's names for the encodings it can read itself; UTF-16 it cannot. */
 const serverEncodings: Partial<Record<Encoding, string>> = { 'utf-8': 'UTF8', 'windows-1252': 'WIN1252' };
 
-/** The COPY statement that loads the file as it is, or null when the file needs the reader. */
-export function passThroughSql(ctx: FileContext): string | null {
+export interface PassThrough {
+  dialect: ScannerDialect & { hasHeader: boolean };
+  /** COPY for the first sub-batch (which holds the header, when there is one) and for the others. */
+  firstSql: string;
+  restSql: string;
+}
+
+/** How to send the file as it is, or null when it needs the reader. */
+export function passThrough(ctx: FileContext): PassThrough | null {
   const { info, mapping, path } = ctx.file;
   const dialect = info.description.dialect;
   if (info.description.type !== 'csv' || !dialect) return null;
@@ -34,114 +44,157 @@ export function passThroughSql(ctx: FileContext): string | null {
   // COPY takes the file's columns in order: every one must go to a column of the table.
   const inFileOrder = mapping.mapped.every((m, i) => m.sourceIndex === i);
   if (!inFileOrder || mapping.mapped.length !== info.columns.length) return null;
-  const oneByte = (c: string) => c.length === 1 && c.charCodeAt(0) < 0x80;
-  if (![dialect.delimiter, dialect.quote, dialect.escape].every(oneByte)) return null;
+  const plainByte = (c: string) => c.length === 1 && c.charCodeAt(0) < 0x80 && c !== '\r' && c !== '\n';
+  if (![dialect.delimiter, dialect.quote, dialect.escape].every(plainByte)) return null;
   const columns = stagedColumns(ctx).map((c) => quoteIdent(c.name)).join(', ');
-  const format = [
-    'FORMAT csv',
-    `HEADER ${dialect.hasHeader ? 'true' : 'false'}`,
-    `DELIMITER ${quoteLiteral(dialect.delimiter)}`,
-    `QUOTE ${quoteLiteral(dialect.quote)}`,
-    `ESCAPE ${quoteLiteral(dialect.escape)}`,
-    `ENCODING ${quoteLiteral(encoding)}`,
-  ];
-  return `COPY ${qualifiedName(ctx.run.plan.table)} (${columns}) FROM STDIN (${format.join(', ')})`;
+  const sql = (header: boolean) => {
+    const format = ['FORMAT csv', `HEADER ${header}`, `DELIMITER ${quoteLiteral(dialect.delimiter)}`, `QUOTE ${quoteLiteral(dialect.quote)}`, `ESCAPE ${quoteLiteral(dialect.escape)}`, `ENCODING ${quoteLiteral(encoding)}`];
+    return `COPY ${qualifiedName(ctx.run.plan.table)} (${columns}) FROM STDIN (${format.join(', ')})`;
+  };
+  return { dialect, firstSql: sql(dialect.hasHeader), restSql: sql(false) };
 }
 
-const BOM = [0xef, 0xbb, 0xbf];
-const BACKSLASH_DOT = Buffer.from('\\.');
-const isLineBreak = (byte: number | undefined) => byte === 0x0a || byte === 0x0d;
+/** The scanner found bytes the pass-through must not send. */
+class Untrusted extends Error {}
 
-/**
- * Passes the bytes on, dropping a UTF-8 byte order mark at the start, and fails at a line holding
- * only `\.`, which COPY FROM STDIN would take for the end of the data (silently dropping the rest).
- */
-class CopyGuard extends Transform {
-  /** A line that is just `\.` was seen: the file must go through the reader. */
-  endMarker = false;
-  private first = true;
-  /** The last bytes of the previous chunk (a line break before the file's first byte). */
-  private tail = Buffer.from('\n');
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    let data = chunk;
-    if (this.first) {
-      this.first = false;
-      if (BOM.every((b, i) => data[i] === b)) data = data.subarray(BOM.length);
-    }
-    const window = Buffer.concat([this.tail, data]);
-    if (this.holdsEndMarker(window, false)) return done(this.stop());
-    // Three bytes carry a marker split across chunks: its line break, backslash and dot.
-    this.tail = window.subarray(Math.max(0, window.length - 3));
-    done(null, data);
-  }
-
-  override _flush(done: TransformCallback): void {
-    done(this.holdsEndMarker(this.tail, true) ? this.stop() : null);
-  }
-
-  /** A `\.` between line breaks; at the window's end it counts only when the file ends there. */
-  private holdsEndMarker(window: Buffer, atEnd: boolean): boolean {
-    for (let at = window.indexOf(BACKSLASH_DOT); at !== -1; at = window.indexOf(BACKSLASH_DOT, at + 1)) {
-      const after = at + BACKSLASH_DOT.length;
-      if (isLineBreak(window[at - 1]) && (isLineBreak(window[after]) || (atEnd && after === window.length))) return true;
-    }
-    return false;
-  }
-
-  private stop(): Error {
-    this.endMarker = true;
-    return new Error('a line holding only \\. (COPY would end the data there)');
-  }
-}
-
-/**
- * Loads the file with one COPY of its own bytes. True when it is loaded; false when the server
- * refused it (nothing of it is written), and the caller must load it the usual way.
- */
-export async function appendPassThrough(ctx: FileContext, sql: string): Promise<boolean> {
-  checkCancelled(ctx.run.signal);
-  const { client, release } = await acquireClient(ctx.run.pool);
-  let healthy = false;
-  const guard = new CopyGuard();
-  let bytesRead = 0;
+/** The file's bytes (gunzipped), a UTF-8 byte order mark dropped, counting the bytes read from disk. */
+function fileBytes(ctx: FileContext): AsyncIterator<Buffer> {
+  let read = 0;
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      bytesRead += chunk.length;
-      ctx.tracker.update(bytesRead);
+      read += chunk.length;
+      ctx.tracker.update(read);
       done(null, chunk);
     },
   });
-  try {
-    ctx.tracker.stage('staging');
-    await client.query(`BEGIN; ${ASYNC_COMMIT}`);
-    const copy = client.query(copyFrom(sql));
-    const file = createReadStream(ctx.file.path, { highWaterMark: 1 << 20 });
-    try {
-      if (ctx.file.info.description.gzip) await pipeline(file, counted, createGunzip(), guard, copy);
-      else await pipeline(file, counted, guard, copy);
-    } catch (error) {
-      // A COPY the guard cut short may leave the session mid-COPY: the connection is closed instead.
-      if (guard.endMarker) return false;
-      if (!isDataError(error) && !isServerRefusal(error)) throw error;
-      await client.query('ROLLBACK');
-      healthy = true;
-      return false;
+  const raw = createReadStream(ctx.file.path, { highWaterMark: 1 << 20 });
+  // Errors of any step end the iteration with that error.
+  const source = ctx.file.info.description.gzip ? pipe(raw, counted, createGunzip(), () => {}) : pipe(raw, counted, () => {});
+  const chunks = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let first = true;
+  return {
+    async next() {
+      const step = await chunks.next();
+      if (step.done || !first) return step;
+      first = false;
+      const bom = step.value[0] === 0xef && step.value[1] === 0xbb && step.value[2] === 0xbf;
+      return bom ? { done: false, value: step.value.subarray(3) } : step;
+    },
+    return: async () => chunks.return?.() ?? { done: true, value: undefined },
+  };
+}
+
+/** Cuts the bytes into sub-batches of whole records. */
+class RecordBatches {
+  private leftover: Buffer | null = null;
+  ended = false;
+  readonly scanner: CsvRecordScanner;
+  private readonly input: AsyncIterator<Buffer>;
+  private readonly batchRows: number;
+
+  constructor(input: AsyncIterator<Buffer>, scanner: CsvRecordScanner, batchRows: number) {
+    this.input = input;
+    this.scanner = scanner;
+    this.batchRows = batchRows;
+  }
+
+  /** The bytes of sub-batch `batch` (0-based), up to its last record's line end. */
+  async *bytes(batch: number): AsyncGenerator<Buffer> {
+    const until = (batch + 1) * this.batchRows;
+    for (;;) {
+      const chunk = this.leftover ?? (await this.nextChunk());
+      this.leftover = null;
+      if (!chunk) {
+        this.ended = true;
+        if (!this.scanner.finish()) throw new Untrusted(this.scanner.unsafe ?? 'unsafe');
+        return;
+      }
+      const end = this.scanner.scanUntil(chunk, 0, until);
+      if (this.scanner.unsafe) throw new Untrusted(this.scanner.unsafe);
+      if (end === -1) {
+        yield chunk;
+        continue;
+      }
+      if (end < chunk.length) this.leftover = chunk.subarray(end);
+      yield chunk.subarray(0, end);
+      return;
     }
-    const rows = copy.rowCount;
-    ctx.tracker.counts.read = rows;
-    ctx.tracker.counts.inserted = rows;
-    await recordFile(ctx, client, 'loaded', { batchRows: Math.max(1, rows), batchesDone: 1, parts: 1 });
-    await client.query('COMMIT');
-    ctx.tracker.committedRows = rows;
+  }
+
+  /** Whether any byte is left for another sub-batch. */
+  async hasMore(): Promise<boolean> {
+    this.leftover ??= await this.nextChunk();
+    if (this.leftover === null) this.ended = true;
+    return !this.ended;
+  }
+
+  private async nextChunk(): Promise<Buffer | null> {
+    const step = await this.input.next();
+    return step.done ? null : step.value;
+  }
+}
+
+/** Where the pass-through stopped: the file is loaded, or the usual path goes on after `batchesDone`. */
+export type PassThroughEnd = { loaded: true } | { loaded: false; batchesDone: number; batchRows: number; inserted: number; reason: string };
+
+/** Loads the file by sending its own bytes, sub-batch by sub-batch, until done or refused. */
+export async function appendPassThrough(ctx: FileContext, how: PassThrough): Promise<PassThroughEnd> {
+  checkCancelled(ctx.run.signal);
+  const batchRows = ctx.run.plan.options.batchSize;
+  const input = fileBytes(ctx);
+  const batches = new RecordBatches(input, new CsvRecordScanner(how.dialect, how.dialect.hasHeader), batchRows);
+  const counts = ctx.tracker.counts;
+  const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1 });
+  const { client, release } = await acquireClient(ctx.run.pool);
+  let healthy = false;
+  let batch = 0;
+  ctx.tracker.stage('staging');
+  try {
+    while (await batches.hasMore()) {
+      checkCancelled(ctx.run.signal);
+      const before = batches.scanner.records;
+      await client.query(`BEGIN; ${ASYNC_COMMIT}`);
+      const refused = await copyBatch(client, batch === 0 ? how.firstSql : how.restSql, batches.bytes(batch), () => batches.scanner.records - Math.max(0, before));
+      if (refused !== null) {
+        // A COPY cut short by the scanner may leave the session mid-COPY: close it instead.
+        healthy = refused.sessionUsable;
+        if (healthy) await client.query('ROLLBACK');
+        return { loaded: false, batchesDone: batch, batchRows, inserted: counts.inserted, reason: refused.reason };
+      }
+      const rows = batches.scanner.records - Math.max(0, before);
+      batch++;
+      counts.read += rows;
+      counts.inserted += rows;
+      await recordFile(ctx, client, 'loading', shape(batch));
+      await client.query('COMMIT');
+      ctx.tracker.committedRows = counts.inserted;
+      ctx.tracker.update();
+    }
+    await recordFile(ctx, client, 'loaded', shape(batch));
     healthy = true;
-    return true;
+    return { loaded: true };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
+    await input.return?.();
     release(!healthy);
   }
+}
+
+/** One sub-batch's COPY; null when the server took it whole, else why it did not. */
+async function copyBatch(client: PoolClient, sql: string, bytes: AsyncIterable<Buffer>, expected: () => number): Promise<{ reason: string; sessionUsable: boolean } | null> {
+  const copy = client.query(copyFrom(sql));
+  try {
+    await pipeline(Readable.from(bytes, { objectMode: false }), copy);
+  } catch (error) {
+    if (error instanceof Untrusted) return { reason: error.message, sessionUsable: false };
+    if (isDataError(error) || isServerRefusal(error)) return { reason: (error as Error).message, sessionUsable: true };
+    throw error;
+  }
+  // The server and the scanner must agree on the records, or the sub-batches would not line up.
+  if (copy.rowCount !== expected()) return { reason: `the server read ${copy.rowCount} rows where ${expected()} were counted`, sessionUsable: true };
+  return null;
 }
 
 /** An error the server raised for this data (a trigger, a check, a constraint), not a lost connection. */
