@@ -17,26 +17,16 @@ import {
   writeProgressSql,
 } from './sql.ts';
 
-// The run reads the table names from here; they are defined with the manifest's SQL.
-export { manifestTable, progressTable } from './sql.ts';
-
 /** queued and failed are used by --claim: files waiting for a claimer, and files that failed. */
 export type ManifestStatus = 'queued' | 'loading' | 'loaded' | 'failed';
 
-export interface ManifestEntry {
+/** A file's manifest row as the run writes it. */
+export interface ManifestEntry extends ManifestState {
   sha256: string;
   targetTable: string;
   path: string;
   sizeBytes: number;
   mtime: Date;
-  status: ManifestStatus;
-  mode: WriteMode;
-  batchRows: number;
-  batchesDone: number;
-  /** Hash partitions the file was merged in (1 for append). */
-  parts: number;
-  counts: RowCounts;
-  runId: string;
   seconds: number;
 }
 
@@ -71,6 +61,7 @@ export interface ManifestState {
   mode: WriteMode;
   batchRows: number;
   batchesDone: number;
+  /** Hash partitions the file was merged in (1 for append). */
   parts: number;
   counts: RowCounts;
   runId: string;
