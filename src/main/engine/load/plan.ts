@@ -219,7 +219,8 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
   const paths = await listFiles(options.files, options.order);
   if (paths.length === 0) throw new KeyloadError(ErrorCodes.usage, 'No files to load: the directories given are empty');
 
-  const infos: ReadFile[] = await Promise.all(
+  // The files are opened (sniffed, hashed) in reader workers while the server is asked about the table.
+  const reading: Promise<ReadFile[]> = Promise.all(
     paths.map(async (path): Promise<ReadFile> => {
       try {
         return { path, info: await readInfo(path, options), error: null, empty: false };
@@ -234,6 +235,9 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
   const { client, release } = await acquireClient(pool);
   try {
     let target = await introspectTable(client, table);
+    const free = await freeConnections(client);
+    const support = await validationSupport(client);
+    const infos = await reading;
     let createSql: string | null = null;
     let key: string[] | null;
     if (target && options.createTable && options.tableMustBeNew) throw tableExistsError(table);
@@ -292,12 +296,11 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
       });
     }
     const internal = options.disableInternalParallelism ? 1 : options.internalConcurrency;
-    const budget = fitBudget({ concurrency: options.concurrency, internalConcurrency: internal }, await freeConnections(client));
+    const budget = fitBudget({ concurrency: options.concurrency, internalConcurrency: internal }, free);
     if (budget.notice) notices.push(budget.notice);
     const largest = Math.max(0, ...files.map((f) => f.info?.totalBytes ?? 0));
     const resumed = files.find((f) => f.resumeParts !== null && !f.alreadyLoaded)?.resumeParts;
     const partitions = resumed ?? partitionCount(budget.concurrency * budget.internalConcurrency, largest, options.batchSize);
-    const support = await validationSupport(client);
     return { runId: randomUUID(), connection, options, budget, support, partitions, table, target, createTableSql: createSql, key, files, notices };
   } finally {
     release(false);
