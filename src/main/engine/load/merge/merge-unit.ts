@@ -4,7 +4,7 @@
 import type { PoolClient } from 'pg';
 import { checkCancelled, fileKey, type FileContext } from '../file-context.ts';
 import { writeProgress, type UnitProgress } from '../manifest/manifest.ts';
-import { unitMergeSql, type ContestedKeys, type MergeSpec } from './sql.ts';
+import { HASH_ANTI_JOIN, unitMergeSql, type ContestedKeys, type MergeSpec } from './sql.ts';
 import { lockPartition } from '../runtime/run-locks.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 
@@ -26,6 +26,7 @@ export async function mergeUnit(ctx: FileContext, spec: MergeSpec, source: strin
   const sql = unitMergeSql(spec, source, target.contested, ctx.file.rank);
   const merge = async (): Promise<UnitProgress> => {
     if (ctx.run.partitionLocks) await lockPartition(target.client, ctx.run.plan.table, progress.part);
+    if (target.contested) await target.client.query(HASH_ANTI_JOIN);
     const result = await target.client.query<{ inserted: string; updated: string; total: string }>(sql);
     const row = result.rows[0];
     const inserted = Number(row?.inserted ?? 0);

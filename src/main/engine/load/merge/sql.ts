@@ -83,6 +83,13 @@ export function unitMergeSql(spec: MergeSpec, source: string, contested: Contest
     FROM merged`;
 }
 
+/**
+ * Staging tables are never analysed, so the planner guesses a handful of rows and probes the
+ * contested keys' index once per staged row; a hash anti-join is many times cheaper at any size
+ * (and spills to disk rather than degrading). Set in the unit's transaction.
+ */
+export const HASH_ANTI_JOIN = 'SET LOCAL enable_nestloop = off';
+
 /** A partition's contested keys: one row per (key, file holding it), with the key's owner. */
 export interface ContestedKeys {
   table: string;
