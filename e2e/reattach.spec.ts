@@ -8,7 +8,8 @@ import pg from 'pg';
 import { runStatus, screenshot, screenshots, state, step } from './app-helpers.ts';
 
 const files = ['reattach-1.csv', 'reattach-2.csv', 'reattach-3.csv'];
-const rowsPerFile = 600_000;
+// Big enough that the files are still being read when Cancel lands (a keyed run merges once all are staged).
+const rowsPerFile = 1_200_000;
 
 /** Drops CSV files made in the page itself (id,name,score rows), as a file manager would drop them. */
 async function dropGeneratedFiles(page: Page, names: string[], rows: number): Promise<void> {
@@ -69,6 +70,8 @@ test('reload mid-run: the run is re-attached with its progress, Cancel works, an
 
   const cancel = page.getByRole('button', { name: 'Cancel' });
   await expect(cancel).toBeEnabled();
+  // Cancelled while reading, so the bar below must stop short of full.
+  expect(Number(await total.getAttribute('value'))).toBeLessThan(Number(await total.getAttribute('max')));
   await cancel.click();
   await expect(runStatus(page)).toHaveText('Cancelled', { timeout: 60_000 });
 
