@@ -94,14 +94,7 @@ function Pool({ pool }: { pool: PoolMetrics }) {
   return (
     <>
       <h3>Connection pool</h3>
-      <dl className="settings" aria-label="Connection pool">
-        {rows.map(([name, value]) => (
-          <div key={name}>
-            <dt>{name}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <SettingsList rows={rows} label="Connection pool" />
     </>
   );
 }

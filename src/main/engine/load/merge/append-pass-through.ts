@@ -189,7 +189,7 @@ async function copyBatch(client: PoolClient, sql: string, bytes: AsyncIterable<B
     await pipeline(Readable.from(bytes, { objectMode: false }), copy);
   } catch (error) {
     if (error instanceof Untrusted) return { reason: error.message, sessionUsable: false };
-    if (isDataError(error) || isServerRefusal(error)) return { reason: (error as Error).message, sessionUsable: true };
+    if (isServerRefusal(error)) return { reason: (error as Error).message, sessionUsable: true };
     throw error;
   }
   // The server and the scanner must agree on the records, or the sub-batches would not line up.
@@ -197,8 +197,8 @@ async function copyBatch(client: PoolClient, sql: string, bytes: AsyncIterable<B
   return null;
 }
 
-/** An error the server raised for this data (a trigger, a check, a constraint), not a lost connection. */
+/** An error the server raised for this data (a value, a constraint, a trigger, a check option), not a lost connection. */
 function isServerRefusal(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(2|42|P0|44)/.test(code);
+  return isDataError(error) || (typeof code === 'string' && /^(42|P0|44)/.test(code));
 }

@@ -28,7 +28,7 @@ export function ownersAreExact(mode: WriteMode, policy: ConflictPolicy, columnSe
   return columnSets.every((columns) => signature(columns) === signature(columnSets[0] ?? []));
 }
 
-export function contestedTable(run: RunContext, part: number): string {
+function contestedTable(run: RunContext, part: number): string {
   return `${quoteIdent(run.plan.options.manifestSchema)}.${quoteIdent(`s_${runTag(run.plan.runId)}_c${part}`)}`;
 }
 
@@ -37,7 +37,7 @@ export function contestedTable(run: RunContext, part: number): string {
  * superseded keys to its counts. Null when no key can be contested: one file, insert mode (a key
  * in two files fails the later one), or owners that would not be exact.
  */
-export async function contestPartition(client: PoolClient, run: RunContext, files: ContestingFile[], part: number, mode: KeyedMode): Promise<ContestedKeys | null> {
+async function contestPartition(client: PoolClient, run: RunContext, files: ContestingFile[], part: number, mode: KeyedMode): Promise<ContestedKeys | null> {
   const columnSets = files.map((f) => f.ctx.file.mapping.mapped.map((m) => m.target));
   if (files.length < 2 || !ownersAreExact(mode, run.plan.options.conflictPolicy, columnSets)) return null;
   const table = contestedTable(run, part);
@@ -56,6 +56,40 @@ export async function contestPartition(client: PoolClient, run: RunContext, file
   return { table };
 }
 
-export async function dropContested(client: PoolClient, contested: ContestedKeys): Promise<void> {
+async function dropContested(client: PoolClient, contested: ContestedKeys): Promise<void> {
   await client.query(dropTableSql(contested.table));
+}
+
+/**
+ * Each partition's contested keys, built once and shared by the merge of every file; dropped with
+ * the staging tables. Ownership depends on every file, so it is made from all the staged files.
+ */
+export class ContestedPartitions {
+  private readonly built = new Map<number, Promise<ContestedKeys | null>>();
+  private readonly run: RunContext;
+  private readonly files: ContestingFile[];
+  private readonly mode: KeyedMode;
+
+  constructor(run: RunContext, files: ContestingFile[], mode: KeyedMode) {
+    this.run = run;
+    this.files = files;
+    this.mode = mode;
+  }
+
+  of(part: number, client: PoolClient): Promise<ContestedKeys | null> {
+    let contested = this.built.get(part);
+    if (!contested) {
+      contested = contestPartition(client, this.run, this.files, part, this.mode);
+      this.built.set(part, contested);
+      contested.catch(() => this.built.delete(part)); // a retry builds it again
+    }
+    return contested;
+  }
+
+  async drop(client: PoolClient): Promise<void> {
+    for (const contested of this.built.values()) {
+      const table = await contested.catch(() => null);
+      if (table) await dropContested(client, table);
+    }
+  }
 }

@@ -16,7 +16,7 @@ import { recordFile } from '../manifest/file-status.ts';
 import { fileOutcome, type FileOutcome } from '../outcome.ts';
 import { readProgress, type UnitProgress } from '../manifest/manifest.ts';
 import { disagreementsSql, existingKeysSql, list, type ContestedKeys, type KeyedMode } from './sql.ts';
-import { contestPartition, dropContested, type ContestingFile } from './contested-keys.ts';
+import { ContestedPartitions } from './contested-keys.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
 import { acquireClient } from '../runtime/pool-client.ts';
 import { withRetry } from '../runtime/retry.ts';
@@ -174,40 +174,6 @@ async function refuseDisagreements(run: RunContext, ready: StagedKeyedFile[]): P
     hint: `Choose a policy (last, first, version:<column>), or run keyload preview to see every conflict. Key columns: ${list(key)}.`,
   });
   for (const { file } of ready) fail(file, error);
-}
-
-/**
- * Each partition's contested keys, built once and shared by the merge of every file; dropped with
- * the staging tables. Ownership depends on every file, so it is made from all the staged files.
- */
-export class ContestedPartitions {
-  private readonly built = new Map<number, Promise<ContestedKeys | null>>();
-  private readonly run: RunContext;
-  private readonly files: ContestingFile[];
-  private readonly mode: KeyedMode;
-
-  constructor(run: RunContext, files: ContestingFile[], mode: KeyedMode) {
-    this.run = run;
-    this.files = files;
-    this.mode = mode;
-  }
-
-  of(part: number, client: PoolClient): Promise<ContestedKeys | null> {
-    let contested = this.built.get(part);
-    if (!contested) {
-      contested = contestPartition(client, this.run, this.files, part, this.mode);
-      this.built.set(part, contested);
-      contested.catch(() => this.built.delete(part)); // a retry builds it again
-    }
-    return contested;
-  }
-
-  async drop(client: PoolClient): Promise<void> {
-    for (const contested of this.built.values()) {
-      const table = await contested.catch(() => null);
-      if (table) await dropContested(client, table);
-    }
-  }
 }
 
 /** Merges all files' units: partitions in parallel, files in order within each partition. */
