@@ -19,6 +19,14 @@ export const ErrorCodes = {
   cancelled: 'KEYLOAD_CANCELLED',
   /** Not attempted because something it depends on failed (replace is all-or-nothing). */
   dependencyFailed: 'KEYLOAD_DEPENDENCY_FAILED',
+  /** A reader made no progress (no bytes, no rows) within the stall timeout. */
+  readerStalled: 'KEYLOAD_READER_STALLED',
+  /** Text that is not valid in its encoding, or whose encoding cannot be told. */
+  encoding: 'KEYLOAD_ENCODING',
+  /** A gzip file expands beyond the decompressed-size or ratio cap. */
+  decompressionLimit: 'KEYLOAD_DECOMPRESSION_LIMIT',
+  /** More columns than PostgreSQL allows in a table (1600). */
+  tooManyColumns: 'KEYLOAD_TOO_MANY_COLUMNS',
   connection: 'KEYLOAD_CONNECTION',
   localDb: 'KEYLOAD_LOCAL_DB',
   internal: 'KEYLOAD_INTERNAL',

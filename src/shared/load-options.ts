@@ -39,6 +39,8 @@ export const csvOptionsSchema = z.object({
   decimalComma: z.boolean().optional(),
   /** Whitespace around unquoted fields (and outside quotes) is dropped. */
   trim: z.boolean().optional(),
+  /** Read the text in this encoding instead of detecting it (detection refuses to guess on mixed bytes). */
+  encoding: encodingSchema.optional(),
 });
 
 export type CsvOptions = z.infer<typeof csvOptionsSchema>;
@@ -46,7 +48,6 @@ export type CsvOptions = z.infer<typeof csvOptionsSchema>;
 /** What the desktop app lets an analyst override per file when the sniffed format is wrong. */
 export const fileOverridesSchema = csvOptionsSchema.extend({
   fileType: fileTypeSchema.optional(),
-  encoding: encodingSchema.optional(),
   hasHeader: z.boolean().optional(),
 });
 
@@ -106,6 +107,10 @@ export const loadOptionsShape = {
   claim: z.boolean().default(false),
   /** How long a claimed file stays reserved without a heartbeat before another process takes it over. */
   leaseSeconds: boundedSetting('leaseSeconds'),
+  /** A reader with no progress (no bytes, no rows) for this long fails its file; default 60 (READER_LIMITS). */
+  stallTimeoutSeconds: z.number().positive().max(86_400).optional(),
+  /** Cap on one gzip file's decompressed bytes; default 100 GiB (READER_LIMITS). */
+  maxDecompressedBytes: z.number().int().positive().optional(),
 };
 
 export const loadOptionsSchema = z

@@ -45,6 +45,8 @@ export type LoadEvent =
 export interface FileResult {
   path: string;
   sha256: string | null;
+  /** How the file was read, as detected or overridden: "CSV, comma-separated, windows-1252, header row, LF". */
+  format?: string;
   /**
    * 'planned': a dry run validated the file and would load it. 'partly-loaded': it failed after some
    * of its rows were committed (`committedRows`); a re-run resumes it. 'cancelled': the user stopped it.

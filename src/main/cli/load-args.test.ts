@@ -15,7 +15,8 @@ async function argvWithEveryFlag(): Promise<string[]> {
     '--map', 'X=x', '--map', 'junk=', '--map', 'B=bee', '--mapping-file', mappingFile, '--ignore-extra-columns',
     '--touch-column', 'ts', '--version-column', 'updated_at', '--file-type', 'csv',
     '--delimiter', 'tab', '--quote', "'", '--escape', '\\', '--null', '\\N', '--date-format', 'DD/MM/YYYY',
-    '--time-zone', 'Europe/Berlin', '--decimal-comma', '--trim',
+    '--time-zone', 'Europe/Berlin', '--decimal-comma', '--trim', '--encoding', 'windows-1252',
+    '--stall-timeout', '2.5', '--max-decompressed', '500G',
     '--order', 'mtime', '--conflict-policy', 'version:updated_at', '--concurrency', '8', '--internal-concurrency', '3',
     '--disable-internal-parallelism', '--claim', '--lease-seconds', '30', '--batch-size', '10', '--atomic-file',
     '--max-retries', '0', '--on-error', 'abort', '--rejects-dir', '/tmp/r', '--manifest-schema', 'meta',
@@ -52,7 +53,10 @@ test('every option reaches the engine options', async () => {
         timeZone: 'Europe/Berlin',
         decimalComma: true,
         trim: true,
+        encoding: 'windows-1252',
       },
+      stallTimeoutSeconds: 2.5,
+      maxDecompressedBytes: 500 * 1024 ** 3,
       order: 'mtime',
       conflictPolicy: 'version',
       versionColumn: 'updated_at',
@@ -155,6 +159,16 @@ test('CSV flags become the CSV options for every file, over the mapping file\'s 
   });
   await writeFile(path, JSON.stringify({ version: 1, columns: {}, csv: { delimiter: ';;' } }));
   await expect(parseLoadArgs(['--table', 't', '--mapping-file', path, 'f.csv'])).rejects.toThrow(/csv\.delimiter/);
+});
+
+test('reader limits: seconds and sizes, or usage errors', async () => {
+  const limits = async (...flags: string[]) => (await parseLoadArgs(['--table', 't', ...flags, 'f'])).options;
+  expect(await limits('--stall-timeout', '60', '--max-decompressed', '1T')).toMatchObject({ stallTimeoutSeconds: 60, maxDecompressedBytes: 1024 ** 4 });
+  expect(await limits('--max-decompressed', '750MB')).toMatchObject({ maxDecompressedBytes: 750 * 1024 ** 2 });
+  expect(await limits('--max-decompressed', '123456')).toMatchObject({ maxDecompressedBytes: 123456 });
+  await expect(limits('--stall-timeout', '0')).rejects.toThrow(/--stall-timeout expects seconds/);
+  await expect(limits('--max-decompressed', 'lots')).rejects.toThrow(/--max-decompressed expects a size/);
+  await expect(limits('--encoding', 'latin9')).rejects.toThrow(/--encoding/);
 });
 
 test('bad CSV flags are usage errors naming the flag', async () => {

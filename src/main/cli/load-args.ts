@@ -7,6 +7,7 @@ import { mappingProfileSchema, parseMapArguments, type MappingProfile } from '..
 import {
   CONFLICT_POLICIES,
   DATE_FORMAT_CHOICES,
+  ENCODINGS,
   FILE_ORDERS,
   FILE_TYPES,
   isOneOf,
@@ -54,6 +55,8 @@ Connection (first that is set): --dsn URL, DATABASE_URL, PG* variables, else the
   --batch-size N          rows per committed sub-batch (default ${LOAD_DEFAULTS.batchSize})
   --atomic-file           load each file in one transaction
   --max-retries N         retries of transient errors (default ${LOAD_DEFAULTS.maxRetries})
+  --stall-timeout S       fail a file whose reading makes no progress for S seconds (default 60)
+  --max-decompressed SIZE cap on a gzip file's decompressed size, e.g. 500G (default 100G)
   --on-error MODE         ${choiceList(ON_ERROR_CHOICES, LOAD_DEFAULTS.onError, ': bad rows go to a rejects CSV')}
   --rejects-dir DIR       where rejects CSVs go (default: the run's report directory)
   --manifest-schema NAME  schema of keyload_manifest (default ${LOAD_DEFAULTS.manifestSchema})
@@ -74,6 +77,8 @@ CSV (for every file; a mapping file's "csv" section sets them too, these flags w
   --time-zone Z           zone for timestamps written without one: Europe/Berlin, UTC, +02:00
   --decimal-comma         numbers are written 1.234,56
   --trim                  drop whitespace around unquoted fields
+  --encoding E            ${ENCODINGS.join(' | ')} (default: detected; a UTF-8 file with
+                          stray bytes fails instead of being guessed)
 
 Exit codes: 0 all loaded, 3 loaded with rejected rows, 1 failed, 2 usage error.`;
 
@@ -91,6 +96,17 @@ function integer(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw usage(`${flag} expects a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/** A size in bytes: 123, 500M, 100G, 2T (binary units; KB, MiB and the like read the same). */
+function byteSize(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(value.trim());
+  const unit = SIZE_UNITS[match?.[2]?.toUpperCase() ?? ''];
+  if (!match || unit === undefined || Number(match[1]) <= 0) throw usage(`${flag} expects a size such as 500M or 100G, got ${JSON.stringify(value)}`);
+  return Math.floor(Number(match[1]) * unit);
 }
 
 function oneOf<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
@@ -130,6 +146,7 @@ function csvOptions(fromProfile: CsvOptions, v: Record<string, string | boolean 
     timeZone: text('time-zone'),
     decimalComma: v['decimal-comma'] === true ? true : undefined,
     trim: v.trim === true ? true : undefined,
+    encoding: text('encoding'),
   };
   const merged = { ...fromProfile, ...Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) };
   const parsed = csvOptionsSchema.safeParse(merged);
@@ -166,6 +183,9 @@ export const loadArgOptions = {
   'time-zone': { type: 'string' },
   'decimal-comma': { type: 'boolean' },
   trim: { type: 'boolean' },
+  encoding: { type: 'string' },
+  'stall-timeout': { type: 'string' },
+  'max-decompressed': { type: 'string' },
   order: { type: 'string' },
   'conflict-policy': { type: 'string' },
   concurrency: { type: 'string' },
@@ -253,6 +273,13 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
   if (batchSize !== undefined) options.batchSize = batchSize;
   const maxRetries = integer(v['max-retries'], '--max-retries');
   if (maxRetries !== undefined) options.maxRetries = maxRetries;
+  const stallTimeout = v['stall-timeout'];
+  if (stallTimeout !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(stallTimeout) || Number(stallTimeout) <= 0) throw usage(`--stall-timeout expects seconds, got ${JSON.stringify(stallTimeout)}`);
+    options.stallTimeoutSeconds = Number(stallTimeout);
+  }
+  const maxDecompressed = byteSize(v['max-decompressed'], '--max-decompressed');
+  if (maxDecompressed !== undefined) options.maxDecompressedBytes = maxDecompressed;
   if (v['touch-column']) options.touchColumn = v['touch-column'];
   if (v['version-column']) {
     if (options.versionColumn && options.versionColumn !== v['version-column']) throw usage('--version-column and --conflict-policy version:<column> name different columns');

@@ -33,6 +33,7 @@ export function summaryTable(result: LoadResult): string {
     out.push(`concurrency ${result.concurrency} x ${result.internalConcurrency}; connections: pool ${p.size}, peak ${p.peakTotal} open, average ${p.averageTotal}, peak ${p.peakWaiting} waiting`);
   }
   for (const file of result.files) {
+    if (file.format) out.push(`read ${basename(file.path)} as ${file.format}`);
     if (file.error) out.push(`error: ${formatError(file.error)}`);
     if (file.rejectsFile) out.push(`rejects: ${file.rejectsFile}`);
   }

@@ -85,6 +85,18 @@ describe('openCsvSource', () => {
     expect(values(await readAll(source))).toEqual([['Café', '€5']]);
   });
 
+  it('refuses to guess on UTF-8 with a stray byte (line and offset), and loads it as told with an encoding', async () => {
+    const bytes = Buffer.concat([Buffer.from('id,city\n1,café\n2,Zürich\n3,Mal'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const error = await failure(open(bytes));
+    const offset = bytes.indexOf(0xe9, 30);
+    expect(error).toMatchObject({ code: ErrorCodes.encoding, location: { line: 4 } });
+    expect(error.message).toBe(`The text is UTF-8 but byte 0xE9 at byte offset ${offset} is not: the encoding cannot be told safely.`);
+    expect(error.hint).toMatch(/--encoding windows-1252/);
+    const told = await open(bytes, { dialect: { encoding: 'windows-1252' } });
+    expect(told.description.dialect?.encoding).toBe('windows-1252');
+    expect(values(await readAll(told))).toEqual([['1', 'cafÃ©'], ['2', 'ZÃ¼rich'], ['3', 'Malé']]);
+  });
+
   it('lets overrides win over detection', async () => {
     const source = await open('a,b\n1,café\n', { dialect: { hasHeader: false, encoding: 'windows-1252', delimiter: ';' } });
     expect(source.columns.map((c) => c.name)).toEqual(['column_1']);
@@ -191,8 +203,8 @@ describe('openCsvSource', () => {
     const path = await file(Buffer.concat([Buffer.from('id,name\n' + '1,abcdefgh\n'.repeat(200_000)), Buffer.from([0x32, 0x2c, 0xe9, 0x0a])]));
     const source = await openCsvSource(path, { gzip: false }, { inferenceSampleRows: 10 });
     const error = await failure(readAll(source));
-    expect(error).toMatchObject({ code: ErrorCodes.fileCorrupt, location: { file: path, line: 200_002 } });
-    expect(error.message).toBe('Not valid UTF-8 text: invalid byte sequence 0xE9 0x0A.');
+    expect(error).toMatchObject({ code: ErrorCodes.encoding, location: { file: path, line: 200_002 } });
+    expect(error.message).toBe(`Not valid UTF-8 text: invalid byte sequence 0xE9 0x0A at byte offset ${8 + 11 * 200_000 + 2}.`);
     expect(error.hint).toMatch(/Windows-1252/);
   });
 

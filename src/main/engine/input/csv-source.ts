@@ -4,11 +4,11 @@
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { CsvParser } from './csv-parser.ts';
 import { recordConverter, type RecordConverter } from './csv-values.ts';
-import { checkInputFile, openFileBytes, type FileBytes } from './detect.ts';
+import { checkInputFile, openFileBytes, type FileBytes, type GzipLimits } from './detect.ts';
 import { TypeInference } from './infer-types.ts';
 import { commonFieldCount, SNIFF_SAMPLE_CHARS, sniffDialect } from './sniff.ts';
-import type { CsvDialect, CsvValueOptions, OpenSourceOptions, RowSource, SourceColumn, SourceRow } from './source.ts';
-import { decodeText, detectEncoding, ENCODINGS } from './text-decode.ts';
+import { readerLimits, type CsvDialect, type CsvValueOptions, type OpenSourceOptions, type RowSource, type SourceColumn, type SourceRow } from './source.ts';
+import { decodeText, detectEncoding, ENCODINGS, encodingError, type EncodingDetection } from './text-decode.ts';
 
 const ENCODING_SAMPLE_BYTES = 1024 * 1024;
 const DEFAULT_INFERENCE_ROWS = 10_000;
@@ -18,10 +18,13 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
   const { gzip } = detection;
   const totalBytes = await checkInputFile(path);
   const overrides = checkOverrides(path, options.dialect ?? {});
+  const limits = readerLimits(options);
 
-  const head = await readStart(path, gzip, ENCODING_SAMPLE_BYTES);
+  const head = await readStart(path, gzip, limits, ENCODING_SAMPLE_BYTES);
   if (head.bytes.length === 0) throw new KeyloadError(ErrorCodes.fileCorrupt, 'The file is empty after gzip decompression.', { file: path });
   const detected = detectEncoding(head.bytes, head.complete);
+  // An encoding given explicitly is read as told; otherwise the guess must be safe.
+  if (overrides.encoding === undefined) checkStrayBytes(path, head.bytes, detected);
   const encoding = overrides.encoding ?? detected.encoding;
   // For sniffing only: invalid bytes become U+FFFD here, and an error with a line number when read.
   const text = new TextDecoder(encoding).decode(head.bytes, { stream: !head.complete });
@@ -39,7 +42,7 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
   const convert = recordConverter(values, path);
 
   const sampleRows = Math.max(0, Math.floor(options.inferenceSampleRows ?? DEFAULT_INFERENCE_ROWS));
-  const records = await readRecords(path, gzip, dialect, values, sampleRows + (dialect.hasHeader ? 1 : 0));
+  const records = await readRecords(path, gzip, limits, dialect, values, sampleRows + (dialect.hasHeader ? 1 : 0));
   if (records.length === 0) throw new KeyloadError(ErrorCodes.fileCorrupt, 'The file holds no records, only blank lines.', { file: path });
   const header = dialect.hasHeader ? records[0]?.values : undefined;
   const dataRecords = dialect.hasHeader ? records.slice(1) : records;
@@ -60,7 +63,7 @@ export async function openCsvSource(path: string, detection: { gzip: boolean }, 
     if (iterated) throw new KeyloadError(ErrorCodes.internal, 'The rows of a source can only be read once.', { file: path });
     iterated = true;
     if (closed) return;
-    const bytes = openFileBytes(path, gzip);
+    const bytes = openFileBytes(path, gzip, limits);
     active = bytes;
     const parser = csvParser(dialect, values, path);
     let pending: SourceRow[] = [];
@@ -137,6 +140,16 @@ function checkOverrides(path: string, overrides: Partial<CsvDialect>): Partial<C
   return overrides;
 }
 
+/** Mostly UTF-8 with a stray byte: neither UTF-8 nor Windows-1252 would read it right, so the file fails. */
+function checkStrayBytes(path: string, head: Uint8Array, detected: EncodingDetection): void {
+  const offset = detected.strayByte;
+  if (offset === undefined) return;
+  const line = head.subarray(0, offset).reduce((n, byte) => (byte === 0x0a ? n + 1 : n), 1);
+  const byte = `0x${(head[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0')}`;
+  const message = `The text is UTF-8 but byte ${byte} at byte offset ${offset} is not: the encoding cannot be told safely.`;
+  throw encodingError('utf-8', message, path, line);
+}
+
 function csvParser(dialect: CsvDialect, values: CsvValueOptions, file: string): CsvParser {
   return new CsvParser({
     delimiter: dialect.delimiter,
@@ -153,8 +166,8 @@ function convertAll(rows: SourceRow[], convert: RecordConverter): void {
 }
 
 /** The first `limit` bytes (or more) of the file's content; `complete` when that is all of it. */
-async function readStart(path: string, gzip: boolean, limit: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
-  const bytes = openFileBytes(path, gzip);
+async function readStart(path: string, gzip: boolean, limits: GzipLimits, limit: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
+  const bytes = openFileBytes(path, gzip, limits);
   const parts: Uint8Array[] = [];
   let length = 0;
   try {
@@ -170,8 +183,8 @@ async function readStart(path: string, gzip: boolean, limit: number): Promise<{ 
 }
 
 /** The first `limit` records (at least one when the file has any), the header included. */
-async function readRecords(path: string, gzip: boolean, dialect: CsvDialect, values: CsvValueOptions, limit: number): Promise<SourceRow[]> {
-  const bytes = openFileBytes(path, gzip);
+async function readRecords(path: string, gzip: boolean, limits: GzipLimits, dialect: CsvDialect, values: CsvValueOptions, limit: number): Promise<SourceRow[]> {
+  const bytes = openFileBytes(path, gzip, limits);
   const parser = csvParser(dialect, values, path);
   const records: SourceRow[] = [];
   const wanted = Math.max(limit, 1);

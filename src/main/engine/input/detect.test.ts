@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import { detectFileType, openFileBytes, readError } from './detect.ts';
+import { detectFileType, openFileBytes, readError, type GzipLimits } from './detect.ts';
+import { READER_LIMITS } from './source.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -117,5 +118,30 @@ describe('openFileBytes', () => {
     );
     expect([error.code, error.location.file]).toEqual([ErrorCodes.fileCorrupt, path]);
     expect(error.message).toMatch(/^The gzip data is corrupt: /);
+  });
+
+  it('stops a gzip bomb by its ratio, and any gzip file past the size cap, naming the file', async () => {
+    const drain = async (path: string, limits?: GzipLimits) => {
+      const bytes = openFileBytes(path, true, limits);
+      return failure(
+        (async () => {
+          for await (const _chunk of bytes.chunks);
+        })(),
+      );
+    };
+    // 64 MiB of zeros compress about 1030:1, deflate's limit; no CSV comes close.
+    const bomb = await file('bomb.csv.gz', gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }));
+    const ratio = await drain(bomb);
+    expect([ratio.code, ratio.location.file]).toEqual([ErrorCodes.decompressionLimit, bomb]);
+    expect(ratio.message).toMatch(/^The gzip data expands more than 1000:1 \(.+ from .+\), which no real CSV file does/);
+
+    const csv = await file('capped.csv.gz', gzipSync('id,name\n'.repeat(100_000)));
+    const size = await drain(csv, { ...READER_LIMITS, maxDecompressedBytes: 100_000 });
+    expect([size.code, size.location.file, size.message]).toEqual([
+      ErrorCodes.decompressionLimit,
+      csv,
+      'The gzip data expands to more than 97.7 KB, the cap on decompressed size.',
+    ]);
+    expect(size.hint).toMatch(/--max-decompressed/);
   });
 });

@@ -5,7 +5,9 @@ import { open, stat } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
-import type { FileType } from './source.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
+import { noteProgress } from './read-progress.ts';
+import { READER_LIMITS, type FileType, type ReaderLimits } from './source.ts';
 
 export interface FileDetection {
   type: FileType;
@@ -15,6 +17,8 @@ export interface FileDetection {
 const HEAD_BYTES = 8;
 const FILE_CHUNK_BYTES = 256 * 1024;
 const GUNZIP_CHUNK_BYTES = 64 * 1024;
+/** The ratio cap applies from this much output on: a small file's ratio says nothing. */
+const RATIO_CHECK_BYTES = 16 * 1024 * 1024;
 
 // Compressed formats we cannot read; loading them as text would only produce garbage rows.
 const UNSUPPORTED_MAGIC: { name: string; bytes: number[] }[] = [
@@ -74,11 +78,14 @@ export interface FileBytes {
   close(): void;
 }
 
+export type GzipLimits = Pick<ReaderLimits, 'maxDecompressedBytes' | 'maxDecompressionRatio'>;
+
 /**
  * Streams a file's bytes. The file is opened when iteration starts, so no stream exists (and no
  * error can go unheard) before someone reads; pull-based, nothing more is read while nobody does.
+ * Gzip output beyond `limits` (size, or ratio to the compressed bytes read) fails the file.
  */
-export function openFileBytes(path: string, gzip: boolean): FileBytes {
+export function openFileBytes(path: string, gzip: boolean, limits: GzipLimits = READER_LIMITS): FileBytes {
   let file: ReadStream | undefined;
   let stream: Readable | undefined;
   let closed = false;
@@ -95,8 +102,16 @@ export function openFileBytes(path: string, gzip: boolean): FileBytes {
       // Errors of either stream surface through iterating the gunzip stream.
       stream = pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => {});
     }
+    let output = 0;
     try {
-      for await (const chunk of stream) yield chunk as Uint8Array;
+      for await (const chunk of stream) {
+        noteProgress();
+        if (gzip) {
+          output += (chunk as Uint8Array).length;
+          checkExpansion(path, output, file.bytesRead, limits);
+        }
+        yield chunk as Uint8Array;
+      }
     } catch (error) {
       throw readError(path, error);
     } finally {
@@ -104,6 +119,22 @@ export function openFileBytes(path: string, gzip: boolean): FileBytes {
     }
   }
   return { chunks: chunks(), bytesRead: () => file?.bytesRead ?? 0, close };
+}
+
+function checkExpansion(path: string, output: number, input: number, limits: GzipLimits): void {
+  if (output > limits.maxDecompressedBytes) {
+    throw new KeyloadError(ErrorCodes.decompressionLimit, `The gzip data expands to more than ${formatBytes(limits.maxDecompressedBytes)}, the cap on decompressed size.`, {
+      file: path,
+      hint: 'If the file is genuine, raise the cap with --max-decompressed.',
+    });
+  }
+  if (output > RATIO_CHECK_BYTES && output > input * limits.maxDecompressionRatio) {
+    throw new KeyloadError(
+      ErrorCodes.decompressionLimit,
+      `The gzip data expands more than ${limits.maxDecompressionRatio}:1 (${formatBytes(output)} from ${formatBytes(input)}), which no real CSV file does: it looks like a decompression bomb.`,
+      { file: path, hint: 'If the file is genuine, decompress it first and load the plain file.' },
+    );
+  }
 }
 
 /** A KeyloadError for a failure to read `path`: missing, unreadable, or corrupt gzip data. */

@@ -67,6 +67,30 @@ export interface OpenSourceOptions {
   values?: CsvValueOptions;
   /** Rows sampled for CSV type inference (default 10000). */
   inferenceSampleRows?: number;
+  /** Safety limits of reading; each unset one takes its READER_LIMITS default. */
+  limits?: Partial<ReaderLimits>;
+}
+
+/** What a reader may take before the file fails: time without progress, and how much gzip may expand. */
+export interface ReaderLimits {
+  /** No bytes read and no rows produced for this long fails the file (a stuck disk, a reader in a loop). */
+  stallTimeoutMs: number;
+  /** Decompressed bytes of one gzip file. */
+  maxDecompressedBytes: number;
+  /** Decompressed bytes per compressed byte, checked once the output is past RATIO_CHECK_BYTES. */
+  maxDecompressionRatio: number;
+}
+
+export const READER_LIMITS: ReaderLimits = {
+  stallTimeoutMs: 60_000,
+  maxDecompressedBytes: 100 * 1024 ** 3,
+  // Deflate cannot exceed about 1032:1 (a run of zeros). Real CSV stays below: typical exports
+  // 10:1, one line repeated 50 MB long ~500:1. So this stops a bomb and nothing else.
+  maxDecompressionRatio: 1000,
+};
+
+export function readerLimits(options: OpenSourceOptions): ReaderLimits {
+  return { ...READER_LIMITS, ...options.limits };
 }
 
 /** The CSV options that change values rather than how the text splits into fields. */

@@ -34,6 +34,15 @@ describe('detectEncoding', () => {
     expect(detectEncoding(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2c, 0x80, 0x0a]), true)).toEqual({ encoding: 'windows-1252', bom: false });
   });
 
+  it('never guesses Windows-1252 for UTF-8 text with a stray byte: it reports where the byte is', () => {
+    // The issue's file: real UTF-8 characters, then one byte that is not UTF-8.
+    const mixed = Buffer.concat([Buffer.from('name\ncafé\nnaïve\n'), Buffer.from([0x4a, 0xe9, 0x0a])]);
+    expect(detectEncoding(mixed, true)).toEqual({ encoding: 'utf-8', bom: false, strayByte: mixed.indexOf(0xe9, 18) });
+    // Windows-1252 text in which two letters happen to form a UTF-8 character ("É”" is C9 94) stays Windows-1252.
+    const latin = Buffer.from([0x43, 0x41, 0x46, 0xc9, 0x94, 0x2c, 0xe9, 0x74, 0xe9, 0x0a]);
+    expect(detectEncoding(latin, true)).toEqual({ encoding: 'windows-1252', bom: false });
+  });
+
   it('counts a sample cut inside a multi-byte character as UTF-8, unless the sample is the whole file', () => {
     for (const char of ['é', '€', '😀']) {
       const bytes = Buffer.from(`name,${char}`);
@@ -113,14 +122,14 @@ describe('decodeText', () => {
       expect(text).toBe(`${valid.toString()}x`);
       expect(error.code).toBe(ErrorCodes.fileCorrupt);
       expect(error.location).toMatchObject({ file: 'in.csv', line: 7 });
-      expect(error.message).toContain('Not valid UTF-8 text: invalid byte sequence 0xE9 0x20');
+      expect(error.message).toMatch(/^Not valid UTF-8 text: invalid byte sequence 0xE9 0x20 at byte offset \d+\.$/);
     }
   });
 
   it('fails on an unpaired UTF-16 surrogate and on a file ending inside a character', async () => {
     const lone = Buffer.from([0x61, 0x00, 0x00, 0xd8, 0x62, 0x00, 0x63, 0x00]);
     for (let cut = 0; cut <= lone.length; cut++) {
-      await expect(decodeAll(splitAt(lone, cut), 'utf-16le')).rejects.toThrow(/^Not valid UTF-16LE text: invalid byte sequence 0x00 0xD8 0x62 0x00\.$/);
+      await expect(decodeAll(splitAt(lone, cut), 'utf-16le')).rejects.toThrow(/^Not valid UTF-16LE text: invalid byte sequence 0x00 0xD8 0x62 0x00 at byte offset \d+\.$/);
     }
     await expect(decodeAll([Buffer.from([0x61, 0xe2, 0x82])], 'utf-8')).rejects.toThrow(/ends in the middle of a character/);
     await expect(decodeAll([Buffer.from([0x00, 0x61, 0x00])], 'utf-16be')).rejects.toThrow(KeyloadError);

@@ -9,6 +9,11 @@ export interface EncodingDetection {
   encoding: TextEncoding;
   /** The sample starts with this encoding's byte order mark (decoding strips it). */
   bom: boolean;
+  /**
+   * Mostly valid UTF-8 with stray bytes: the offset of the first invalid byte in the sample. Such a
+   * file cannot be read as UTF-8, and reading it as Windows-1252 would garble its real characters.
+   */
+  strayByte?: number;
 }
 
 const ENCODING_NAMES: Record<TextEncoding, string> = {
@@ -23,13 +28,70 @@ export const ENCODINGS = Object.keys(ENCODING_NAMES) as readonly TextEncoding[];
 /**
  * Detects the encoding of a file from its first bytes. `complete` says the sample is the whole file;
  * otherwise a multi-byte character cut off at the end of the sample still counts as valid UTF-8.
+ * Bytes that are not UTF-8 mean Windows-1252 only when valid multi-byte UTF-8 characters are
+ * fewer than the invalid sequences; otherwise the text is UTF-8 with stray bytes (`strayByte`).
  */
 export function detectEncoding(sample: Uint8Array, complete: boolean): EncodingDetection {
   const bom = bomEncoding(sample);
   if (bom) return { encoding: bom, bom: true };
   const utf16 = utf16WithoutBom(sample);
   if (utf16) return { encoding: utf16, bom: false };
-  return { encoding: isUtf8(sample, complete) ? 'utf-8' : 'windows-1252', bom: false };
+  const utf8 = utf8Evidence(sample, complete);
+  if (utf8.invalid === 0) return { encoding: 'utf-8', bom: false };
+  if (utf8.characters >= utf8.invalid) return { encoding: 'utf-8', bom: false, strayByte: utf8.firstInvalid };
+  return { encoding: 'windows-1252', bom: false };
+}
+
+/** The encoding's display name (UTF-8, Windows-1252). */
+export function encodingName(encoding: TextEncoding): string {
+  return ENCODING_NAMES[encoding];
+}
+
+/** Valid multi-byte UTF-8 characters and invalid sequences in `bytes`, and where the first invalid one is. */
+function utf8Evidence(bytes: Uint8Array, complete: boolean): { characters: number; invalid: number; firstInvalid: number } {
+  let characters = 0;
+  let invalid = 0;
+  let firstInvalid = -1;
+  for (let i = 0; i < bytes.length; ) {
+    if ((bytes[i] ?? 0) < 0x80) {
+      i++;
+      continue;
+    }
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 0) {
+      characters++;
+      i += length;
+    } else if (length < 0 && !complete) {
+      break; // a character cut off by the end of the sample
+    } else {
+      invalid++;
+      if (firstInvalid < 0) firstInvalid = i;
+      i++;
+    }
+  }
+  return { characters, invalid, firstInvalid };
+}
+
+/** The length of the valid UTF-8 sequence at `i` (2-4), 0 when invalid, -1 when `bytes` ends inside it. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i] ?? 0;
+  // The second byte's range depends on the lead (no overlong forms, surrogates or values past U+10FFFF).
+  const [length, low, high] =
+    lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf]
+    : lead === 0xe0 ? [3, 0xa0, 0xbf]
+    : lead === 0xed ? [3, 0x80, 0x9f]
+    : lead >= 0xe1 && lead <= 0xef ? [3, 0x80, 0xbf]
+    : lead === 0xf0 ? [4, 0x90, 0xbf]
+    : lead >= 0xf1 && lead <= 0xf3 ? [4, 0x80, 0xbf]
+    : lead === 0xf4 ? [4, 0x80, 0x8f]
+    : [0, 0, 0];
+  if (length === 0) return 0;
+  for (let k = 1; k < length; k++) {
+    const byte = bytes[i + k];
+    if (byte === undefined) return -1;
+    if (byte < (k === 1 ? low : 0x80) || byte > (k === 1 ? high : 0xbf)) return 0;
+  }
+  return length;
 }
 
 /** The encoding whose byte order mark starts `bytes`, if any. */
@@ -39,15 +101,6 @@ export function bomEncoding(bytes: Uint8Array): TextEncoding | undefined {
   if (b0 === 0xff && b1 === 0xfe) return 'utf-16le';
   if (b0 === 0xfe && b1 === 0xff) return 'utf-16be';
   return undefined;
-}
-
-function isUtf8(sample: Uint8Array, complete: boolean): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: !complete });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Mostly-ASCII UTF-16 without a BOM has a zero in every other byte; text in the other encodings
@@ -96,7 +149,8 @@ export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: T
       if (prefix) yield prefix;
       const validEnd = consumed - pending.length + valid;
       const badStart = valid - pendingBytes(bytes.subarray(Math.max(0, valid - 4), valid), validEnd, encoding);
-      throw invalidBytes(encoding, options, `invalid byte sequence ${hex(bytes.subarray(badStart, valid + 1))}`);
+      const offset = consumed - pending.length + badStart;
+      throw invalidBytes(encoding, options, `invalid byte sequence ${hex(bytes.subarray(badStart, valid + 1))} at byte offset ${offset}`);
     }
     consumed += chunk.length;
     tail = concat(tail, chunk.subarray(Math.max(0, chunk.length - 4))).subarray(-4);
@@ -112,13 +166,16 @@ export async function* decodeText(chunks: AsyncIterable<Uint8Array>, encoding: T
 }
 
 function invalidBytes(encoding: TextEncoding, options: DecodeOptions, reason: string): KeyloadError {
-  const line = options.currentLine?.();
-  const hint = encoding === 'utf-8' ? 'If the file is Windows-1252 (Latin-1), set the encoding to windows-1252.' : 'Check the file encoding, or set it explicitly.';
-  return new KeyloadError(ErrorCodes.fileCorrupt, `Not valid ${ENCODING_NAMES[encoding]} text: ${reason}.`, {
-    file: options.file,
-    line,
-    hint,
-  });
+  return encodingError(encoding, `Not valid ${ENCODING_NAMES[encoding]} text: ${reason}.`, options.file, options.currentLine?.());
+}
+
+/** Text that cannot be read in `encoding`: the file, the line, and how to say what the encoding is. */
+export function encodingError(encoding: TextEncoding, message: string, file: string, line: number | undefined): KeyloadError {
+  const hint =
+    encoding === 'utf-8'
+      ? 'Fix the bytes, or if the file is Windows-1252 (Latin-1) load it with --encoding windows-1252 (in the app: Change format).'
+      : 'Check the file encoding, or set it with --encoding.';
+  return new KeyloadError(ErrorCodes.encoding, message, { file, line, hint });
 }
 
 /**

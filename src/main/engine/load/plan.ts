@@ -14,7 +14,7 @@ import { ReaderClient } from '../reader/reader-client.ts';
 import { displayName, parseTableName, quoteIdent, qualifiedName, type TableName } from '../sql/identifiers.ts';
 import { introspectTable, type TargetTable } from '../target/introspect.ts';
 import { resolveKey } from '../target/key.ts';
-import { mapColumns, type ColumnMapping } from '../target/mapping.ts';
+import { mapColumns, MAX_TABLE_COLUMNS, tooManyColumnsError, type ColumnMapping } from '../target/mapping.ts';
 import { proposeFromSamples, sampleFile, unreadable, type FileSample } from '../target/propose-columns.ts';
 import { mapLimit } from './runtime/concurrency.ts';
 import { listFiles } from './file-list.ts';
@@ -111,6 +111,7 @@ export function tableExistsError(table: TableName): KeyloadError {
  */
 async function newTableColumns(client: pg.PoolClient, table: TableName, samples: FileSample[], options: LoadOptions): Promise<ProposedColumn[]> {
   const columns = proposeFromSamples(samples, options.map);
+  if (columns.length > MAX_TABLE_COLUMNS) throw tooManyColumnsError(columns.length, `The new table ${displayName(table)}`, samples.length === 1 ? samples[0]?.path : undefined);
   const names = new Set(columns.map((c) => c.name));
   const unknown = Object.keys(options.columnTypes).filter((name) => !names.has(name));
   if (unknown.length > 0) {

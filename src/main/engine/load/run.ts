@@ -4,6 +4,7 @@
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { addCounts, emptyCounts, type FileResult, type FileStage, type LoadEvent, type LoadResult } from '../../../shared/load-types.ts';
 import { toErrorInfo } from '../error-info.ts';
+import { describeFormat } from '../inspect/inspect-files.ts';
 import { displayName, qualifiedName } from '../sql/identifiers.ts';
 import { appendFile } from './merge/append-load.ts';
 import { appendPassThrough, passThrough } from './merge/append-pass-through.ts';
@@ -74,6 +75,7 @@ function settle(run: FileRun, end: FileEnd): void {
   run.result = {
     path: run.file.path,
     sha256: run.file.info?.sha256 ?? null,
+    ...(run.file.info ? { format: describeFormat(run.file.info.description) } : {}),
     status: end.status,
     counts: { ...run.tracker.counts },
     seconds: run.tracker.seconds,

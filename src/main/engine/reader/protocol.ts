@@ -52,3 +52,12 @@ export type ReaderReply =
   | { seq: number; type: 'preview'; preview: SourcePreview }
   | { seq: number; type: 'sampled'; tallies: TypeTally[] }
   | { seq: number; type: 'error'; error: ErrorInfo };
+
+/** Sent unasked while the worker makes progress (bytes read, rows produced), for the stall watchdog. */
+export interface ReaderProgress {
+  type: 'progress';
+  /** The last place the reader named, e.g. 'column "price"' in a Parquet file. */
+  where: string | null;
+}
+
+export type ReaderMessage = ReaderReply | ReaderProgress;

@@ -3,8 +3,8 @@
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { PREVIEW_ROWS, type SourcePreview } from '../input/preview.ts';
 import type { TypeTally } from '../input/infer-types.ts';
-import type { OpenSourceOptions } from '../input/source.ts';
-import type { CopyBatch, FileInfo, ReaderReply, ReaderRequest } from './protocol.ts';
+import { readerLimits, type OpenSourceOptions } from '../input/source.ts';
+import type { CopyBatch, FileInfo, ReaderMessage, ReaderReply, ReaderRequest } from './protocol.ts';
 import { startReader, type ReaderSession } from './reader-pool.ts';
 
 type Request = ReaderRequest extends infer R ? (R extends { seq: number } ? Omit<R, 'seq'> : never) : never;
@@ -15,30 +15,57 @@ export class ReaderClient {
   private readonly waiting = new Map<number, { resolve: (reply: ReaderReply) => void; reject: (error: Error) => void }>();
   private seq = 0;
   private failure: Error | undefined;
+  // The watchdog: while a request waits, the worker must report progress within this time.
+  private stallTimeoutMs = readerLimits({}).stallTimeoutMs;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private lastPlace: string | null = null;
 
   constructor(path: string) {
     this.path = path;
     this.session = startReader();
-    this.session.port.on('message', (reply: ReaderReply) => {
-      const waiter = this.waiting.get(reply.seq);
-      this.waiting.delete(reply.seq);
-      waiter?.resolve(reply);
+    this.session.port.on('message', (message: ReaderMessage) => {
+      if (message.type === 'progress') this.lastPlace = message.where ?? this.lastPlace;
+      else {
+        const waiter = this.waiting.get(message.seq);
+        this.waiting.delete(message.seq);
+        waiter?.resolve(message);
+      }
+      this.armWatchdog();
     });
     this.session.done.catch((error: unknown) => this.failAll(error instanceof Error ? error : new Error(String(error))));
   }
 
   private failAll(error: Error): void {
-    this.failure ??= new KeyloadError(ErrorCodes.internal, `Reading failed: ${error.message}`, { file: this.path });
+    this.failure ??= error instanceof KeyloadError ? error : new KeyloadError(ErrorCodes.internal, `Reading failed: ${error.message}`, { file: this.path });
     for (const waiter of this.waiting.values()) waiter.reject(this.failure);
     this.waiting.clear();
+    this.armWatchdog();
+  }
+
+  /** (Re)starts the stall timer while anything waits for the worker; stops it when nothing does. */
+  private armWatchdog(): void {
+    clearTimeout(this.stallTimer);
+    this.stallTimer = this.waiting.size > 0 ? setTimeout(() => this.stalled(), this.stallTimeoutMs) : undefined;
+  }
+
+  private stalled(): void {
+    const where = this.lastPlace ? ` (last progress: ${this.lastPlace})` : '';
+    const error = new KeyloadError(ErrorCodes.readerStalled, `Reading stalled: no bytes read and no rows produced for ${this.stallTimeoutMs / 1000} s${where}.`, {
+      file: this.path,
+      hint: 'Check that the file can be read (a hung network share or disk stalls reads); --stall-timeout sets the limit.',
+    });
+    this.failAll(error);
+    this.session.abort();
   }
 
   private async request(request: Request): Promise<ReaderReply> {
     if (this.failure) throw this.failure;
+    if (request.type === 'open' || request.type === 'preview') this.stallTimeoutMs = readerLimits(request.options).stallTimeoutMs;
     const seq = ++this.seq;
     const reply = await new Promise<ReaderReply>((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
       this.session.port.postMessage({ ...request, seq } as ReaderRequest);
+      this.armWatchdog();
     });
     if (reply.type === 'error') {
       throw new KeyloadError(reply.error.code, reply.error.message, { ...reply.error, file: reply.error.file ?? this.path });

@@ -24,12 +24,15 @@ export interface ReaderSession {
   port: MessagePort;
   /** Settles when the worker has released the file. */
   done: Promise<void>;
+  /** Ends the task by terminating its worker thread: the only way out of a read that hangs or spins. */
+  abort(): void;
 }
 
 export function startReader(): ReaderSession {
   const { port1, port2 } = new MessageChannel();
-  const done = readerPool().run({ port: port2 }, { transferList: [port2] }) as Promise<void>;
-  return { port: port1, done };
+  const aborter = new AbortController();
+  const done = readerPool().run({ port: port2 }, { transferList: [port2], signal: aborter.signal }) as Promise<void>;
+  return { port: port1, done, abort: () => aborter.abort() };
 }
 
 /** Lets the process exit promptly once loading is over (idle workers would otherwise linger). */

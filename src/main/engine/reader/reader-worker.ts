@@ -11,9 +11,10 @@ import { TypeTallies, type TypeTally } from '../input/infer-types.ts';
 import { openSource } from '../input/open-source.ts';
 import { previewSource } from '../input/preview.ts';
 import { fieldCountReason, NUL_REASON } from '../input/row-checks.ts';
-import type { RowSource, SourceRow } from '../input/source.ts';
+import { readerLimits, type RowSource, type SourceRow } from '../input/source.ts';
 import { encodeCopyLine } from './copy-text.ts';
-import type { CopyBatch, ReaderReject, ReaderReply, ReaderRequest } from './protocol.ts';
+import { noteProgress, progressMark, resetProgress } from '../input/read-progress.ts';
+import type { CopyBatch, ReaderProgress, ReaderReject, ReaderReply, ReaderRequest } from './protocol.ts';
 
 export interface ReaderTask {
   port: MessagePort;
@@ -21,7 +22,10 @@ export interface ReaderTask {
 
 async function sha256(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    noteProgress();
+  }
   return hash.digest('hex');
 }
 
@@ -65,6 +69,7 @@ class FileReader {
     const tallies = new TypeTallies(columns.length, source.description.type === 'parquet' ? columns.map((c) => c.pgType) : null);
     let seen = 0;
     for await (const chunk of source.rows()) {
+      noteProgress();
       for (const row of chunk) {
         // A row the CSV options could not read goes to the rejects: its values do not vote on types.
         if (row.values.length === columns.length && !row.reject) tallies.add(row.values);
@@ -87,6 +92,7 @@ class FileReader {
       const row = this.pending[this.pendingAt];
       if (!row) {
         const next = await this.rows.next();
+        noteProgress();
         if (next.done) break;
         this.pending = next.value;
         this.pendingAt = 0;
@@ -131,13 +137,32 @@ export function errorReply(seq: number, error: unknown): ReaderReply {
   return { seq, type: 'error', error: toErrorInfo(error) };
 }
 
+/**
+ * Tells the engine, a few times per stall timeout, that reading moved on. Nothing is sent while it
+ * does not, nor while the thread is blocked: the engine's watchdog then fails the file.
+ */
+function reportProgress(port: MessagePort, stallTimeoutMs: number): () => void {
+  let reported = progressMark().ticks;
+  const timer = setInterval(() => {
+    const mark = progressMark();
+    if (mark.ticks === reported) return;
+    reported = mark.ticks;
+    port.postMessage({ type: 'progress', where: mark.where ?? null } satisfies ReaderProgress);
+  }, Math.max(10, stallTimeoutMs / 4));
+  return () => clearInterval(timer);
+}
+
 /** Serves requests until the engine closes its end of the port. */
 export default function readFile({ port }: ReaderTask): Promise<void> {
   const reader = new FileReader();
+  resetProgress();
+  let stopReporting: (() => void) | undefined;
   // Requests may arrive ahead of time (read-ahead); they are served strictly one after another.
   let queue = Promise.resolve();
   return new Promise((resolve) => {
     port.on('message', (request: ReaderRequest) => {
+      // The file's first request carries the options, and with them the stall timeout.
+      if (request.type === 'open' || request.type === 'preview') stopReporting ??= reportProgress(port, readerLimits(request.options).stallTimeoutMs);
       queue = queue.then(() =>
         reader.handle(request).then(
           (reply) => port.postMessage(reply, reply.type === 'batch' ? transferables(reply.batch) : []),
@@ -146,6 +171,7 @@ export default function readFile({ port }: ReaderTask): Promise<void> {
       );
     });
     port.once('close', () => {
+      stopReporting?.();
       void queue.then(() => reader.close()).finally(resolve);
     });
   });

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import type { TargetColumn } from './introspect.ts';
+import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { mapColumns, normalizeName } from './mapping.ts';
 
 const column = (name: string, extra: Partial<TargetColumn> = {}): TargetColumn => ({
@@ -54,6 +55,27 @@ test('two file columns claiming one table column is an error', () => {
 
 test('a file column whose exact match was claimed explicitly by another column is left unmatched', () => {
   expect(() => mapColumns(['email', 'E mail'], table, { ...base, explicit: { 'E mail': 'email' } })).toThrow(/"email" match no table column/);
+});
+
+test('a 20,000-column file fails in one line naming the limit and the count, not the names', () => {
+  const wide = Array.from({ length: 20_000 }, (_, i) => `column_with_a_long_name_${i}`);
+  let error: unknown;
+  try {
+    mapColumns(['Name', ...wide], table, base);
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(KeyloadError);
+  expect(error instanceof KeyloadError && error.toInfo()).toMatchObject({
+    code: ErrorCodes.tooManyColumns,
+    message: 'The file has 20,001 columns; a PostgreSQL table holds at most 1,600.',
+    file: 'f.csv',
+  });
+});
+
+test('a long list of unmatched columns names the first ten and counts the rest', () => {
+  const extra = Array.from({ length: 25 }, (_, i) => `x${i}`);
+  expect(() => mapColumns(['Name', ...extra], table, base)).toThrow(/^File columns "x0", "x1", .*"x9" and 15 more match no table column$/);
 });
 
 test('normalizeName ignores case, spaces, punctuation and symbols', () => {

@@ -25,6 +25,27 @@ export interface MappingOptions {
   file: string;
 }
 
+/** PostgreSQL's limit on the columns of a table. */
+export const MAX_TABLE_COLUMNS = 1600;
+
+const LISTED_NAMES = 10;
+
+/** The first names of a long list and a count of the rest, so that an error stays one readable line. */
+export function nameList(names: readonly string[]): string {
+  const listed = names.slice(0, LISTED_NAMES).map((n) => `"${n}"`).join(', ');
+  const rest = names.length - LISTED_NAMES;
+  return rest > 0 ? `${listed} and ${rest.toLocaleString('en-US')} more` : listed;
+}
+
+/** A file or table with more columns than PostgreSQL allows: the limit and the count, not the names. */
+export function tooManyColumnsError(count: number, what: string, file?: string): KeyloadError {
+  return new KeyloadError(
+    ErrorCodes.tooManyColumns,
+    `${what} has ${count.toLocaleString('en-US')} columns; a PostgreSQL table holds at most ${MAX_TABLE_COLUMNS.toLocaleString('en-US')}.`,
+    { ...(file ? { file } : {}), hint: 'Load a subset: skip columns with --map src=, or map the ones you need and pass --ignore-extra-columns.' },
+  );
+}
+
 export function normalizeName(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }
@@ -72,8 +93,8 @@ export function mapColumns(sourceColumns: string[], table: TargetColumn[], optio
   }
 
   if (unmatched.length > 0 && !options.ignoreExtraColumns) {
-    const list = unmatched.map((n) => `"${n}"`).join(', ');
-    throw fail(`File columns ${list} match no table column`, 'Map them with --map src=dst, skip them with --map src=, or pass --ignore-extra-columns.');
+    if (sourceColumns.length > MAX_TABLE_COLUMNS) throw tooManyColumnsError(sourceColumns.length, 'The file', options.file);
+    throw fail(`File columns ${nameList(unmatched)} match no table column`, 'Map them with --map src=dst, skip them with --map src=, or pass --ignore-extra-columns.');
   }
   skipped.push(...unmatched);
   const unfilled = [...writable.keys()].filter((c) => !taken.has(c));
