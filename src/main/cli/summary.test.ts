@@ -32,3 +32,23 @@ test('partly loaded, cancelled and empty files are named as such, never as plain
   expect(lines.find((l) => l.startsWith('empty.csv'))).toContain('skipped: empty file: nothing to load');
   expect(lines).toContain('error: /data/partly.csv: boom');
 });
+
+test('each file read says how: the detected (or given) encoding is never silent', () => {
+  const result: LoadResult = {
+    runId: 'r',
+    table: 'public.t',
+    mode: 'upsert',
+    dryRun: false,
+    createdTable: false,
+    files: [file('latin.csv', { format: 'CSV, comma-separated, windows-1252, header row, LF' }), file('gone.csv', { status: 'failed' })],
+    totals: emptyCounts(),
+    seconds: 1,
+    concurrency: 1,
+    internalConcurrency: 1,
+    pool: null,
+    exitCode: 1,
+  };
+  const lines = summaryTable(result).split('\n');
+  expect(lines).toContain('read latin.csv as CSV, comma-separated, windows-1252, header row, LF');
+  expect(lines.filter((l) => l.startsWith('read '))).toHaveLength(1);
+});

@@ -96,11 +96,12 @@ export function openFileBytes(path: string, gzip: boolean, limits: GzipLimits = 
   };
   async function* chunks(): AsyncGenerator<Uint8Array> {
     if (closed) return;
-    file = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
-    stream = file;
+    const input = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
+    file = input;
+    stream = input;
     if (gzip) {
       // Errors of either stream surface through iterating the gunzip stream.
-      stream = pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => {});
+      stream = pipeline(input, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => {});
     }
     let output = 0;
     try {
@@ -108,7 +109,7 @@ export function openFileBytes(path: string, gzip: boolean, limits: GzipLimits = 
         noteProgress();
         if (gzip) {
           output += (chunk as Uint8Array).length;
-          checkExpansion(path, output, file.bytesRead, limits);
+          checkExpansion(path, output, input.bytesRead, limits);
         }
         yield chunk as Uint8Array;
       }
