@@ -76,7 +76,7 @@ function utf8Evidence(bytes: Uint8Array, complete: boolean): { characters: numbe
 function utf8SequenceLength(bytes: Uint8Array, i: number): number {
   const lead = bytes[i] ?? 0;
   // The second byte's range depends on the lead (no overlong forms, surrogates or values past U+10FFFF).
-  const [length, low, high] =
+  const [length, low, high]: [number, number, number] =
     lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf]
     : lead === 0xe0 ? [3, 0xa0, 0xbf]
     : lead === 0xed ? [3, 0x80, 0x9f]
