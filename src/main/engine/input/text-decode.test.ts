@@ -120,7 +120,7 @@ describe('decodeText', () => {
       expect(caught).toBeInstanceOf(KeyloadError);
       const error = caught as KeyloadError;
       expect(text).toBe(`${valid.toString()}x`);
-      expect(error.code).toBe(ErrorCodes.fileCorrupt);
+      expect(error.code).toBe(ErrorCodes.encoding);
       expect(error.location).toMatchObject({ file: 'in.csv', line: 7 });
       expect(error.message).toMatch(/^Not valid UTF-8 text: invalid byte sequence 0xE9 0x20 at byte offset \d+\.$/);
     }

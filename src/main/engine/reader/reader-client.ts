@@ -19,11 +19,14 @@ export class ReaderClient {
   private stallTimeoutMs = readerLimits({}).stallTimeoutMs;
   private stallTimer: NodeJS.Timeout | undefined;
   private lastPlace: string | null = null;
+  // Watched from the worker's first message on: starting a thread is not reading (and slow on a busy machine).
+  private started = false;
 
   constructor(path: string) {
     this.path = path;
     this.session = startReader();
     this.session.port.on('message', (message: ReaderMessage) => {
+      this.started = true;
       if (message.type === 'progress') this.lastPlace = message.where ?? this.lastPlace;
       else {
         const waiter = this.waiting.get(message.seq);
@@ -45,7 +48,7 @@ export class ReaderClient {
   /** (Re)starts the stall timer while anything waits for the worker; stops it when nothing does. */
   private armWatchdog(): void {
     clearTimeout(this.stallTimer);
-    this.stallTimer = this.waiting.size > 0 ? setTimeout(() => this.stalled(), this.stallTimeoutMs) : undefined;
+    this.stallTimer = this.started && this.waiting.size > 0 ? setTimeout(() => this.stalled(), this.stallTimeoutMs) : undefined;
   }
 
   private stalled(): void {

@@ -34,7 +34,7 @@ describe('reader stall watchdog', () => {
     await writeFile(path, 'id,name\n1,a\n2,b\n');
     const reader = new ReaderClient(path);
     try {
-      await reader.open({ limits: { stallTimeoutMs: 300 } }, false);
+      await reader.open({ limits: { stallTimeoutMs: 2000 } }, false);
       await unlink(path);
       execFileSync('mkfifo', [path]);
       const failure: unknown = await reader.pull([0, 1], 100, false).then(
@@ -44,7 +44,7 @@ describe('reader stall watchdog', () => {
       expect(failure).toBeInstanceOf(KeyloadError);
       expect(failure instanceof KeyloadError && failure.toInfo()).toMatchObject({
         code: ErrorCodes.readerStalled,
-        message: 'Reading stalled: no bytes read and no rows produced for 0.3 s.',
+        message: 'Reading stalled: no bytes read and no rows produced for 2 s.',
         file: path,
         hint: expect.stringContaining('--stall-timeout'),
       });

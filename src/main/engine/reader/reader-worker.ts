@@ -143,6 +143,7 @@ export function errorReply(seq: number, error: unknown): ReaderReply {
  */
 function reportProgress(port: MessagePort, stallTimeoutMs: number): () => void {
   let reported = progressMark().ticks;
+  port.postMessage({ type: 'progress', where: null } satisfies ReaderProgress); // the worker is up: watching starts
   const timer = setInterval(() => {
     const mark = progressMark();
     if (mark.ticks === reported) return;
