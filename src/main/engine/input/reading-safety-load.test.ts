@@ -37,7 +37,7 @@ describe('--create-table', () => {
     const path = await t.h.file('mixed-new.csv', mixedUtf8);
     await expect(t.h.load({ files: [path], table: 'never', key: ['id'], createTable: true })).rejects.toMatchObject({
       code: 'KEYLOAD_ENCODING',
-      file: path,
+      location: { file: path },
       message: expect.stringMatching(/^Cannot create public\.never: Cannot read .*mixed-new\.csv: The text is UTF-8 but byte 0xE9/),
     });
   });
@@ -45,7 +45,7 @@ describe('--create-table', () => {
   test('on files without rows says why', async () => {
     const blank = await t.h.file('blank.csv', '\n\n\n');
     await expect(t.h.load({ files: [blank], table: 'never', key: ['id'], createTable: true })).rejects.toMatchObject({
-      file: blank,
+      location: { file: blank },
       message: expect.stringContaining('The file holds no records, only blank lines.'),
     });
   });
