@@ -138,12 +138,16 @@ async function runScenario(s: Scenario, target: FaultTarget, stats: Stats): Prom
     const file = basename(paths[s.fileIndex % paths.length] ?? '');
 
     const faulted = new CliRun(args, env);
-    const injection = await injectAt(s, faulted, file, target, s.mode !== 'append');
+    const injection = await injectAt(s, faulted, file, target, s.mode !== 'append').catch((error: unknown) => ({
+      landed: 'error',
+      detail: `the injection failed: ${error instanceof Error ? error.message : String(error)}`,
+    }));
     const first = await faulted.finish(120_000);
     stats.landed[injection.landed] = (stats.landed[injection.landed] ?? 0) + 1;
     const what = `${s.stage} of ${file} +${s.delayMs} ms, landed in ${injection.landed}: ${injection.detail}`;
 
     const problems: string[] = [];
+    if (injection.landed === 'error') problems.push(injection.detail);
     if (first.hung) problems.push(`the faulted run hung: ${tail(first.stderr)}`);
     try {
       problems.push(...(await loadedButMissing(db, t, s.mode, loadedFiles(first.result, paths))).map((p) => `faulted run: ${p}`));
