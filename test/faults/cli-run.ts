@@ -1,8 +1,9 @@
 // The real CLI as a child process (`node bin/keyload.js load ...`), watched through its plain
 // progress lines on stderr ("staging  f2.csv 40% ..."), so a fault can be timed to a file's stage.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { FileResult, LoadResult } from '../../src/shared/load-types.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,7 +18,7 @@ export interface CliExit {
 }
 
 export class CliRun {
-  readonly child: ChildProcess;
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
   readonly stderr: string[] = [];
   /** The latest stage line per file name. */
   readonly stageOf = new Map<string, string>();
@@ -28,8 +29,8 @@ export class CliRun {
   constructor(args: string[], env: NodeJS.ProcessEnv) {
     this.child = spawn(process.execPath, ['bin/keyload.js', 'load', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    this.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const lines = createInterface({ input: this.child.stderr! });
+    this.child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const lines = createInterface({ input: this.child.stderr });
     lines.on('line', (line) => this.onLine(line));
     const closed = new Promise<void>((resolve) => lines.once('close', resolve));
     this.exit = new Promise((resolve) => {
