@@ -20,6 +20,8 @@ export const ErrorCodes = {
   /** Not attempted because something it depends on failed (replace is all-or-nothing). */
   dependencyFailed: 'KEYLOAD_DEPENDENCY_FAILED',
   connection: 'KEYLOAD_CONNECTION',
+  /** Refused for who or where it comes from: another site's request, a file the user did not choose. */
+  forbidden: 'KEYLOAD_FORBIDDEN',
   localDb: 'KEYLOAD_LOCAL_DB',
   internal: 'KEYLOAD_INTERNAL',
 } as const;
