@@ -194,7 +194,7 @@ function databasePath(database: string): string {
 }
 
 /** user@host:port/database, for anything that is shown: never the password. */
-export function describeConnection(parsed: ParsedConnection): string {
+export function describeConnection(parsed: Pick<ParsedConnection, 'user' | 'host' | 'port' | 'database'>): string {
   const user = parsed.user === undefined ? '' : `${parsed.user}@`;
   const host = parsed.host?.includes(':') ? `[${parsed.host}]` : (parsed.host ?? 'localhost');
   return `${user}${host}:${parsed.port ?? 5432}/${parsed.database ?? parsed.user ?? ''}`;

@@ -139,7 +139,7 @@ function openChecked(file: string): AppDatabase {
     // Another Keyload process holding the write lock briefly (its own migration) is waited for.
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new DamagedDatabase(String(check));
+    if (check !== 'ok') throw new DamagedDatabase(String(check).replace(/\s+/g, ' '));
     migrate(db);
     return db;
   } catch (error) {

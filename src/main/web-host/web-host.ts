@@ -78,7 +78,7 @@ function crossSiteReason(req: IncomingMessage, origin: string): string | undefin
   const site = req.headers['sec-fetch-site'];
   // 'none': the user opened the address themselves (a download link); never so for a POST.
   const allowed = req.method === 'GET' ? ['same-origin', 'none'] : ['same-origin'];
-  if (site !== undefined && !allowed.includes(site)) return `Sec-Fetch-Site is ${JSON.stringify(site)}`;
+  if (site !== undefined && !(typeof site === 'string' && allowed.includes(site))) return `Sec-Fetch-Site is ${JSON.stringify(site)}`;
   return undefined;
 }
 
