@@ -95,7 +95,7 @@ describe('what a mistake says', () => {
     }
     // libpq's own keywords are named: they are never part of a password.
     expect(() => parseConnectionString('host h')).toThrow(/Missing "=" after host/);
-    expect(() => parseConnectionString('host=h password=a b')).toThrow(/Missing "=" after the keyword at character 18/);
+    expect(() => parseConnectionString('host=h password=a b')).toThrow(/Missing "=" after the keyword at character 19/);
   });
 });
 

@@ -86,7 +86,7 @@ test('malformed and wrong connection strings fail without showing the password',
   // Unquoted, the password's second word reads as a keyword of its own.
   const unquoted = await load(`host=${host} port=${port} dbname=${database()} user=${role} password=${password}`);
   expect(unquoted.code).toBe(2);
-  expect(unquoted.output).toMatch(/Missing "=" after the keyword at character \d+/);
+  expect(unquoted.output).toMatch(/(Missing "=" after the keyword|Expected a keyword such as host=) at character \d+/);
   const wrong = await load(`postgres://${role}:${encodeURIComponent(`${core}wrong`)}@${host}:${port}/${database()}`);
   expect(wrong.code).toBe(1);
   expect(wrong.output).toMatch(/password authentication failed/);

@@ -87,7 +87,9 @@ test('SIGKILL while a real process writes runs leaves every committed run, whole
 
 function openNoting(file: string, notices: string[]): AppDatabase {
   const db = openAppDatabase(file, { onNotice: (message) => notices.push(message) });
-  onTestFinished(() => db.close());
+  onTestFinished(() => {
+    db.close();
+  });
   return db;
 }
 

@@ -72,7 +72,7 @@ function rawRequest(method: string, path: string, headers: Record<string, string
 
 test('a request from another site is refused even with the token; one from the page itself is served', async () => {
   const auth = { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' };
-  const refused = [
+  const refused: Record<string, string>[] = [
     { origin: 'https://evil.example' },
     { origin: 'null' },
     { origin: host.url.replace('127.0.0.1', 'localhost') },
