@@ -1,5 +1,5 @@
 // Exposes exactly the contract to the page: one function per request, a typed event subscription,
-// and the path of a dropped file. There is no way to reach any other channel.
+// and the path of a dropped file (which the main side then lets the page read). There is no way to reach any other channel.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { DesktopApi, EventName } from '../shared/ipc/contract.ts';
 import { encodeBridgeError, type Reply } from '../shared/ipc/envelope.ts';
@@ -18,6 +18,12 @@ api.on = (event: EventName, listener: (payload: unknown) => void) => {
   ipcRenderer.on(channel, forward);
   return () => ipcRenderer.removeListener(channel, forward);
 };
-api.pathForFile = ((file) => webUtils.getPathForFile(file as File)) satisfies DesktopApi['pathForFile'];
+api.pathForFile = ((file) => {
+  // Only a File the user dropped or picked has a path; telling the main side (synchronously, before
+  // the page can ask to read it) is what lets it be read.
+  const path = webUtils.getPathForFile(file as File);
+  if (path) ipcRenderer.sendSync('keyload:choose-file', path);
+  return path;
+}) satisfies DesktopApi['pathForFile'];
 
 contextBridge.exposeInMainWorld('keyload', api);

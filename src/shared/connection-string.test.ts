@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseConnectionString } from './connection-string.ts';
+import { connectionUrl, describeConnection, parseConnectionString } from './connection-string.ts';
 
 describe('connection URLs', () => {
   test('every part, percent-decoded', () => {
@@ -77,5 +77,47 @@ describe('keyword/value strings', () => {
     expect(() => parseConnectionString("host=h password='open")).toThrow(/Unterminated quoted value for password/);
     expect(() => parseConnectionString('host h')).toThrow(/Missing "=" after host/);
     expect(() => parseConnectionString('=h')).toThrow(/Expected a keyword/);
+  });
+});
+
+describe('what a mistake says', () => {
+  test('never a piece of the string: an unquoted password with spaces is not quoted back', () => {
+    const secret = 'hunter2 more words';
+    for (const text of [`host=h password=${secret}`, `user:${secret}@host/db`, `host=h password=a b='${secret}`]) {
+      let message = '';
+      try {
+        parseConnectionString(text);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).not.toBe('');
+      for (const word of secret.split(' ')) expect(message).not.toContain(word);
+    }
+    // libpq's own keywords are named: they are never part of a password.
+    expect(() => parseConnectionString('host h')).toThrow(/Missing "=" after host/);
+    expect(() => parseConnectionString('host=h password=a b')).toThrow(/Missing "=" after the keyword at character 19/);
+  });
+});
+
+describe('the URL node-postgres connects with', () => {
+  test('round-trips any user, password and database through parsing', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'grapheme' }), fc.stringMatching(/^[\w $@:&=+,;-]{1,20}$/), (user, password, database) => {
+        const url = connectionUrl({ host: 'db.internal', port: 6432, user, password, database, sslMode: 'disable' });
+        expect(parseConnectionString(url)).toMatchObject({ user, password, database, host: 'db.internal', port: 6432 });
+      }),
+    );
+  });
+
+  test('sslmode as psql means it; none given leaves node-postgres its default', () => {
+    const fields = { host: '::1', port: 5432, user: 'u', password: 'p', database: 'd' };
+    expect(connectionUrl({ ...fields, sslMode: 'require' })).toBe('postgres://u:p@[::1]:5432/d?sslmode=require&uselibpqcompat=true');
+    expect(connectionUrl({ ...fields, sslMode: 'disable' })).toBe('postgres://u:p@[::1]:5432/d?sslmode=disable');
+    expect(connectionUrl(fields)).toBe('postgres://u:p@[::1]:5432/d');
+  });
+
+  test('what is shown names the user, host, port and database, never the password', () => {
+    expect(describeConnection(parseConnectionString("host=db user=ann password='s3cret' dbname=sales"))).toBe('ann@db:5432/sales');
+    expect(describeConnection(parseConnectionString('postgres://ann:s3cret@[::1]:6432'))).toBe('ann@[::1]:6432/ann');
   });
 });

@@ -1,6 +1,7 @@
 // A pasted PostgreSQL connection string, read into the fields of a saved connection: either a URL
 // (postgres://user:password@host:port/database?sslmode=require) or libpq's keyword/value form
-// (host=db port=5432 dbname=sales user=ann password='it''s').
+// (host=db port=5432 dbname=sales user=ann password='it''s'), and the URL node-postgres connects
+// with. No message here ever quotes the text: a malformed string may hold a password anywhere.
 import { ErrorCodes, KeyloadError } from './errors.ts';
 
 export const sslModes = ['disable', 'prefer', 'require', 'verify-full'] as const;
@@ -83,10 +84,11 @@ function parseKeywords(text: string): ParsedConnection {
   };
   for (skipSpaces(); at < text.length; skipSpaces()) {
     const keyword = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(at))?.[0];
-    if (!keyword) throw fail(`Expected a keyword such as host= at "${text.slice(at, at + 20)}"`);
+    if (!keyword) throw fail(`Expected a keyword such as host= at character ${at + 1}`);
+    const where = keywordLabel(keyword, at);
     at += keyword.length;
     skipSpaces();
-    if (text[at] !== '=') throw fail(`Missing "=" after ${keyword}`);
+    if (text[at] !== '=') throw fail(`Missing "=" after ${where}`);
     at += 1;
     skipSpaces();
     let value = '';
@@ -94,7 +96,7 @@ function parseKeywords(text: string): ParsedConnection {
       at += 1;
       for (;;) {
         const char = text[at];
-        if (char === undefined) throw fail(`Unterminated quoted value for ${keyword}`);
+        if (char === undefined) throw fail(`Unterminated quoted value for ${where}`);
         at += 1;
         if (char === "'") break;
         if (char === '\\' && at < text.length) {
@@ -113,6 +115,19 @@ function parseKeywords(text: string): ParsedConnection {
   }
   return parsed;
 }
+
+/** A word that is no libpq keyword may be a piece of a password (an unquoted value with spaces): not quoted. */
+function keywordLabel(keyword: string, at: number): string {
+  return libpqKeywords.has(keyword.toLowerCase()) ? keyword : `the keyword at character ${at + 1}`;
+}
+
+const libpqKeywords = new Set([
+  ...Object.keys(parameterFields),
+  ...['passfile', 'channel_binding', 'connect_timeout', 'client_encoding', 'options', 'application_name', 'fallback_application_name', 'keepalives'],
+  ...['keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout', 'replication', 'gssencmode', 'sslnegotiation', 'sslcompression'],
+  ...['sslcert', 'sslkey', 'sslpassword', 'sslcertmode', 'sslrootcert', 'sslcrl', 'sslcrldir', 'sslsni', 'requirepeer', 'ssl_min_protocol_version'],
+  ...['ssl_max_protocol_version', 'krbsrvname', 'gsslib', 'gssdelegation', 'service', 'target_session_attrs', 'load_balance_hosts', 'require_auth'],
+]);
 
 function setParameter(parsed: ParsedConnection, name: string, value: string): void {
   const field = parameterFields[name];
@@ -139,4 +154,48 @@ function sslModeOf(value: string): SslMode {
   if (value === 'allow') return 'prefer';
   if (value === 'verify-ca') return 'verify-full';
   throw fail(`Unknown sslmode "${value}": use disable, prefer, require or verify-full`);
+}
+
+export interface ConnectionFields {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  /** Absent: node-postgres's default (no SSL unless PGSSLMODE says otherwise). */
+  sslMode?: SslMode | undefined;
+}
+
+/**
+ * The URL node-postgres connects with, from a connection's fields: the app's saved connections and
+ * the CLI's keyword/value --dsn both connect through it.
+ */
+export function connectionUrl(fields: ConnectionFields): string {
+  // An IPv6 address goes in brackets; anything else (a name, a socket directory) percent-encoded.
+  const host = fields.host.includes(':') && !fields.host.startsWith('[') ? `[${fields.host}]` : encodeURIComponent(fields.host);
+  // uselibpqcompat: sslmode means what it means for psql; otherwise node-postgres treats 'require' as 'verify-full'.
+  const query = fields.sslMode === undefined ? '' : fields.sslMode === 'disable' ? '?sslmode=disable' : `?sslmode=${fields.sslMode}&uselibpqcompat=true`;
+  return `postgres://${encodeURIComponent(fields.user)}:${encodeURIComponent(fields.password)}@${host}:${fields.port}/${databasePath(fields.database)}${query}`;
+}
+
+/**
+ * node-postgres decodes the database with decodeURI, which leaves %2F, %3A, %40, ... encoded, so
+ * those characters go in raw (they are legal in a URL path). A name that still does not come back
+ * intact ('?', '#', or a '.'/'..' segment the URL parser resolves) cannot be sent in a URL at all.
+ */
+function databasePath(database: string): string {
+  const encoded = encodeURIComponent(database).replace(/%(2F|3A|40|26|3D|2B|24|2C|3B)/g, (escape) => decodeURIComponent(escape));
+  if (decodeURI(new URL(`postgres://host/${encoded}`).pathname.slice(1)) !== database) {
+    throw new KeyloadError(ErrorCodes.connection, `The database name ${JSON.stringify(database)} cannot be used in a connection URL`, {
+      hint: "Rename the database without '?', '#' or '.' path segments",
+    });
+  }
+  return encoded;
+}
+
+/** user@host:port/database, for anything that is shown: never the password. */
+export function describeConnection(parsed: Pick<ParsedConnection, 'user' | 'host' | 'port' | 'database'>): string {
+  const user = parsed.user === undefined ? '' : `${parsed.user}@`;
+  const host = parsed.host?.includes(':') ? `[${parsed.host}]` : (parsed.host ?? 'localhost');
+  return `${user}${host}:${parsed.port ?? 5432}/${parsed.database ?? parsed.user ?? ''}`;
 }

@@ -28,6 +28,8 @@ export const ErrorCodes = {
   /** More columns than PostgreSQL allows in a table (1600). */
   tooManyColumns: 'KEYLOAD_TOO_MANY_COLUMNS',
   connection: 'KEYLOAD_CONNECTION',
+  /** Refused for who or where it comes from: another site's request, a file the user did not choose. */
+  forbidden: 'KEYLOAD_FORBIDDEN',
   localDb: 'KEYLOAD_LOCAL_DB',
   internal: 'KEYLOAD_INTERNAL',
 } as const;

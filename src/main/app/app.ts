@@ -8,6 +8,7 @@ import { openAppDatabase } from '../store/app-database.ts';
 import { ConnectionStore, type SecretBox } from '../store/connections.ts';
 import { ProfileStore } from '../store/profiles.ts';
 import { RunHistory } from '../store/run-history.ts';
+import { ChosenFiles, pathsRead } from './chosen-files.ts';
 import { createDispatcher, type Dispatch } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
 import type { FileActions } from './file-actions.ts';
@@ -37,6 +38,8 @@ export interface AppOptions {
 export interface App {
   dispatch: Dispatch;
   events: EventBus;
+  /** Files and folders the user dropped, picked or uploaded: the only ones requests may read. */
+  chooseFiles(paths: readonly string[]): void;
   /** `path` if it is a rejects file of run `runId` (else a usage error): the web host's downloads use it. */
   rejectsFile(runId: string, path: string): string;
   close(): Promise<void>;
@@ -44,7 +47,7 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   mkdirSync(options.dataDir, { recursive: true });
-  const db = openAppDatabase(join(options.dataDir, 'keyload.db'));
+  const db = openAppDatabase(join(options.dataDir, 'keyload.db'), { onNotice: (message) => process.stderr.write(`keyload: ${message}\n`) });
   const history = new RunHistory(db);
   history.markInterrupted();
   const connections = new ConnectionStore(db, options.secrets, {
@@ -53,6 +56,8 @@ export function createApp(options: AppOptions): App {
   });
   const profiles = new ProfileStore(db);
   const events = new EventBus();
+  // A past run's files were chosen when it ran: "Run again" reads them again.
+  const chosen = new ChosenFiles((path) => history.hasFile(path));
   const runs = new RunManager({ connections, history, events, runsDir: join(options.dataDir, 'runs') });
   const dispatch = createDispatcher({
     ...connectionHandlers(connections, { host: options.host, canStorePasswords: options.secrets?.canEncrypt() ?? false }),
@@ -61,10 +66,11 @@ export function createApp(options: AppOptions): App {
     ...runHandlers(runs, history, profiles),
     ...rejectsHandlers(history, options.fileActions ?? null),
     ...planCheckHandlers(connections, join(options.dataDir, 'runs', 'checks')),
-  });
+  }, (name, input) => chosen.check(pathsRead(name, input)));
   return {
     dispatch,
     events,
+    chooseFiles: (paths) => paths.forEach((path) => chosen.add(path)),
     rejectsFile: (runId, path) => rejectsFileOf(history, runId, path),
     async close() {
       await runs.stopAll();

@@ -16,7 +16,10 @@ function isHandlerName(name: string): name is HandlerName {
   return Object.hasOwn(handlers, name);
 }
 
-export function createDispatcher(impls: HandlerImpls): Dispatch {
+/** Checked after validation, before the implementation runs; throws to refuse the request. */
+export type RequestGuard = (name: HandlerName, input: unknown) => void;
+
+export function createDispatcher(impls: HandlerImpls, guard: RequestGuard = () => {}): Dispatch {
   return async (name, input) => {
     if (!isHandlerName(name)) return { ok: false, error: { code: ErrorCodes.usage, message: `Unknown request ${JSON.stringify(name)}` } };
     const parsed = handlers[name].input.safeParse(input ?? {});
@@ -25,6 +28,7 @@ export function createDispatcher(impls: HandlerImpls): Dispatch {
       return { ok: false, error: { code: ErrorCodes.usage, message: `Invalid ${name} request: ${message}` } };
     }
     try {
+      guard(name, parsed.data);
       const implementation = impls[name] as (input: unknown) => Promise<unknown>;
       return { ok: true, value: await implementation(parsed.data) };
     } catch (error) {

@@ -28,7 +28,7 @@ const policyArgument = (policy: ConflictPolicy): string => (policy === 'version'
 
 export const loadUsage = `Usage: keyload load --table [schema.]table [options] <files or directories...>
 
-Connection (first that is set): --dsn URL, DATABASE_URL, PG* variables, else the local database.
+Connection (first that is set): --dsn URL or 'host=... dbname=...', DATABASE_URL, PG* variables, else the local database.
 
   --table NAME            target table (required)
   --key a,b               conflict key (default: the primary key); needs a unique index

@@ -14,7 +14,7 @@ const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const devServer = process.env.ELECTRON_RENDERER_URL;
 
 /** Only our own page may call the main side: the file we loaded, or the dev server in development. */
-function trusted(event: IpcMainInvokeEvent): boolean {
+function trusted(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): boolean {
   const url = event.senderFrame?.url ?? '';
   return devServer ? url.startsWith(devServer) : url.startsWith('file://') && decodeURIComponent(new URL(url).pathname) === rendererIndex;
 }
@@ -52,6 +52,10 @@ void electronApp.whenReady().then(() => {
       return app.dispatch(name, input);
     });
   }
+  ipcMain.on('keyload:choose-file', (event, path: unknown) => {
+    if (trusted(event) && typeof path === 'string' && path !== '') app.chooseFiles([path]);
+    event.returnValue = null;
+  });
   createWindow(app);
   electronApp.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(app);

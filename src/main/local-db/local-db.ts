@@ -9,7 +9,7 @@
 //   lock          held while starting or stopping, so concurrent Keyload processes don't race
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFile, chmod, chown, cp, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, cp, lstat, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -93,6 +93,11 @@ export function defaultLocalDbHome(uid = process.getuid?.() ?? -1, env: NodeJS.P
   return uid === 0 && !env.KEYLOAD_HOME ? '/var/lib/keyload' : userDataDir();
 }
 
+/** Where copies of the PostgreSQL programs go when the server user cannot run them in node_modules. */
+export function binaryCopiesDir(home: string = defaultLocalDbHome()): string {
+  return path.join(path.resolve(home), 'postgres-binaries');
+}
+
 function localDbPaths(home: string = defaultLocalDbHome()): Paths {
   const root = path.join(path.resolve(home), 'postgres');
   return {
@@ -100,7 +105,7 @@ function localDbPaths(home: string = defaultLocalDbHome()): Paths {
     dataDir: path.join(root, 'data'),
     stateFile: path.join(root, 'state.json'),
     lockFile: path.join(root, 'start-stop.lock'),
-    binaryCopies: path.join(path.dirname(root), 'postgres-binaries'),
+    binaryCopies: binaryCopiesDir(home),
     logFile: path.join(root, 'server.log'),
   };
 }
@@ -260,7 +265,8 @@ async function serverUserCan(user: ServerUser, flag: string, target: string): Pr
 /**
  * The programs as the server user can run them. As root, PostgreSQL runs as "postgres", which cannot
  * enter a checkout only root can read (a clone under /root or in a mktemp -d folder): then the
- * binaries are copied once per PostgreSQL version beside the local database, where it can.
+ * binaries are copied once per PostgreSQL version into copiesDir (beside the local database, or
+ * binaryCopiesDir() for a throw-away test server), where it can; only root may write there.
  */
 export async function serverBinaries(binaries: PostgresBinaries, user: ServerUser | undefined, copiesDir: string): Promise<PostgresBinaries> {
   if (!user || (await serverUserCan(user, '-x', binaries.pgCtl))) return binaries;
@@ -269,15 +275,39 @@ export async function serverBinaries(binaries: PostgresBinaries, user: ServerUse
   const target = path.join(copiesDir, stdout.trim().replace(/[^\w.]+/g, '-'));
   const moved = (program: string) => path.join(target, path.relative(native, program));
   const copy = { pgCtl: moved(binaries.pgCtl), initdb: moved(binaries.initdb), postgres: moved(binaries.postgres) };
-  if (await serverUserCan(user, '-x', copy.pgCtl)) return copy;
   await mkdir(copiesDir, { recursive: true, mode: 0o755 });
+  // Checked before chmod, which would follow a planted symbolic link.
+  await checkOnlyRootWrites(copiesDir);
   await chmod(copiesDir, 0o755);
+  if (await exists(target)) {
+    await checkOnlyRootWrites(target);
+    await checkOnlyRootWrites(path.dirname(copy.postgres));
+    if (await serverUserCan(user, '-x', copy.pgCtl)) return copy;
+  }
   // Copied aside first and renamed into place, so a copy cut short is never taken for a whole one.
   const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
   await cp(native, partial, { recursive: true, verbatimSymlinks: true });
   await rm(target, { recursive: true, force: true });
   await rename(partial, target);
   return copy;
+}
+
+/**
+ * Root runs the copies too (postgres -V), so nobody else may have written them: a directory some
+ * other user owns or can write to (a planted /var/tmp folder, a loose KEYLOAD_HOME) is refused.
+ */
+async function checkOnlyRootWrites(dir: string): Promise<void> {
+  const info = await lstat(dir);
+  const unsafe = info.isSymbolicLink()
+    ? 'a symbolic link'
+    : !info.isDirectory()
+      ? 'not a directory'
+      : info.uid !== process.getuid?.()
+        ? `owned by uid ${info.uid}`
+        : (info.mode & 0o022) !== 0
+          ? 'writable by other users'
+          : undefined;
+  if (unsafe) throw fail(`${dir} holds PostgreSQL programs that root runs, but it is ${unsafe}`, `Remove ${dir}; Keyload makes it again, owned by root`);
 }
 
 /** As root, the server user must be able to run the programs and reach our directory. */

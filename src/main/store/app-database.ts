@@ -2,6 +2,7 @@
 // and mapping profiles. Its schema version is PRAGMA user_version; each migration below moves it up
 // by one, so a database is always at exactly the version of the last migration applied to it.
 import Database from 'better-sqlite3';
+import { existsSync, renameSync } from 'node:fs';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
 
 export type AppDatabase = Database.Database;
@@ -103,11 +104,33 @@ export const migrations: readonly string[] = [
 /** The schema version this build of Keyload writes. */
 export const schemaVersion = migrations.length;
 
-/** Opens (creating if needed) the app database at `file` and brings its schema up to date. */
-export function openAppDatabase(file: string): AppDatabase {
+export interface OpenOptions {
+  /** Told when a damaged file was moved aside and a new, empty one started in its place. */
+  onNotice?: (message: string) => void;
+}
+
+/**
+ * Opens (creating if needed) the app database at `file` and brings its schema up to date. A file
+ * SQLite finds damaged (not a database, or failing its quick check) is moved aside, with its WAL, as
+ * `<file>.corrupt-<timestamp>` for inspection, and a new database starts: losing the history is
+ * better than an app that cannot open at all.
+ */
+export function openAppDatabase(file: string, options: OpenOptions = {}): AppDatabase {
+  try {
+    return openChecked(file);
+  } catch (error) {
+    if (!isDamage(error)) throw error;
+    const aside = moveAside(file);
+    options.onNotice?.(`${file} is damaged (${describe(error)}): moved it to ${aside} and started a new one; the run history, saved connections and mapping profiles start empty`);
+    return openChecked(file);
+  }
+}
+
+function openChecked(file: string): AppDatabase {
   const db = new Database(file);
   try {
-    // WAL: readers (history lists) never block the writer (a finishing run), and commits are cheap.
+    // WAL: readers (history lists) never block the writer (a finishing run), and commits are cheap;
+    // a process killed mid-write leaves the last committed state (tested with SIGKILL).
     db.pragma('journal_mode = WAL');
     // NORMAL is durable across app crashes in WAL mode; only an OS crash can lose the last commits.
     db.pragma('synchronous = NORMAL');
@@ -115,12 +138,39 @@ export function openAppDatabase(file: string): AppDatabase {
     db.pragma('foreign_keys = ON');
     // Another Keyload process holding the write lock briefly (its own migration) is waited for.
     db.pragma('busy_timeout = 5000');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new DamagedDatabase(String(check).replace(/\s+/g, ' '));
     migrate(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+class DamagedDatabase extends Error {}
+
+/** SQLite's own words for a damaged file: SQLITE_CORRUPT (and its extended codes) and SQLITE_NOTADB. */
+function isDamage(error: unknown): boolean {
+  if (error instanceof DamagedDatabase) return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${code}: ${message}` : message;
+}
+
+function moveAside(file: string): string {
+  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(file, aside);
+  // The WAL and shared-memory index belong to that file; left behind they would be replayed into the new one.
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${aside}${suffix}`);
+  }
+  return aside;
 }
 
 function userVersion(db: AppDatabase): number {

@@ -3,6 +3,7 @@
 // in this process's memory for the session, never written to disk, and forgotten when Keyload closes.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { connectionUrl } from '../../shared/connection-string.ts';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
 import { connectionInput, type ConnectionInfo, type LocalDatabaseInfo } from '../../shared/ipc/contract.ts';
 import type { AppDatabase } from './app-database.ts';
@@ -132,7 +133,7 @@ export class ConnectionStore {
   /**
    * The URL to connect with: the stored password, else the session's, else `password`, else an
    * error asking for one.
-   * Built for node-postgres, which decodes the URL in its own way (see databasePath).
+   * Built for node-postgres (see connectionUrl).
    */
   async connectionString(id: string, password?: string): Promise<string> {
     if (id === builtinConnectionId) return this.localDbUrl();
@@ -142,11 +143,7 @@ export class ConnectionStore {
     if (secret === undefined) {
       throw new KeyloadError(ErrorCodes.connection, `A password is needed to connect to "${row.name}"`, { hint: 'Enter the password for this connection' });
     }
-    // An IPv6 address goes in brackets; anything else (a name, a socket directory) percent-encoded.
-    const host = row.host.includes(':') && !row.host.startsWith('[') ? `[${row.host}]` : encodeURIComponent(row.host);
-    // uselibpqcompat: sslmode means what it means for psql; otherwise node-postgres treats 'require' as 'verify-full'.
-    const query = row.ssl_mode === 'disable' ? 'sslmode=disable' : `sslmode=${row.ssl_mode}&uselibpqcompat=true`;
-    return `postgres://${encodeURIComponent(row.user)}:${encodeURIComponent(secret)}@${host}:${row.port}/${databasePath(row.database)}?${query}`;
+    return connectionUrl({ host: row.host, port: row.port, database: row.database, user: row.user, password: secret, sslMode: row.ssl_mode });
   }
 
   /** Tracks the first start of the local database, so the UI can say "Starting the local database…". */
@@ -199,19 +196,4 @@ export class ConnectionStore {
       passwordStore,
     };
   }
-}
-
-/**
- * node-postgres decodes the database with decodeURI, which leaves %2F, %3A, %40, ... encoded, so
- * those characters go in raw (they are legal in a URL path). A name that still does not come back
- * intact ('?', '#', or a '.'/'..' segment the URL parser resolves) cannot be sent in a URL at all.
- */
-function databasePath(database: string): string {
-  const encoded = encodeURIComponent(database).replace(/%(2F|3A|40|26|3D|2B|24|2C|3B)/g, (escape) => decodeURIComponent(escape));
-  if (decodeURI(new URL(`postgres://host/${encoded}`).pathname.slice(1)) !== database) {
-    throw new KeyloadError(ErrorCodes.connection, `The database name ${JSON.stringify(database)} cannot be used in a connection URL`, {
-      hint: "Rename the database without '?', '#' or '.' path segments",
-    });
-  }
-  return encoded;
 }

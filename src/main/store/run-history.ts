@@ -130,6 +130,11 @@ export class RunHistory {
     return this.db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE status = 'running'").run(JSON.stringify(interruptedError)).changes;
   }
 
+  /** Some run in the history loaded (or was to load) this file. */
+  hasFile(path: string): boolean {
+    return this.db.prepare<[string], { found: number }>('SELECT 1 AS found FROM run_files WHERE path = ? LIMIT 1').get(path) !== undefined;
+  }
+
   /** Newest first. */
   list(query: RunQuery): RunSummary[] {
     const search = query.search?.trim();

@@ -8,6 +8,7 @@ export const HttpStatus = {
   ok: 200,
   badRequest: 400,
   unauthorized: 401,
+  forbidden: 403,
   notFound: 404,
   methodNotAllowed: 405,
   conflict: 409,
@@ -24,6 +25,7 @@ export type HttpStatusCode = (typeof HttpStatus)[keyof typeof HttpStatus];
 /**
  * Every KEYLOAD_* code has its status (a new code does not compile until it gets one):
  * - the request or its options are wrong (usage, mapping, key): 400;
+ * - refused for where it comes from (another site, a file the user did not choose): 403;
  * - a named file or table does not exist: 404;
  * - the files can be found but not used (corrupt, unsupported, a rejected row under --on-error abort): 422;
  * - the request conflicts with what is there (the table exists, the key exists, the files disagree,
@@ -51,6 +53,7 @@ const statusOfCode: Record<KeyloadCode, HttpStatusCode> = {
   [ErrorCodes.conflict]: HttpStatus.conflict,
   [ErrorCodes.cancelled]: HttpStatus.conflict,
   [ErrorCodes.dependencyFailed]: HttpStatus.failedDependency,
+  [ErrorCodes.forbidden]: HttpStatus.forbidden,
   [ErrorCodes.connection]: HttpStatus.badGateway,
   [ErrorCodes.localDb]: HttpStatus.serviceUnavailable,
   [ErrorCodes.internal]: HttpStatus.internalServerError,

@@ -23,6 +23,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Keyload</title>');
   app = createApp({ dataDir: join(dir, 'data'), host: 'web', secrets: null, localDbUrl: async () => db.url });
   host = await startWebHost(app, join(dir, 'renderer'));
+  // The tests' files are written here, as if the user had dropped this folder on the app.
+  app.chooseFiles([dir]);
 });
 afterAll(async () => {
   await host.close();
@@ -53,6 +55,74 @@ test('the API needs the launch token, the right Host header, and POST', async ()
   const page = await fetch(`${host.url}/`);
   expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
   expect(await value('system.info', {})).toMatchObject({ host: 'web', canStorePasswords: false });
+});
+
+/** A raw HTTP request, so any header (Origin, Sec-Fetch-Site) goes as given. */
+function rawRequest(method: string, path: string, headers: Record<string, string>, body = ''): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${host.url}${path}`, { method, headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('a request from another site is refused even with the token; one from the page itself is served', async () => {
+  const auth = { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' };
+  const refused: Record<string, string>[] = [
+    { origin: 'https://evil.example' },
+    { origin: 'null' },
+    { origin: host.url.replace('127.0.0.1', 'localhost') },
+    { origin: host.url, 'sec-fetch-site': 'cross-site' },
+    { 'sec-fetch-site': 'same-site' },
+    { 'sec-fetch-site': 'none' },
+  ];
+  for (const headers of refused) {
+    const answer = await rawRequest('POST', '/api/connections.save', { ...auth, ...headers }, JSON.stringify({ name: 'planted', host: 'h', port: 5432, database: 'd', user: 'u', sslMode: 'disable' }));
+    expect({ headers, status: answer.status }).toEqual({ headers, status: 403 });
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: 'KEYLOAD_FORBIDDEN', message: expect.stringMatching(/^cross-origin request refused/) as unknown } });
+  }
+  const upload = await rawRequest('POST', '/api/upload?name=x.csv', { ...auth, origin: 'https://evil.example' }, 'id\n1\n');
+  expect(upload.status).toBe(403);
+  const events = await rawRequest('GET', `/api/download/rejects?token=${host.token}&runId=x&path=y`, { 'sec-fetch-site': 'cross-site' });
+  expect(events.status).toBe(403);
+  const names = async () => (await value<{ name: string }[]>('connections.list', {})).map((c) => c.name);
+  expect(await names()).not.toContain('planted');
+  const own = await rawRequest('POST', '/api/system.info', { ...auth, origin: host.url, 'sec-fetch-site': 'same-origin' }, '{}');
+  expect(own.status).toBe(200);
+  // A download the user opens from the address bar or a link in the page.
+  expect((await rawRequest('GET', `/api/download/rejects?token=${host.token}&runId=x&path=y`, { 'sec-fetch-site': 'none' })).status).toBe(404);
+});
+
+test('only files the user chose are read: uploads, dropped folders, past runs; any other path is refused', async () => {
+  const elsewhere = await mkdtemp(join(tmpdir(), 'keyload-not-chosen-'));
+  const secret = join(elsewhere, 'secret.csv');
+  await writeFile(secret, 'id,token\n1,hidden\n');
+  const readers = [
+    ['files.inspect', { paths: [secret] }],
+    ['files.preview', { path: secret }],
+    ['files.proposeColumns', { paths: [join(dir, 'items.csv'), secret] }],
+    ['mapping.suggest', { connectionId: 'local', table: 'web_items', files: [secret] }],
+    ['runs.check', { connectionId: 'local', options: { files: [secret], table: 'web_items' } }],
+    ['runs.start', { connectionId: 'local', options: { files: [secret], table: 'web_items' } }],
+    // A path that climbs out of the chosen folder is not inside it.
+    ['files.inspect', { paths: [join(dir, '..', elsewhere.slice(tmpdir().length + 1), 'secret.csv')] }],
+    ['files.inspect', { paths: ['/etc/passwd'] }],
+  ] as const;
+  for (const [name, input] of readers) {
+    const answer = await call(name, input);
+    expect({ name, status: answer.status }).toEqual({ name, status: 403 });
+    expect(answer.body.error).toMatchObject({ code: 'KEYLOAD_FORBIDDEN', message: expect.stringMatching(/was not chosen in this session/) as unknown });
+    expect(JSON.stringify(answer.body)).not.toContain('hidden');
+  }
+  // The same bytes uploaded (what the browser does with a dropped file) are read.
+  const uploaded = await fetch(`${host.url}/api/upload?name=secret.csv`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: 'id,token\n1,hidden\n' });
+  const { path } = ((await uploaded.json()) as { value: { path: string } }).value;
+  expect(await value<{ columns: { name: string }[] }[]>('files.inspect', { paths: [path] })).toMatchObject([{ columns: [{ name: 'id' }, { name: 'token' }] }]);
+  expect((await call('files.inspect', { paths: [path.replace('secret.csv', '../secret.csv')] })).status).toBe(403);
 });
 
 test('every input is validated: unknown requests and malformed inputs are clear usage errors', async () => {

@@ -66,6 +66,22 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/**
+ * Why a request comes from another site, if it does. The token alone is not enough: a page elsewhere
+ * that learnt it (a shared screenshot of the address, the browser history) could still post with it.
+ * Browsers send Origin with every POST and Sec-Fetch-Site with every request; a client that sends
+ * neither is no browser, and holds the token.
+ */
+function crossSiteReason(req: IncomingMessage, origin: string): string | undefined {
+  const from = req.headers.origin;
+  if (from !== undefined && from !== origin) return `Origin ${JSON.stringify(from)} is not ${origin}`;
+  const site = req.headers['sec-fetch-site'];
+  // 'none': the user opened the address themselves (a download link); never so for a POST.
+  const allowed = req.method === 'GET' ? ['same-origin', 'none'] : ['same-origin'];
+  if (site !== undefined && !(typeof site === 'string' && allowed.includes(site))) return `Sec-Fetch-Site is ${JSON.stringify(site)}`;
+  return undefined;
+}
+
 /** Content-Disposition for a download: an ASCII fallback name plus the exact name (RFC 6266). */
 function attachment(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -90,6 +106,8 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
     if (req.headers.host !== new URL(origin).host) return refuse(res, HttpStatus.misdirectedRequest, { code: ErrorCodes.usage, message: 'wrong host' });
     if (url.pathname.startsWith('/api/')) {
       if (!authorised(req, url)) return refuse(res, HttpStatus.unauthorized, { code: ErrorCodes.usage, message: 'missing or wrong token' });
+      const crossSite = crossSiteReason(req, origin);
+      if (crossSite) return refuse(res, HttpStatus.forbidden, { code: ErrorCodes.forbidden, message: `cross-origin request refused: ${crossSite}` });
       return void handleApi(req, res, url).catch((error: unknown) => reply(res, { ok: false, error: toErrorInfo(error) }));
     }
     if (req.method !== 'GET') return refuse(res, HttpStatus.methodNotAllowed, { code: ErrorCodes.usage, message: 'method not allowed' });
@@ -123,6 +141,7 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
     await mkdir(dir);
     const path = join(dir, name);
     await pipeline(req, createWriteStream(path));
+    app.chooseFiles([path]);
     reply(res, { ok: true, value: { path } });
   }
 

@@ -22,6 +22,7 @@ const byCode: Record<string, string> = {
   [ErrorCodes.dependencyFailed]: 'Fix the file that failed first; this mode loads all the files or none.',
   [ErrorCodes.connection]: 'Check the connection on the Target and mapping step (host, port, user and password), then test it.',
   [ErrorCodes.localDb]: 'Close other Keyload windows and try again; if it persists, restart Keyload.',
+  [ErrorCodes.forbidden]: 'Add the file again on the Files step (drop or pick it): Keyload reads only files chosen since it started.',
   // Added with "Create new table" refusing an existing table (issue 8).
   KEYLOAD_TABLE_EXISTS: 'Choose the existing table as the target, or give the new table another name.',
   // PostgreSQL SQLSTATEs people meet when loading.

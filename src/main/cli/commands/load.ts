@@ -6,7 +6,7 @@ import type { LoadResult } from '../../../shared/load-types.ts';
 import { closeReaderPool, planLoad, runLoad, type ConnectionConfig } from '../../engine/index.ts';
 import { ensureLocalDb } from '../../local-db/local-db.ts';
 import { userDataDir } from '../../local-db/user-data-dir.ts';
-import { chooseConnection, describeTarget } from '../connection.ts';
+import { chooseConnection, localDatabaseChoice } from '../connection.ts';
 import { parseLoadArgs } from '../load-args.ts';
 import { ProgressView } from '../progress-view.ts';
 import { summaryTable } from '../summary.ts';
@@ -19,8 +19,9 @@ export interface LoadRequest {
 
 /** The chosen server, starting the local database when none is named. */
 export async function resolveConnection(dsn: string | undefined, log: (line: string) => void): Promise<ConnectionConfig> {
-  const choice = chooseConnection(dsn, process.env) ?? { connectionString: await ensureLocalDb(), source: 'local database' as const };
-  log(`Target: ${describeTarget(choice, process.env)} (${choice.source})`);
+  const choice = chooseConnection(dsn, process.env) ?? localDatabaseChoice(await ensureLocalDb());
+  log(`Target: ${choice.display} (${choice.source})`);
+  if (choice.unused.length > 0) log(`Not used from the connection string: ${choice.unused.join(', ')}`);
   return { connectionString: choice.connectionString, applicationName: 'keyload' };
 }
 
