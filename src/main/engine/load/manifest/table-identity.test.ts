@@ -82,3 +82,14 @@ test('a keyed file partly merged into a table created anew by --create-table sta
   expect(again.files[0]?.status).toBe('loaded');
   expect(await count()).toEqual({ n: '1000', ids: '1000' });
 });
+
+test('a replace empties the table: files loaded before it load again afterwards', async () => {
+  await t.db.query('CREATE TABLE t (id bigint PRIMARY KEY, v text)');
+  const before = await t.h.file('before-replace.csv', csv(300));
+  const replacing = await t.h.file('replacing.csv', 'id,v\n1000,x\n');
+  await t.h.load({ files: [before], table: 't' });
+  await t.h.load({ files: [replacing], table: 't', mode: 'replace' });
+  const again = await t.h.load({ files: [before], table: 't' });
+  expect(again.files[0]?.status).toBe('loaded');
+  expect(await count()).toEqual({ n: '301', ids: '301' });
+});
