@@ -7,7 +7,7 @@ import { quoteIdent } from '../../sql/identifiers.ts';
  * parent), grouped by run tag: tag, tables, bytes (with partitions, indexes and TOAST).
  */
 export const STAGING_TABLES_SQL = `SELECT substring(c.relname from '^s_([0-9a-f]{8})_') AS tag, array_agg(c.relname::text ORDER BY c.relname) AS tables,
-       sum((SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(c.oid) p))::bigint AS bytes
+       sum(COALESCE((SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(c.oid) p), pg_total_relation_size(c.oid)))::bigint AS bytes
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ~ '^s_[0-9a-f]{8}_'
      GROUP BY 1 ORDER BY 1`;

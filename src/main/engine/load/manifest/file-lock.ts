@@ -46,8 +46,11 @@ export async function skipLoadedMeanwhile(
 
 export class FileLocks {
   private readonly turns = new Map<string, Promise<unknown>>();
+  private readonly coordinator: PoolClient;
 
-  constructor(private readonly coordinator: PoolClient) {}
+  constructor(coordinator: PoolClient) {
+    this.coordinator = coordinator;
+  }
 
   /** Runs `load` holding the file's lock, unless the file was loaded meanwhile. */
   once(ctx: FileContext, load: () => Promise<FileOutcome>): Promise<FileOutcome> {

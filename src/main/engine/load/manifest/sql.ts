@@ -81,7 +81,9 @@ export function readManifestSql(schema: string): string {
 function identityOf(regclass: string): { oid: string; storage: string } {
   return {
     oid: `${regclass}::oid::bigint`,
-    storage: `(SELECT string_agg(pg_relation_filenode(p.relid)::text, ',' ORDER BY p.relid) FROM pg_partition_tree(${regclass}) p WHERE p.isleaf)`,
+    // pg_partition_tree lists nothing for a table that is not partitioned.
+    storage: `COALESCE((SELECT string_agg(pg_relation_filenode(p.relid)::text, ',' ORDER BY p.relid) FROM pg_partition_tree(${regclass}) p WHERE p.isleaf),
+      pg_relation_filenode(${regclass})::text)`,
   };
 }
 
