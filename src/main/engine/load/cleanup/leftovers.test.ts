@@ -66,7 +66,7 @@ test('after SIGKILL mid-staging, keyload clean lists (--dry-run) then drops the 
   expect(await t.db.query('SELECT count(*)::int AS n FROM big')).toEqual([{ n: ROWS }]);
   expect(await t.db.query('SELECT status FROM keyload.keyload_manifest')).toEqual([{ status: 'loaded' }]);
   expect(await stagingTables()).toEqual([]);
-});
+}, 240_000); // a hang guard: real processes load 400,000 rows on a machine of two cores
 
 test('after SIGKILL mid-staging, a plain re-run leaves no staging table and no file stuck loading', async () => {
   const path = await bigFile('killed-rerun.csv');
@@ -77,10 +77,9 @@ test('after SIGKILL mid-staging, a plain re-run leaves no staging table and no f
   expect(await stagingTables()).toEqual([]);
   expect(await t.db.query(`SELECT count(*)::int AS n FROM keyload.keyload_manifest WHERE status <> 'loaded'`)).toEqual([{ n: 0 }]);
   expect(await t.db.query('SELECT count(*)::int AS n FROM big')).toEqual([{ n: ROWS }]);
-});
+}, 240_000);
 
 test('keyload clean leaves a live run\'s staging tables alone and reports files dead runs left partly loaded', async () => {
-  await t.db.query('CREATE SCHEMA keyload; CREATE UNLOGGED TABLE keyload.s_0a1b2c3d_0 (x int); CREATE UNLOGGED TABLE keyload.s_deadbeef_0 (x int)');
   const live = new pg.Client({ connectionString: t.db.url });
   await live.connect();
   try {
@@ -89,6 +88,7 @@ test('keyload clean leaves a live run\'s staging tables alone and reports files 
     const path = await t.h.file('partly.csv', 'id,v\n1,a\n');
     await t.h.load({ files: [path], table: 'big' });
     await t.db.query(`UPDATE keyload.keyload_manifest SET status = 'loading', inserted = 1, run_id = 'deadbeef-0000'`);
+    await t.db.query('CREATE UNLOGGED TABLE keyload.s_0a1b2c3d_0 (x int); CREATE UNLOGGED TABLE keyload.s_deadbeef_0 (x int)');
     const cleaned = await keyload(['clean', '--json']);
     const report = JSON.parse(cleaned.stdout) as CleanReport;
     expect(report.dead.map((g) => g.tag)).toEqual(['deadbeef']);
