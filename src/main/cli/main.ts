@@ -11,6 +11,7 @@ Commands:
   load [options] <files or dirs...>   load CSV and Parquet files into a table (keyload load --help)
   preview [options] <files or dirs...> what a load would do, and every conflicting key (writes nothing)
   run <job.yaml>                      load several tables, parents first (docs/jobs.md)
+  clean [--dry-run]                   drop the staging tables of runs that died (keyload clean --help)
   demo                                write sample files and load them into the local database
   app [--no-open] [--port N]          the desktop app's screens in your browser (localhost only)
   local-db start|stop|status|url      manage the local embedded PostgreSQL
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
       load: async () => loadUsage,
       preview: async () => (await import('./commands/preview.ts')).previewUsage,
       run: async () => (await import('./commands/run-job.ts')).runUsage,
+      clean: async () => (await import('./commands/clean.ts')).cleanUsage,
     };
     console.log(await (help[command] ?? (async () => usage))());
     return 0;
@@ -42,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/run-job.ts')).runJobCommand(rest);
     case 'app':
       return (await import('./commands/app.ts')).appCommand(rest);
+    case 'clean':
+      return (await import('./commands/clean.ts')).cleanCommand(rest);
     case 'demo':
       return (await import('./commands/demo.ts')).demoCommand(rest);
     case 'local-db':

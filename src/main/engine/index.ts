@@ -17,3 +17,4 @@ export { runJob, type JobHooks } from './job/run-job.ts';
 export { PreviewSession, type PreviewHooks } from './preview/preview-session.ts';
 export { writeConflictsCsv, type ConflictSource } from './preview/conflicts-csv.ts';
 export { CsvFileWriter, csvText, type CsvCell, type CsvFormat, type CsvRow } from './output/csv-writer.ts';
+export { cleanLeftovers, type CleanReport } from './load/cleanup/clean.ts';

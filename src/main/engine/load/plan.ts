@@ -20,6 +20,7 @@ import { mapLimit } from './runtime/concurrency.ts';
 import { listFiles } from './file-list.ts';
 import { openOptions } from './open-options.ts';
 import { readManifest } from './manifest/manifest.ts';
+import { staleNotice } from './manifest/table-identity.ts';
 import { fitBudget, freeConnections, type PoolBudget } from './runtime/pool-budget.ts';
 import { acquireClient } from './runtime/pool-client.ts';
 import { validationSupport, type ValidationSupport } from './stage/validation.ts';
@@ -284,7 +285,9 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
         continue;
       }
       if (file.info.sha256 && !options.force && options.mode !== 'replace' && !createSql) {
-        const state = await readManifest(client, options.manifestSchema, file.info.sha256, displayName(table));
+        const record = await readManifest(client, options.manifestSchema, file.info.sha256, table);
+        if (record?.stale) notices.push(staleNotice(file.path, table, record.status, record.recordedAt, record.stale));
+        const state = record?.stale ? null : record;
         file.alreadyLoaded = state?.status === 'loaded';
         if (state?.status === 'loading' && state.mode === options.mode) file.resumeParts = state.parts;
       }

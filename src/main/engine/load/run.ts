@@ -1,6 +1,7 @@
 // Runs a plan: opens a pool sized by the plan's budget, holds the run's locks on a coordinator
 // connection, hands the files to the loader for the mode, and reports a result with counts per
 // file and in total, plus how the connection pool was used.
+import type { Pool, PoolClient } from 'pg';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { addCounts, emptyCounts, type FileResult, type FileStage, type LoadEvent, type LoadResult } from '../../../shared/load-types.ts';
 import { toErrorInfo } from '../error-info.ts';
@@ -12,7 +13,8 @@ import { keyedLoader, loadClaimed } from './manifest/claimed-load.ts';
 import { mapLimit } from './runtime/concurrency.ts';
 import { checkCancelled, fileKey, isReadyFile, type FileContext, type ReadyFile, type RunContext } from './file-context.ts';
 import { loadKeyed } from './merge/keyed-load.ts';
-import { ensureManifest, readManifest } from './manifest/manifest.ts';
+import { FileLocks, skipLoadedMeanwhile } from './manifest/file-lock.ts';
+import { ensureManifest, forgetStale, readManifest } from './manifest/manifest.ts';
 import { forgetTableSql } from './manifest/sql.ts';
 import { createdTableSql } from './runtime/sql.ts';
 import { openPool, tableExistsError, type LoadPlan, type PlannedFile } from './plan.ts';
@@ -24,7 +26,8 @@ import { loadReplace } from './merge/replace-load.ts';
 import { EMPTY_FILE, fileOutcome, outcomeOf, type FileOutcome } from './outcome.ts';
 import { withRetry } from './runtime/retry.ts';
 import { inTransaction } from './runtime/transaction.ts';
-import { dropAbandonedStaging, lockRun, lockTable } from './runtime/run-locks.ts';
+import { dropDeadStaging, dropRunStaging } from './cleanup/leftovers.ts';
+import { lockRun, lockTable } from './runtime/run-locks.ts';
 
 export interface RunHooks {
   onEvent?: (event: LoadEvent) => void;
@@ -151,6 +154,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
       const incomplete = pending.some(({ fileRun }) => fileRun.result?.status !== 'loaded' && fileRun.result?.status !== 'skipped');
       if (createdTable && coordinator && incomplete && (await dropIfEmpty(coordinator, plan, emit))) createdTable = false;
       await Promise.all(runs.map((r) => r.rejects.close()));
+      if (coordinator) await dropOwnStaging(coordinator, connections, plan, emit);
       coordinator?.release(true); // closing the coordinator's session releases its advisory locks
       pool = sampler.stop();
       await connections.end();
@@ -183,7 +187,15 @@ async function prepareTarget(coordinator: HeldClient, plan: LoadPlan): Promise<b
   const { client } = coordinator;
   await lockRun(client, plan.runId);
   await ensureManifest(client, plan.options.manifestSchema);
-  await dropAbandonedStaging(client, plan.options.manifestSchema, plan.runId);
+  await dropDeadStaging(client, plan.options.manifestSchema, { ownRunId: plan.runId });
+  const created = await createPlannedTable(coordinator, plan);
+  // After the table exists: rows of a table this run created are all stale.
+  const shas = plan.files.flatMap((f) => (f.info?.sha256 ? [f.info.sha256] : []));
+  await forgetStale(client, plan.options.manifestSchema, plan.table, shas);
+  return created;
+}
+
+async function createPlannedTable({ client }: HeldClient, plan: LoadPlan): Promise<boolean> {
   if (!plan.createTableSql) return false;
   try {
     await client.query(plan.createTableSql);
@@ -220,6 +232,26 @@ async function dropIfEmpty(coordinator: HeldClient, plan: LoadPlan, emit: (event
   }
 }
 
+/**
+ * However the run ended, its staging tables go: on the coordinator, or on a fresh connection when the
+ * coordinator's broke. What neither can drop, the next run's start (or keyload clean) drops.
+ */
+async function dropOwnStaging(coordinator: HeldClient, pool: Pool, plan: LoadPlan, emit: (event: LoadEvent) => void): Promise<void> {
+  const drop = (client: PoolClient) => dropRunStaging(client, plan.options.manifestSchema, plan.runId);
+  try {
+    await drop(coordinator.client).catch(async () => {
+      const fresh = await acquireClient(pool);
+      try {
+        await drop(fresh.client);
+      } finally {
+        fresh.release(true); // its lock_timeout was shortened
+      }
+    });
+  } catch (error) {
+    emit({ type: 'notice', message: `Could not drop this run's staging tables (${toErrorInfo(error).message}); the next run or keyload clean drops them` });
+  }
+}
+
 async function loadFiles(run: RunContext, contexts: FileContext[], coordinator: HeldClient, runs: FileRun[]): Promise<FileOutcome[]> {
   const { plan } = run;
   const { mode } = plan.options;
@@ -229,14 +261,17 @@ async function loadFiles(run: RunContext, contexts: FileContext[], coordinator: 
     return loadClaimed(run, contexts, mode === 'append' ? append : keyedLoader(mode));
   }
   switch (mode) {
-    case 'append':
-      return mapLimit(contexts, plan.budget.concurrency, append);
+    case 'append': {
+      // Appends of one file by racing runs take turns per file; the keyed modes take turns per table.
+      const locks = new FileLocks(coordinator.client);
+      return mapLimit(contexts, plan.budget.concurrency, (ctx) => locks.once(ctx, () => append(ctx)));
+    }
     case 'replace': {
       const failed = runs.find((r) => r.result?.status === 'failed');
       return withTableLock(coordinator, plan, () => loadReplace(run, contexts, failed?.file.path ?? null));
     }
     default:
-      return withTableLock(coordinator, plan, () => loadKeyed(run, contexts, mode));
+      return withTableLock(coordinator, plan, () => skipLoadedMeanwhile(coordinator.client, contexts, (rest) => loadKeyed(run, rest, mode)));
   }
 }
 
@@ -260,11 +295,11 @@ async function appendWithRetry(ctx: FileContext): Promise<void> {
       const { client, release } = await acquireClient(ctx.run.pool);
       let state;
       try {
-        state = await readManifest(client, plan.options.manifestSchema, fileKey(ctx).sha256, fileKey(ctx).targetTable);
+        state = await readManifest(client, plan.options.manifestSchema, fileKey(ctx).sha256, plan.table);
       } finally {
         release(false);
       }
-      const resume = state?.status === 'loading' && state.mode === 'append' && !plan.options.atomicFile ? state : null;
+      const resume = state && !state.stale && state.status === 'loading' && state.mode === 'append' && !plan.options.atomicFile ? state : null;
       if (ctx.file.info.sha256 === null) throw new KeyloadError(ErrorCodes.internal, 'file has no checksum', { file: ctx.file.path });
       const direct = resume ? null : passThrough(ctx);
       if (!direct) return appendFile(ctx, resume);

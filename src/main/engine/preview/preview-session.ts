@@ -14,7 +14,8 @@ import { stageAll, type KeyedFile } from '../load/merge/keyed-load.ts';
 import { openPool, planLoad, type ConnectionConfig, type LoadPlan } from '../load/plan.ts';
 import { acquireClient, type HeldClient } from '../load/runtime/pool-client.ts';
 import { FileTracker } from '../load/progress.ts';
-import { dropAbandonedStaging, lockRun } from '../load/runtime/run-locks.ts';
+import { dropDeadStaging } from '../load/cleanup/leftovers.ts';
+import { lockRun } from '../load/runtime/run-locks.ts';
 import { dropStageTable, runTag } from '../load/stage/stage.ts';
 import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { conflictPage } from './preview-conflicts.ts';
@@ -75,7 +76,7 @@ export class PreviewSession {
       await lockRun(session.client, plan.runId);
       const schema = plan.options.manifestSchema;
       await session.client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-      await dropAbandonedStaging(session.client, schema, plan.runId);
+      await dropDeadStaging(session.client, schema, { ownRunId: plan.runId });
       const rejects = await RejectsTable.create(pool, schema, runTag(plan.runId));
       const run: RunContext = { plan, pool, budget: plan.budget, support: plan.support, partitions: plan.partitions, partitionLocks: false, signal: hooks.signal, emit };
       const states: PreviewFileState[] = plan.files.map((f, i) => ({

@@ -1,6 +1,7 @@
 // Writes a file's manifest row from its current progress: "loading" before its data starts to
 // land (so a killed run knows to resume it), "loaded" in the transaction that finishes it.
 import type { PoolClient } from 'pg';
+import { qualifiedName } from '../../sql/identifiers.ts';
 import { fileKey, type FileContext } from '../file-context.ts';
 import { clearProgress, writeManifest } from './manifest.ts';
 
@@ -16,6 +17,7 @@ export async function recordFile(ctx: FileContext, client: PoolClient, status: '
   await writeManifest(client, plan.options.manifestSchema, {
     ...key,
     ...shape,
+    targetRelation: qualifiedName(plan.table),
     path: ctx.file.path,
     sizeBytes: ctx.file.info.totalBytes,
     mtime: new Date(ctx.file.info.mtimeMs),

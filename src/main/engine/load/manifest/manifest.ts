@@ -3,9 +3,12 @@
 // re-runs skip loaded files and lets a killed run resume exactly where its last commit ended.
 import type { ClientBase } from 'pg';
 import type { RowCounts, WriteMode } from '../../../../shared/load-types.ts';
+import { displayName, type TableName } from '../../sql/identifiers.ts';
 import {
   clearProgressSql,
   createManifestSql,
+  forgetFileSql,
+  loadingFilesSql,
   MANIFEST_LOCK_SQL,
   MANIFEST_UNLOCK_SQL,
   manifestTable,
@@ -16,6 +19,7 @@ import {
   writeManifestSql,
   writeProgressSql,
 } from './sql.ts';
+import { staleness, type Staleness } from './table-identity.ts';
 
 /** queued and failed are used by --claim: files waiting for a claimer, and files that failed. */
 export type ManifestStatus = 'queued' | 'loading' | 'loaded' | 'failed';
@@ -24,6 +28,8 @@ export type ManifestStatus = 'queued' | 'loading' | 'loaded' | 'failed';
 export interface ManifestEntry extends ManifestState {
   sha256: string;
   targetTable: string;
+  /** The target as a quoted qualified name: its identity is recorded with the row. */
+  targetRelation: string;
   path: string;
   sizeBytes: number;
   mtime: Date;
@@ -54,6 +60,9 @@ interface ManifestRow {
   superseded: string;
   rejected: string;
   run_id: string;
+  table_oid: string | null;
+  table_storage: string | null;
+  updated_at: Date;
 }
 
 export interface ManifestState {
@@ -67,14 +76,23 @@ export interface ManifestState {
   runId: string;
 }
 
+/** A file's row as a re-run reads it: whether it still speaks for the table, and since when. */
+export interface ManifestRecord extends ManifestState {
+  /** Non-null: the table changed identity since the row was written (table-identity.ts); it counts for nothing. */
+  stale: Staleness;
+  recordedAt: Date;
+}
+
 /** Null when the manifest table or the row does not exist. */
-export async function readManifest(client: ClientBase, schema: string, sha256: string, targetTable: string): Promise<ManifestState | null> {
+export async function readManifest(client: ClientBase, schema: string, sha256: string, table: TableName): Promise<ManifestRecord | null> {
   const exists = await client.query<{ ok: boolean }>(TABLE_EXISTS_SQL, [manifestTable(schema)]);
   if (!exists.rows[0]?.ok) return null;
-  const result = await client.query<ManifestRow>(readManifestSql(schema), [sha256, targetTable]);
+  const result = await client.query<ManifestRow>(readManifestSql(schema), [sha256, displayName(table)]);
   const row = result.rows[0];
   if (!row) return null;
   return {
+    stale: await staleness(client, table, { oid: row.table_oid, storage: row.table_storage }),
+    recordedAt: row.updated_at,
     status: row.status,
     mode: row.mode,
     batchRows: row.batch_rows,
@@ -93,13 +111,24 @@ export async function readManifest(client: ClientBase, schema: string, sha256: s
   };
 }
 
+/**
+ * Deletes the rows (and progress) of the files whose table changed identity since they were
+ * written, before anything loads: no loader may resume from units merged into a table that is gone.
+ */
+export async function forgetStale(client: ClientBase, schema: string, table: TableName, sha256s: string[]): Promise<void> {
+  for (const sha256 of sha256s) {
+    const record = await readManifest(client, schema, sha256, table);
+    if (record?.stale) for (const statement of forgetFileSql(schema)) await client.query(statement, [sha256, displayName(table)]);
+  }
+}
+
 /** Call inside the transaction that writes the file's data. */
 export async function writeManifest(client: ClientBase, schema: string, entry: ManifestEntry): Promise<void> {
   const c = entry.counts;
   await client.query(
     writeManifestSql(schema),
     [entry.sha256, entry.targetTable, entry.path, entry.sizeBytes, entry.mtime, entry.status, entry.mode, entry.batchRows, entry.batchesDone,
-      c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected, entry.runId, entry.seconds, entry.parts, c.superseded],
+      c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected, entry.runId, entry.seconds, entry.parts, c.superseded, entry.targetRelation],
   );
 }
 
@@ -142,4 +171,19 @@ export async function writeProgress(client: ClientBase, schema: string, file: Fi
 
 export async function clearProgress(client: ClientBase, schema: string, file: FileKey): Promise<void> {
   await client.query(clearProgressSql(schema), [file.sha256, file.targetTable]);
+}
+
+/** A file a run left "loading": its committed rows stay, and a re-run resumes it. */
+export interface LoadingFile {
+  path: string;
+  targetTable: string;
+  runId: string;
+  committedRows: number;
+}
+
+export async function readLoadingFiles(client: ClientBase, schema: string): Promise<LoadingFile[]> {
+  const exists = await client.query<{ ok: boolean }>(TABLE_EXISTS_SQL, [manifestTable(schema)]);
+  if (!exists.rows[0]?.ok) return [];
+  const result = await client.query<{ path: string; target_table: string; run_id: string; inserted: string }>(loadingFilesSql(schema));
+  return result.rows.map((r) => ({ path: r.path, targetTable: r.target_table, runId: r.run_id, committedRows: Number(r.inserted) }));
 }

@@ -9,7 +9,9 @@ import {
   claimStatesSql,
   clearProgressSql,
   createManifestSql,
+  CURRENT_IDENTITY_SQL,
   enqueueSql,
+  forgetFileSql,
   manifestTable,
   markFailedSql,
   progressTable,
@@ -17,12 +19,15 @@ import {
   readProgressSql,
   renewLeaseSql,
   TABLE_EXISTS_SQL,
+  tableEmptySql,
   writeManifestSql,
   writeProgressSql,
 } from './sql.ts';
 
 const SCHEMA = 'mani"fest ü';
 const TARGET = 'public.tar"get';
+/** TARGET as SQL names it. */
+const RELATION = 'public."tar""get"';
 
 let db: TestDatabase;
 const create = async () => {
@@ -48,7 +53,7 @@ test('the manifest is created once, and a manifest from an earlier version gains
   await create();
   await create();
   expect(await exists(progressTable(SCHEMA))).toBe(true);
-  expect(await db.query(readManifestSql(SCHEMA), ['old', TARGET])).toMatchObject([{ status: 'loaded', parts: 1, claimed_by: null, error: null }]);
+  expect(await db.query(readManifestSql(SCHEMA), ['old', TARGET])).toMatchObject([{ status: 'loaded', parts: 1, claimed_by: null, error: null, table_oid: null, table_storage: null }]);
   // The status check is gone: --claim writes queued and failed.
   await db.query(`UPDATE ${manifestTable(SCHEMA)} SET status = 'queued'`);
   await db.query(`DELETE FROM ${manifestTable(SCHEMA)}`);
@@ -57,7 +62,7 @@ test('the manifest is created once, and a manifest from an earlier version gains
 test('a file row is written, then overwritten for the same content and target; progress rows are kept per part and cleared', async () => {
   await create();
   const write = (status: string, batchesDone: number, inserted: number) =>
-    db.query(writeManifestSql(SCHEMA), ['abc', TARGET, '/a "b".csv', 100, new Date('2024-01-02T03:04:05Z'), status, 'upsert', 50, batchesDone, 7, inserted, 2, 1, 1, 0, 'run-1', 1.5, 4, 3]);
+    db.query(writeManifestSql(SCHEMA), ['abc', TARGET, '/a "b".csv', 100, new Date('2024-01-02T03:04:05Z'), status, 'upsert', 50, batchesDone, 7, inserted, 2, 1, 1, 0, 'run-1', 1.5, 4, 3, RELATION]);
   await write('loading', 1, 3);
   await write('loaded', 2, 4);
   const rows = await db.query(readManifestSql(SCHEMA), ['abc', TARGET]);
@@ -72,6 +77,40 @@ test('a file row is written, then overwritten for the same content and target; p
   expect(units).toMatchObject([{ part: 0, done: false, inserted: '1' }, { part: 1, done: true, inserted: '9' }]);
   await db.query(clearProgressSql(SCHEMA), ['abc', TARGET]);
   expect(await db.query(readProgressSql(SCHEMA), ['abc', TARGET])).toEqual([]);
+  await progress(0, false, 1);
+  for (const statement of forgetFileSql(SCHEMA)) await db.query(statement, ['abc', TARGET]);
+  expect(await db.query(readManifestSql(SCHEMA), ['abc', TARGET])).toEqual([]);
+  expect(await db.query(readProgressSql(SCHEMA), ['abc', TARGET])).toEqual([]);
+});
+
+test('the identity a row records is the table\'s oid and the filenodes of its leaves: TRUNCATE and VACUUM FULL change the storage, DROP + CREATE the oid', async () => {
+  await create();
+  await db.query(`CREATE TABLE ${RELATION} (k int)`);
+  const identity = async () => (await db.query<{ oid: string; storage: string }>(CURRENT_IDENTITY_SQL, [RELATION]))[0];
+  const empty = async () => (await db.query<{ empty: boolean }>(tableEmptySql(RELATION)))[0]?.empty;
+  await db.query(writeManifestSql(SCHEMA), ['id1', TARGET, '/x.csv', 1, new Date(), 'loaded', 'append', 10, 1, 1, 1, 0, 0, 0, 0, 'r', 0, 1, 0, RELATION]);
+  const first = await identity();
+  expect(await db.query(readManifestSql(SCHEMA), ['id1', TARGET])).toMatchObject([{ table_oid: first?.oid, table_storage: first?.storage }]);
+  expect(first?.storage).toMatch(/^\d+$/);
+  await db.query(`INSERT INTO ${RELATION} VALUES (1)`);
+  expect(await empty()).toBe(false);
+  await db.query(`VACUUM FULL ${RELATION}`);
+  const vacuumed = await identity();
+  expect(vacuumed?.oid).toBe(first?.oid);
+  expect(vacuumed?.storage).not.toBe(first?.storage);
+  await db.query(`TRUNCATE ${RELATION}`);
+  expect((await identity())?.storage).not.toBe(vacuumed?.storage);
+  expect(await empty()).toBe(true);
+  // A partitioned table: the storage of each leaf, in a stable order.
+  await db.query(`DROP TABLE ${RELATION}; CREATE TABLE ${RELATION} (k int) PARTITION BY HASH (k)`);
+  for (const r of [0, 1]) await db.query(`CREATE TABLE public."tar""get_${r}" PARTITION OF ${RELATION} FOR VALUES WITH (MODULUS 2, REMAINDER ${r})`);
+  const partitioned = await identity();
+  expect(partitioned?.oid).not.toBe(first?.oid);
+  expect(partitioned?.storage).toMatch(/^\d+,\d+$/);
+  await db.query(`TRUNCATE ${RELATION}`);
+  expect((await identity())?.storage).not.toBe(partitioned?.storage);
+  await db.query(`DROP TABLE ${RELATION}`);
+  expect(await identity()).toEqual({ oid: null, storage: null });
 });
 
 test('claim: queued files go to one claimer each, leases renew only for their holder, a lapsed lease is taken over, failed files re-queue', async () => {

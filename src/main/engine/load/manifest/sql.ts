@@ -47,6 +47,8 @@ export function createManifestSql(schema: string): string[] {
       ADD COLUMN IF NOT EXISTS claimed_by text,
       ADD COLUMN IF NOT EXISTS lease_until timestamptz,
       ADD COLUMN IF NOT EXISTS error text,
+      ADD COLUMN IF NOT EXISTS table_oid bigint,
+      ADD COLUMN IF NOT EXISTS table_storage text,
       DROP CONSTRAINT IF EXISTS keyload_manifest_status_check`,
     `CREATE TABLE IF NOT EXISTS ${progressTable(schema)} (
       sha256 text NOT NULL,
@@ -72,18 +74,51 @@ export function readManifestSql(schema: string): string {
 }
 
 /**
- * $1..$19 = sha256, target table, path, size, mtime, status, mode, batch rows, batches done, rows
- * read, inserted, updated, unchanged, collapsed, rejected, run id, seconds, parts, superseded.
+ * The target's identity as the manifest records it, from a regclass expression: its oid (a new one
+ * after DROP + CREATE) and its storage, the filenodes of its leaf tables (new ones after TRUNCATE,
+ * and after rewrites such as VACUUM FULL, CLUSTER or ALTER ... TYPE).
+ */
+function identityOf(regclass: string): { oid: string; storage: string } {
+  return {
+    oid: `${regclass}::oid::bigint`,
+    // pg_partition_tree lists nothing for a table that is not partitioned.
+    storage: `COALESCE((SELECT string_agg(pg_relation_filenode(p.relid)::text, ',' ORDER BY p.relid) FROM pg_partition_tree(${regclass}) p WHERE p.isleaf),
+      pg_relation_filenode(${regclass})::text)`,
+  };
+}
+
+/**
+ * $1..$20 = sha256, target table, path, size, mtime, status, mode, batch rows, batches done, rows
+ * read, inserted, updated, unchanged, collapsed, rejected, run id, seconds, parts, superseded, and
+ * the target as a quoted qualified name (its identity is recorded with the row).
  */
 export function writeManifestSql(schema: string): string {
+  const identity = identityOf('to_regclass($20)');
   return `INSERT INTO ${manifestTable(schema)} AS m (sha256, target_table, path, size_bytes, mtime, status, mode, batch_rows, batches_done,
-       rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds, parts, superseded)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds, parts, superseded, table_oid, table_storage)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, ${identity.oid}, ${identity.storage})
      ON CONFLICT (sha256, target_table) DO UPDATE SET path = EXCLUDED.path, size_bytes = EXCLUDED.size_bytes, mtime = EXCLUDED.mtime,
        status = EXCLUDED.status, mode = EXCLUDED.mode, batch_rows = EXCLUDED.batch_rows, batches_done = EXCLUDED.batches_done,
        rows_read = EXCLUDED.rows_read, inserted = EXCLUDED.inserted, updated = EXCLUDED.updated, unchanged = EXCLUDED.unchanged,
        collapsed = EXCLUDED.collapsed, rejected = EXCLUDED.rejected, run_id = EXCLUDED.run_id, seconds = EXCLUDED.seconds,
-       parts = EXCLUDED.parts, superseded = EXCLUDED.superseded, updated_at = now()`;
+       parts = EXCLUDED.parts, superseded = EXCLUDED.superseded, table_oid = EXCLUDED.table_oid, table_storage = EXCLUDED.table_storage,
+       updated_at = now()`;
+}
+
+/** $1 = the target as a quoted qualified name: its identity now (oid, storage), as writeManifestSql records it. */
+export const CURRENT_IDENTITY_SQL = (() => {
+  const identity = identityOf('to_regclass($1)');
+  return `SELECT ${identity.oid} AS oid, ${identity.storage} AS storage`;
+})();
+
+/** Whether the target (a quoted qualified name) holds no row: what tells a TRUNCATE from a rewrite. */
+export function tableEmptySql(table: string): string {
+  return `SELECT NOT EXISTS (SELECT 1 FROM ${table}) AS empty`;
+}
+
+/** $1 = sha256, $2 = target table: forgets one file's rows and progress (they describe a table that is gone). */
+export function forgetFileSql(schema: string): string[] {
+  return [manifestTable(schema), progressTable(schema)].map((table) => `DELETE FROM ${table} WHERE sha256 = $1 AND target_table = $2`);
 }
 
 /** $1 = sha256, $2 = target table: the file's units, by part. */
@@ -147,6 +182,11 @@ export function markFailedSql(schema: string): string {
 export function claimStatesSql(schema: string): string {
   return `SELECT sha256, status, claimed_by, COALESCE(lease_until > now(), false) AS live
      FROM ${manifestTable(schema)} WHERE target_table = $1 AND sha256 = ANY($2::text[])`;
+}
+
+/** Files left "loading" outside --claim (whose rows have a lease instead): path, target_table, run_id, inserted. */
+export function loadingFilesSql(schema: string): string {
+  return `SELECT path, target_table, run_id, inserted FROM ${manifestTable(schema)} WHERE status = 'loading' AND claimed_by IS NULL ORDER BY target_table, path`;
 }
 
 /** $1 = target table: forgets everything the manifest holds for it (the table is gone). */

@@ -3,10 +3,11 @@
 // if any file fails, the table is left as it was.
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../../shared/errors.ts';
 import { toErrorInfo } from '../../error-info.ts';
-import { qualifiedName } from '../../sql/identifiers.ts';
+import { displayName, qualifiedName } from '../../sql/identifiers.ts';
 import { emptyTargetSql, insertStagedSql } from './sql.ts';
 import { checkCancelled, mergeSpec, stagedColumns, type FileContext, type RunContext } from '../file-context.ts';
 import { recordFile } from '../manifest/file-status.ts';
+import { forgetTableSql } from '../manifest/sql.ts';
 import { ContestedPartitions } from './contested-keys.ts';
 import { keyedOutcome, prepareMerge, stageAll, stagedFiles } from './keyed-load.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
@@ -33,6 +34,8 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
     const target = qualifiedName(run.plan.table);
     await inTransaction(client, async () => {
       await client.query(emptyTargetSql(target, run.plan.target.referenced));
+      // The rows of files loaded before are gone with the table's content: so are their manifest rows.
+      for (const statement of forgetTableSql(run.plan.options.manifestSchema)) await client.query(statement, [displayName(run.plan.table)]);
       for (const [i, file] of files.entries()) {
         checkCancelled(run.signal);
         const stage = staged[i];

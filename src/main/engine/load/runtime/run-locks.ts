@@ -4,7 +4,7 @@
 import type { PoolClient } from 'pg';
 import { displayName, type TableName } from '../../sql/identifiers.ts';
 import { runTag } from '../stage/stage.ts';
-import { ADVISORY_LOCK_SQL, ADVISORY_UNLOCK_SQL, ADVISORY_XACT_LOCK_SQL, dropTablesSql, STAGING_TABLES_SQL, TRY_ADVISORY_LOCK_SQL } from './sql.ts';
+import { ADVISORY_LOCK_SQL, ADVISORY_UNLOCK_SQL, ADVISORY_XACT_LOCK_SQL, TRY_ADVISORY_LOCK_SQL } from './sql.ts';
 
 const RUN_LOCK = 0x4b4c5231; // "KLR1"
 const TABLE_LOCK = 0x4b4c5431; // "KLT1"
@@ -23,21 +23,18 @@ export async function lockPartition(client: PoolClient, table: TableName, part: 
   await client.query(ADVISORY_XACT_LOCK_SQL, [PARTITION_LOCK, `${displayName(table)}#${part}`]);
 }
 
-/** Drops staging tables left by runs that died (their run lock is free). */
-export async function dropAbandonedStaging(client: PoolClient, schema: string, ownRunId: string): Promise<number> {
-  const found = await client.query<{ tag: string; tables: string[] }>(STAGING_TABLES_SQL, [schema]);
-  let dropped = 0;
-  for (const { tag, tables } of found.rows) {
-    // Advisory locks are re-entrant within a session: our own tag would look free.
-    if (tag === runTag(ownRunId)) continue;
-    const free = await client.query<{ ok: boolean }>(TRY_ADVISORY_LOCK_SQL, [RUN_LOCK, tag]);
-    if (!free.rows[0]?.ok) continue;
-    try {
-      await client.query(dropTablesSql(schema, tables));
-      dropped += tables.length;
-    } finally {
-      await client.query(ADVISORY_UNLOCK_SQL, [RUN_LOCK, tag]);
-    }
+/**
+ * Runs `work` holding the lock of the run tagged `tag`, which proves the run dead (a live run holds
+ * it); false, with nothing done, when the run is alive. Session locks are re-entrant: never ask
+ * about a run whose lock this session holds.
+ */
+export async function whileRunDead(client: PoolClient, tag: string, work: () => Promise<void>): Promise<boolean> {
+  const free = await client.query<{ ok: boolean }>(TRY_ADVISORY_LOCK_SQL, [RUN_LOCK, tag]);
+  if (!free.rows[0]?.ok) return false;
+  try {
+    await work();
+    return true;
+  } finally {
+    await client.query(ADVISORY_UNLOCK_SQL, [RUN_LOCK, tag]);
   }
-  return dropped;
 }

@@ -1,5 +1,5 @@
-// The runtime's SQL on its own, against a real server: locks seen from two sessions, staging tables
-// found and dropped under a schema name that needs quoting, free connections, asynchronous commit.
+// The runtime's SQL on its own, against a real server: locks seen from two sessions, free
+// connections, asynchronous commit.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/database.ts';
@@ -9,13 +9,10 @@ import {
   ADVISORY_UNLOCK_SQL,
   ADVISORY_XACT_LOCK_SQL,
   ASYNC_COMMIT,
-  dropTablesSql,
   FREE_CONNECTIONS_SQL,
-  STAGING_TABLES_SQL,
   TRY_ADVISORY_LOCK_SQL,
 } from './sql.ts';
 
-const SCHEMA = 'run"time ü';
 const LOCK_CLASS = 42;
 
 let db: TestDatabase;
@@ -58,22 +55,6 @@ test('a transaction lock holds until the transaction ends', async () => {
   await session(0).query('COMMIT');
   expect(await tryLock(session(1), 'part 3')).toBe(true);
   await session(1).query('SELECT pg_advisory_unlock_all()');
-});
-
-test('staging tables are found grouped by run tag, without their partitions, and dropped', async () => {
-  const q = (name: string) => `${quoteIdent(SCHEMA)}.${quoteIdent(name)}`;
-  await db.query(`CREATE SCHEMA ${quoteIdent(SCHEMA)}`);
-  await db.query(`CREATE TABLE ${q('s_0123abcd_0')} (k int) PARTITION BY HASH (k)`);
-  await db.query(`CREATE TABLE ${q('s_0123abcd_0_0')} PARTITION OF ${q('s_0123abcd_0')} FOR VALUES WITH (MODULUS 1, REMAINDER 0)`);
-  await db.query(`CREATE TABLE ${q('s_0123abcd_u0')} (k int)`);
-  await db.query(`CREATE TABLE ${q('s_fedc9876_1')} (k int)`);
-  await db.query(`CREATE TABLE ${q('keyload_manifest')} (k int)`); // not a staging table
-  const found = await db.query<{ tag: string; tables: string[] }>(STAGING_TABLES_SQL, [SCHEMA]);
-  const byTag = Object.fromEntries(found.map((r) => [r.tag, [...r.tables].sort()]));
-  expect(byTag).toEqual({ '0123abcd': ['s_0123abcd_0', 's_0123abcd_u0'], fedc9876: ['s_fedc9876_1'] });
-  await db.query(dropTablesSql(SCHEMA, byTag['0123abcd'] ?? []));
-  const left = await db.query<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`, [SCHEMA]);
-  expect(left.map((r) => r.relname)).toEqual(['keyload_manifest', 's_fedc9876_1']);
 });
 
 test('free connections shrink by one per session opened, and honour the database limit', async () => {

@@ -1,7 +1,5 @@
-// The SQL of the run's machinery: advisory locks, finding staging tables left by dead runs, how many
-// connections the server still accepts, and how sub-batch transactions commit. Identifiers go
-// through quoteIdent; values stay $n parameters.
-import { quoteIdent } from '../../sql/identifiers.ts';
+// The SQL of the run's machinery: advisory locks, how many connections the server still accepts,
+// and how sub-batch transactions commit. Values stay $n parameters.
 
 /** $1 = lock class (an int), $2 = text hashed into the lock's second key. Held until unlocked or the session ends. */
 export const ADVISORY_LOCK_SQL = 'SELECT pg_advisory_lock($1, hashtext($2))';
@@ -10,19 +8,6 @@ export const TRY_ADVISORY_LOCK_SQL = 'SELECT pg_try_advisory_lock($1, hashtext($
 export const ADVISORY_UNLOCK_SQL = 'SELECT pg_advisory_unlock($1, hashtext($2))';
 /** As ADVISORY_LOCK_SQL, released when the transaction ends. */
 export const ADVISORY_XACT_LOCK_SQL = 'SELECT pg_advisory_xact_lock($1, hashtext($2))';
-
-/**
- * $1 = schema: its staging tables (s_<run tag>_..., partitions left out: they go with their
- * parent), grouped by run tag: tag, tables.
- */
-export const STAGING_TABLES_SQL = `SELECT substring(c.relname from '^s_([0-9a-f]{8})_') AS tag, array_agg(c.relname::text) AS tables
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ~ '^s_[0-9a-f]{8}_'
-     GROUP BY 1`;
-
-export function dropTablesSql(schema: string, tables: string[]): string {
-  return `DROP TABLE IF EXISTS ${tables.map((t) => `${quoteIdent(schema)}.${quoteIdent(t)}`).join(', ')}`;
-}
 
 /**
  * How many more connections the server accepts from us (free): the tightest of the server's
