@@ -20,6 +20,8 @@ export const ErrorCodes = {
   /** Not attempted because something it depends on failed (replace is all-or-nothing). */
   dependencyFailed: 'KEYLOAD_DEPENDENCY_FAILED',
   connection: 'KEYLOAD_CONNECTION',
+  /** A statement waited longer than --lock-timeout for a lock (SQLSTATE 55P03). */
+  lockTimeout: 'KEYLOAD_LOCK_TIMEOUT',
   localDb: 'KEYLOAD_LOCAL_DB',
   internal: 'KEYLOAD_INTERNAL',
 } as const;
