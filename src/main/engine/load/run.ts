@@ -16,7 +16,7 @@ import { forgetTableSql } from './manifest/sql.ts';
 import { createdTableSql } from './runtime/sql.ts';
 import { openPool, tableExistsError, type LoadPlan, type PlannedFile } from './plan.ts';
 import { PoolSampler } from './runtime/pool-metrics.ts';
-import { acquireClient, type HeldClient } from './runtime/pool-client.ts';
+import { acquireClient, withClient, type HeldClient } from './runtime/pool-client.ts';
 import { FileTracker } from './progress.ts';
 import { RejectsFile } from './stage/rejects-file.ts';
 import { loadReplace } from './merge/replace-load.ts';
@@ -277,13 +277,7 @@ async function appendWithRetry(ctx: FileContext): Promise<void> {
     ctx.file.path,
     async () => {
       Object.assign(ctx.tracker.counts, emptyCounts());
-      const { client, release } = await acquireClient(ctx.run.pool);
-      let state;
-      try {
-        state = await readManifest(client, plan.options.manifestSchema, fileKey(ctx).sha256, fileKey(ctx).targetTable);
-      } finally {
-        release(false);
-      }
+      const state = await withClient(ctx.run.pool, (client) => readManifest(client, plan.options.manifestSchema, fileKey(ctx).sha256, fileKey(ctx).targetTable));
       const resume = state?.status === 'loading' && state.mode === 'append' && !plan.options.atomicFile ? state : null;
       if (ctx.file.info.sha256 === null) throw new KeyloadError(ErrorCodes.internal, 'file has no checksum', { file: ctx.file.path });
       const direct = resume ? null : passThrough(ctx);
