@@ -38,8 +38,10 @@ export class LockWatch {
   private coordinator: PoolClient | null = null;
   private readonly pool: Pool;
   private readonly emit: (event: LoadEvent) => void;
-  private readonly onConnect = (client: { processID?: number | null }) => {
-    if (client.processID) this.ours.add(client.processID);
+  private readonly onConnect = (client: PoolClient) => {
+    // pg sets processID from the server's BackendKeyData; its types leave it out.
+    const pid: unknown = Reflect.get(client, 'processID');
+    if (typeof pid === 'number') this.ours.add(pid);
   };
 
   /** Listens to the pool from now on: create it before the pool opens its first connection. */
