@@ -2,26 +2,16 @@
 // in the middle of a multi-file upsert's merge: the retries wait for it, and the run ends loaded
 // with the table equal to loading the files one by one. The test starts its own server, so the
 // shared test server is never restarted under other tests.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createHarness } from '../../../../../test/load-harness.ts';
-import { startEmbeddedServer, type EmbeddedServer } from '../../../local-db/embedded-server.ts';
+import { startRestartableServer, type RestartableServer } from '../../../../../test/restartable-server.ts';
 
-const settings = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
-let dataDir: string;
-let server: EmbeddedServer;
-
+let server: RestartableServer;
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'keyload-restart-pg-'));
-  server = await startEmbeddedServer({ dataDir, persistent: true, initialise: true, postgresFlags: settings });
+  server = await startRestartableServer();
 }, 120_000);
-afterAll(async () => {
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => server.remove(), 60_000);
 
 async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: server.url });
@@ -51,8 +41,7 @@ test('a server restart in the middle of the merge is waited for; the run ends lo
     while (Number((await holder.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 't'::regclass`)).rows[0]?.n) === 0) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await server.stop();
-    server = await startEmbeddedServer({ dataDir, port: server.port, persistent: true, initialise: false, postgresFlags: settings });
+    await server.restart();
   })();
   const result = await h.load({ files: paths, table: 't', mode: 'upsert', maxRetries: 0 });
   await restarted;
