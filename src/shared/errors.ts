@@ -30,6 +30,8 @@ export const ErrorCodes = {
   connection: 'KEYLOAD_CONNECTION',
   /** Refused for who or where it comes from: another site's request, a file the user did not choose. */
   forbidden: 'KEYLOAD_FORBIDDEN',
+  /** A statement waited longer than --lock-timeout for a lock (SQLSTATE 55P03). */
+  lockTimeout: 'KEYLOAD_LOCK_TIMEOUT',
   localDb: 'KEYLOAD_LOCAL_DB',
   internal: 'KEYLOAD_INTERNAL',
 } as const;

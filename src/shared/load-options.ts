@@ -7,6 +7,7 @@ import {
   fileTypeSchema,
   LOAD_BOUNDS,
   LOAD_DEFAULTS,
+  LOCK_TIMEOUT_BOUNDS_MS,
   onErrorSchema,
   writeModeSchema,
 } from './vocabulary.ts';
@@ -71,6 +72,10 @@ export const loadOptionsShape = {
   csv: csvOptionsSchema.default({}),
   batchSize: boundedSetting('batchSize'),
   maxRetries: boundedSetting('maxRetries'),
+  /** While the server is unreachable or starting up, retries go on for this long (--max-retries bounds the other transient errors). */
+  retryWindowSeconds: boundedSetting('retryWindowSeconds'),
+  /** Fail a statement that waits longer than this for a lock (the sessions' lock_timeout); none by default. */
+  lockTimeoutMs: z.number().int().min(LOCK_TIMEOUT_BOUNDS_MS.min).max(LOCK_TIMEOUT_BOUNDS_MS.max).optional(),
   /** File column -> table column; null skips the file column. */
   map: z.record(z.string(), z.string().nullable()).default({}),
   createTable: z.boolean().default(false),

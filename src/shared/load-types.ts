@@ -1,6 +1,7 @@
 // The engine's public vocabulary: options in, events out, result at the end. Environment-neutral so
 // the CLI, worker threads, Electron IPC and the renderer all share it.
 import type { ErrorInfo } from './errors.ts';
+import type { LockWait } from './lock-wait.ts';
 import type { WriteMode } from './vocabulary.ts';
 
 export type { ConflictPolicy, FileOrder, OnError, WriteMode } from './vocabulary.ts';
@@ -40,6 +41,8 @@ export type LoadEvent =
   | { type: 'file-progress'; file: FileProgress }
   | { type: 'notice'; message: string }
   | { type: 'pool'; sample: PoolSample }
+  /** The run's statements that have waited over a second for another session's lock; empty once none does. */
+  | { type: 'lock-wait'; waits: LockWait[] }
   | { type: 'run-finished'; result: LoadResult };
 
 export interface FileResult {

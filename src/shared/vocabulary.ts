@@ -127,6 +127,8 @@ export const LOAD_DEFAULTS = {
   internalConcurrency: 2,
   batchSize: 50_000,
   maxRetries: 3,
+  /** How long retries wait for a server that is unreachable or starting up. */
+  retryWindowSeconds: 60,
   leaseSeconds: 60,
   manifestSchema: 'keyload',
 } as const satisfies { mode: WriteMode; order: FileOrder; onError: OnError; conflictPolicy: ConflictPolicy } & Record<string, string | number>;
@@ -139,5 +141,9 @@ export const LOAD_BOUNDS = {
   internalConcurrency: { min: 1, max: 16 },
   batchSize: { min: 1, max: 10_000_000 },
   maxRetries: { min: 0, max: 20 },
+  retryWindowSeconds: { min: 0, max: 3_600 },
   leaseSeconds: { min: 2, max: 86_400 },
 } as const satisfies Record<string, { min: number; max: number }>;
+
+/** `lock_timeout` of Keyload's sessions, in ms, when one is set (none by default: locks are waited for). */
+export const LOCK_TIMEOUT_BOUNDS_MS = { min: 1, max: 86_400_000 } as const;

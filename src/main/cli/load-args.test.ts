@@ -19,7 +19,7 @@ async function argvWithEveryFlag(): Promise<string[]> {
     '--stall-timeout', '2.5', '--max-decompressed', '500G',
     '--order', 'mtime', '--conflict-policy', 'version:updated_at', '--concurrency', '8', '--internal-concurrency', '3',
     '--disable-internal-parallelism', '--claim', '--lease-seconds', '30', '--batch-size', '10', '--atomic-file',
-    '--max-retries', '0', '--on-error', 'abort', '--rejects-dir', '/tmp/r', '--manifest-schema', 'meta',
+    '--max-retries', '0', '--retry-window', '2min', '--lock-timeout', '1.5s', '--on-error', 'abort', '--rejects-dir', '/tmp/r', '--manifest-schema', 'meta',
     '--force', '--dry-run', '--json',
     'f1.csv', 'dir/',
   ];
@@ -68,6 +68,8 @@ test('every option reaches the engine options', async () => {
       batchSize: 10,
       atomicFile: true,
       maxRetries: 0,
+      retryWindowSeconds: 120,
+      lockTimeoutMs: 1500,
       onError: 'abort',
       rejectsDir: '/tmp/r',
       manifestSchema: 'meta',
@@ -107,6 +109,11 @@ test('the help lists every mode, order, conflict policy and on-error choice, wit
 
 test('the help describes every flag the parser accepts', () => {
   for (const flag of Object.keys(loadArgOptions)) expect(loadUsage).toMatch(new RegExp(`--${flag}\\b`));
+});
+
+test('--retry-window and --lock-timeout take durations; anything else is a usage error', async () => {
+  expect((await parseLoadArgs(['--table', 't', '--retry-window', '0', '--lock-timeout', '250ms', 'f'])).options).toMatchObject({ retryWindowSeconds: 0, lockTimeoutMs: 250 });
+  await expect(parseLoadArgs(['--table', 't', '--lock-timeout', 'soon', 'f'])).rejects.toMatchObject({ code: 'KEYLOAD_USAGE', message: expect.stringMatching(/--lock-timeout expects a duration/) });
 });
 
 test('concurrency and conflict policy options', async () => {

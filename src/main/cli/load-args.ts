@@ -1,6 +1,7 @@
 // `keyload load` arguments -> engine options. Anything malformed is a usage error (exit code 2).
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { parseDuration } from '../../shared/duration.ts';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
 import { csvOptionsSchema, type CsvOptions, type LoadOptionsInput } from '../../shared/load-options.ts';
 import { mappingProfileSchema, parseMapArguments, type MappingProfile } from '../../shared/mapping-profile.ts';
@@ -57,6 +58,11 @@ Connection (first that is set): --dsn URL or 'host=... dbname=...', DATABASE_URL
   --max-retries N         retries of transient errors (default ${LOAD_DEFAULTS.maxRetries})
   --stall-timeout S       fail a file whose reading makes no progress for S seconds (default 60)
   --max-decompressed SIZE cap on a gzip file's decompressed size, e.g. 500G (default 100G)
+  --retry-window T        while the server is unreachable or restarting, keep retrying for T
+                          (e.g. 90s, 5min; default ${LOAD_DEFAULTS.retryWindowSeconds}s; 0: only --max-retries)
+  --lock-timeout T        give up when a statement waits longer than T (e.g. 500ms, 10s) for a
+                          lock another session holds; the error names the table and the holder
+                          (default: wait; waits over a second are shown with their holder)
   --on-error MODE         ${choiceList(ON_ERROR_CHOICES, LOAD_DEFAULTS.onError, ': bad rows go to a rejects CSV')}
   --rejects-dir DIR       where rejects CSVs go (default: the run's report directory)
   --manifest-schema NAME  schema of keyload_manifest (default ${LOAD_DEFAULTS.manifestSchema})
@@ -107,6 +113,13 @@ function byteSize(value: string | undefined, flag: string): number | undefined {
   const unit = SIZE_UNITS[match?.[2]?.toUpperCase() ?? ''];
   if (!match || unit === undefined || Number(match[1]) <= 0) throw usage(`${flag} expects a size such as 500M or 100G, got ${JSON.stringify(value)}`);
   return Math.floor(Number(match[1]) * unit);
+}
+
+function duration(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === null) throw usage(`${flag} expects a duration such as 500ms, 30s or 2min, got ${JSON.stringify(value)}`);
+  return ms;
 }
 
 function oneOf<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
@@ -196,6 +209,8 @@ export const loadArgOptions = {
   'batch-size': { type: 'string' },
   'atomic-file': { type: 'boolean' },
   'max-retries': { type: 'string' },
+  'retry-window': { type: 'string' },
+  'lock-timeout': { type: 'string' },
   'on-error': { type: 'string' },
   'rejects-dir': { type: 'string' },
   'manifest-schema': { type: 'string' },
@@ -280,6 +295,10 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
   }
   const maxDecompressed = byteSize(v['max-decompressed'], '--max-decompressed');
   if (maxDecompressed !== undefined) options.maxDecompressedBytes = maxDecompressed;
+  const retryWindow = duration(v['retry-window'], '--retry-window');
+  if (retryWindow !== undefined) options.retryWindowSeconds = Math.ceil(retryWindow / 1000);
+  const lockTimeout = duration(v['lock-timeout'], '--lock-timeout');
+  if (lockTimeout !== undefined) options.lockTimeoutMs = lockTimeout;
   if (v['touch-column']) options.touchColumn = v['touch-column'];
   if (v['version-column']) {
     if (options.versionColumn && options.versionColumn !== v['version-column']) throw usage('--version-column and --conflict-policy version:<column> name different columns');

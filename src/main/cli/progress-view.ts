@@ -2,6 +2,7 @@
 // ETA); otherwise plain log lines whenever a file changes stage, so CI logs stay readable.
 import { basename } from 'node:path';
 import type { FileProgress, LoadEvent } from '../../shared/load-types.ts';
+import { lockWaitMessage } from '../../shared/lock-wait.ts';
 import { formatBytes, formatCount, formatSeconds } from './format.ts';
 
 export interface ProgressOutput {
@@ -33,6 +34,10 @@ export class ProgressView {
 
   handle(event: LoadEvent): void {
     if (event.type === 'notice') return this.print(`note: ${event.message}`);
+    if (event.type === 'lock-wait') {
+      for (const wait of event.waits) this.print(lockWaitMessage(wait));
+      return;
+    }
     if (event.type === 'run-finished') return this.clear();
     if (event.type !== 'file-progress') return;
     const previous = this.files.get(event.file.path);

@@ -29,7 +29,7 @@ export type HttpStatusCode = (typeof HttpStatus)[keyof typeof HttpStatus];
  * - a named file or table does not exist: 404;
  * - the files can be found but not used (corrupt, unsupported, a rejected row under --on-error abort): 422;
  * - the request conflicts with what is there (the table exists, the key exists, the files disagree,
- *   the run was cancelled or lost its claim): 409;
+ *   the run was cancelled or lost its claim, another session held a lock past --lock-timeout): 409;
  * - not attempted because something it depends on failed: 424;
  * - the database cannot be reached: 502; the built-in local database cannot start: 503;
  * - a bug or an unexpected failure: 500.
@@ -49,6 +49,7 @@ const statusOfCode: Record<KeyloadCode, HttpStatusCode> = {
   [ErrorCodes.tooManyColumns]: HttpStatus.unprocessableContent,
   [ErrorCodes.readerStalled]: HttpStatus.unprocessableContent,
   [ErrorCodes.tableExists]: HttpStatus.conflict,
+  [ErrorCodes.lockTimeout]: HttpStatus.conflict,
   [ErrorCodes.duplicateKey]: HttpStatus.conflict,
   [ErrorCodes.conflict]: HttpStatus.conflict,
   [ErrorCodes.cancelled]: HttpStatus.conflict,

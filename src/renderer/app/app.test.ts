@@ -82,7 +82,7 @@ test('step states follow the draft and the run, in words', () => {
 
   const ready = { ...initialDraft, files: files.slice(0, 1), target: { ...initialDraft.target, table: 'public.people' } };
   expect(stepStates(ready, null)).toMatchObject({ target: { kind: 'done', text: 'public.people' }, preview: { kind: 'todo' }, run: { kind: 'todo', text: 'Ready to start' } });
-  const run: RunView = { runId: 'r', files: [], status: 'loaded with rejects', totals: { bytesRead: 0, totalBytes: 0, counts: counts({}), finishedFiles: 0, etaSeconds: null }, pool: null, result: null, notices: [] };
+  const run: RunView = { runId: 'r', files: [], status: 'loaded with rejects', totals: { bytesRead: 0, totalBytes: 0, counts: counts({}), finishedFiles: 0, etaSeconds: null }, pool: null, result: null, notices: [], lockWaits: [] };
   expect(stepStates(ready, run).run).toEqual({ kind: 'attention', text: 'Loaded, with rejects' });
   expect(stepStates(ready, { ...run, status: 'running' }).run).toEqual({ kind: 'running', text: 'Running' });
 });

@@ -9,6 +9,7 @@ import { userDataDir } from '../../local-db/user-data-dir.ts';
 import { chooseConnection, localDatabaseChoice } from '../connection.ts';
 import { parseLoadArgs } from '../load-args.ts';
 import { ProgressView } from '../progress-view.ts';
+import { onStopSignal } from '../stop-signals.ts';
 import { summaryTable } from '../summary.ts';
 
 export interface LoadRequest {
@@ -29,13 +30,12 @@ export async function runLoadCommand(request: LoadRequest): Promise<LoadResult> 
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const connection = await resolveConnection(request.dsn, log);
   const cancel = new AbortController();
-  const onSignal = () => {
-    log('Cancelling: finishing the current statement and rolling back...');
+  const stopListening = onStopSignal((signal) => {
+    log(`${signal === 'SIGTERM' ? 'SIGTERM received. ' : ''}Cancelling: finishing the current statement and rolling back...`);
     cancel.abort();
-  };
-  process.once('SIGINT', onSignal);
+  });
   try {
-    const plan = await planLoad(connection, request.options);
+    const plan = await planLoad(connection, request.options, (message) => log(`note: ${message}`));
     const reportDir = join(userDataDir(), 'runs', plan.runId);
     await mkdir(reportDir, { recursive: true });
     const view = new ProgressView({ write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
@@ -47,7 +47,7 @@ export async function runLoadCommand(request: LoadRequest): Promise<LoadResult> 
     if (request.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
-    process.off('SIGINT', onSignal);
+    stopListening();
     await closeReaderPool();
   }
 }

@@ -7,6 +7,7 @@ import { ErrorCodes, KeyloadError, formatError } from '../../../shared/errors.ts
 import { closeReaderPool, readJobFile, runJob } from '../../engine/index.ts';
 import { userDataDir } from '../../local-db/user-data-dir.ts';
 import { ProgressView } from '../progress-view.ts';
+import { onStopSignal } from '../stop-signals.ts';
 import { summaryTable } from '../summary.ts';
 import { resolveConnection } from './load.ts';
 
@@ -30,8 +31,10 @@ export async function runJobCommand(argv: string[]): Promise<number> {
   const jobDir = join(userDataDir(), 'runs', `job-${randomUUID()}`);
   const view = new ProgressView({ write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY, columns: process.stderr.columns });
   const cancel = new AbortController();
-  const onSignal = () => cancel.abort();
-  process.once('SIGINT', onSignal);
+  const stopListening = onStopSignal((signal) => {
+    log(`${signal === 'SIGTERM' ? 'SIGTERM received. ' : ''}Cancelling the job: finishing the current statements and rolling back...`);
+    cancel.abort();
+  });
   try {
     const result = await runJob(connection, job, {
       reportDir: (table) => join(jobDir, table),
@@ -52,7 +55,7 @@ export async function runJobCommand(argv: string[]): Promise<number> {
     if (parsed.values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return result.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
+    stopListening();
     await closeReaderPool();
   }
 }

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors.ts';
 import type { ProposedColumn } from '../../../shared/ipc/contract.ts';
 import { loadOptionsSchema, type LoadOptions, type LoadOptionsInput } from '../../../shared/load-options.ts';
-import { KEYED_WRITE_MODES, type WriteMode } from '../../../shared/vocabulary.ts';
+import { KEYED_WRITE_MODES, LOAD_DEFAULTS, type WriteMode } from '../../../shared/vocabulary.ts';
 import { toErrorInfo } from '../error-info.ts';
 import type { FileInfo } from '../reader/protocol.ts';
 import { ReaderClient } from '../reader/reader-client.ts';
@@ -23,6 +23,7 @@ import { readManifest } from './manifest/manifest.ts';
 import { staleNotice } from './manifest/table-identity.ts';
 import { fitBudget, freeConnections, type PoolBudget } from './runtime/pool-budget.ts';
 import { acquireClient } from './runtime/pool-client.ts';
+import { retryMessage, withRetry } from './runtime/retry.ts';
 import { validationSupport, type ValidationSupport } from './stage/validation.ts';
 
 /** Where the engine connects; undefined connectionString means libpq's PG* variables. */
@@ -31,8 +32,14 @@ export interface ConnectionConfig {
   applicationName?: string;
 }
 
-export function openPool(connection: ConnectionConfig, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: connection.connectionString, max, application_name: connection.applicationName ?? 'keyload' });
+/** `lockTimeoutMs` becomes the sessions' lock_timeout (--lock-timeout). */
+export function openPool(connection: ConnectionConfig, max: number, lockTimeoutMs?: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: connection.connectionString,
+    max,
+    application_name: connection.applicationName ?? 'keyload',
+    ...(lockTimeoutMs === undefined ? {} : { lock_timeout: lockTimeoutMs }),
+  });
   // An idle connection dying must not crash the process; the next query on it reports the failure.
   pool.on('error', () => {});
   return pool;
@@ -201,13 +208,24 @@ export function partitionCount(workers: number, largestFileBytes: number, batchS
   return Math.min(256, 2 ** Math.ceil(Math.log2(Math.max(1, wanted))));
 }
 
-export async function planLoad(connection: ConnectionConfig, input: LoadOptionsInput): Promise<LoadPlan> {
-  const pool = openPool(connection, 2);
-  try {
-    return await planWith(pool, connection, input);
-  } finally {
-    await pool.end();
-  }
+/**
+ * Plans the load. A server that is unreachable or restarting is waited for like during the run
+ * (--retry-window); planning then starts over, files included. `onNotice` hears about the retries.
+ */
+export async function planLoad(connection: ConnectionConfig, input: LoadOptionsInput, onNotice: (message: string) => void = () => {}): Promise<LoadPlan> {
+  const policy = { maxRetries: input.maxRetries ?? LOAD_DEFAULTS.maxRetries, retryWindowSeconds: input.retryWindowSeconds ?? LOAD_DEFAULTS.retryWindowSeconds };
+  return withRetry(
+    policy,
+    async () => {
+      const pool = openPool(connection, 2);
+      try {
+        return await planWith(pool, connection, input);
+      } finally {
+        await pool.end();
+      }
+    },
+    (error, retry) => onNotice(retryMessage('Planning', error, retry, policy)),
+  );
 }
 
 async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: LoadOptionsInput): Promise<LoadPlan> {

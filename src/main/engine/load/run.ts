@@ -19,12 +19,13 @@ import { forgetTableSql } from './manifest/sql.ts';
 import { createdTableSql } from './runtime/sql.ts';
 import { openPool, tableExistsError, type LoadPlan, type PlannedFile } from './plan.ts';
 import { PoolSampler } from './runtime/pool-metrics.ts';
-import { acquireClient, type HeldClient } from './runtime/pool-client.ts';
+import { acquireClient, withClient, type HeldClient } from './runtime/pool-client.ts';
 import { FileTracker } from './progress.ts';
 import { RejectsFile } from './stage/rejects-file.ts';
 import { loadReplace } from './merge/replace-load.ts';
 import { EMPTY_FILE, fileOutcome, outcomeOf, type FileOutcome } from './outcome.ts';
-import { withRetry } from './runtime/retry.ts';
+import { retrying } from './runtime/retry.ts';
+import { LockWatch } from './runtime/lock-watch.ts';
 import { inTransaction } from './runtime/transaction.ts';
 import { dropDeadStaging, dropRunStaging } from './cleanup/leftovers.ts';
 import { lockRun, lockTable } from './runtime/run-locks.ts';
@@ -125,12 +126,22 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
   let pool: LoadResult['pool'] = null;
   let createdTable = false;
   if (!options.dryRun && pending.length > 0) {
-    const connections = openPool(plan.connection, budget.poolSize);
+    const connections = openPool(plan.connection, budget.poolSize, options.lockTimeoutMs);
     const sampler = new PoolSampler(connections, budget.poolSize, (sample) => emit({ type: 'pool', sample }));
+    const locks = new LockWatch(connections, emit);
     let coordinator: HeldClient | undefined;
     try {
-      coordinator = await acquireClient(connections);
-      createdTable = await prepareTarget(coordinator, plan);
+      coordinator = await retrying({ plan, emit }, 'Preparing the run', async () => {
+        const held = await acquireClient(connections);
+        try {
+          createdTable = await prepareTarget(held, plan);
+          return held;
+        } catch (error) {
+          held.release(true);
+          throw error;
+        }
+      });
+      locks.start(coordinator.client);
       const run: RunContext = {
         plan,
         pool: connections,
@@ -144,13 +155,16 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
       };
       const contexts = pending.map(({ fileRun, file }) => ({ run, file, tracker: fileRun.tracker, rejects: fileRun.rejects }));
       const outcomes = await loadFiles(run, contexts, coordinator, runs);
-      outcomes.forEach((outcome, i) => {
+      for (const [i, outcome] of outcomes.entries()) {
         const entry = pending[i];
-        if (entry) settle(entry.fileRun, outcome);
-      });
+        if (entry) settle(entry.fileRun, await explainLockTimeout(locks, plan, outcome));
+      }
     } catch (error) {
-      for (const { fileRun, file } of pending) if (!fileRun.result) settle(fileRun, fileOutcome(toErrorInfo(error, file.path), fileRun.tracker, hooks.signal));
+      for (const { fileRun, file } of pending) {
+        if (!fileRun.result) settle(fileRun, await explainLockTimeout(locks, plan, fileOutcome(toErrorInfo(error, file.path), fileRun.tracker, hooks.signal)));
+      }
     } finally {
+      await locks.stop();
       const incomplete = pending.some(({ fileRun }) => fileRun.result?.status !== 'loaded' && fileRun.result?.status !== 'skipped');
       if (createdTable && coordinator && incomplete && (await dropIfEmpty(coordinator, plan, emit))) createdTable = false;
       await Promise.all(runs.map((r) => r.rejects.close()));
@@ -180,6 +194,13 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
   };
   emit({ type: 'run-finished', result });
   return result;
+}
+
+/** A lock timeout in a file's outcome named with the table and the session that held the lock. */
+async function explainLockTimeout(locks: LockWatch, plan: LoadPlan, outcome: FileOutcome): Promise<FileOutcome> {
+  if (!('error' in outcome)) return outcome;
+  const error = await locks.explain(outcome.error, { qualified: qualifiedName(plan.table), display: displayName(plan.table) }, plan.options.lockTimeoutMs);
+  return { ...outcome, error };
 }
 
 /** Takes the run's lock and readies the manifest, then creates the table when planned; true when this run created it. */
@@ -288,17 +309,12 @@ async function appendWithRetry(ctx: FileContext): Promise<void> {
   const { plan } = ctx.run;
   checkCancelled(ctx.run.signal);
   ctx.tracker.stage('reading');
-  await withRetry(
-    plan.options.maxRetries,
+  await retrying(
+    ctx.run,
+    ctx.file.path,
     async () => {
       Object.assign(ctx.tracker.counts, emptyCounts());
-      const { client, release } = await acquireClient(ctx.run.pool);
-      let state;
-      try {
-        state = await readManifest(client, plan.options.manifestSchema, fileKey(ctx).sha256, plan.table);
-      } finally {
-        release(false);
-      }
+      const state = await withClient(ctx.run.pool, (client) => readManifest(client, plan.options.manifestSchema, fileKey(ctx).sha256, plan.table));
       const resume = state && !state.stale && state.status === 'loading' && state.mode === 'append' && !plan.options.atomicFile ? state : null;
       if (ctx.file.info.sha256 === null) throw new KeyloadError(ErrorCodes.internal, 'file has no checksum', { file: ctx.file.path });
       const direct = resume ? null : passThrough(ctx);
@@ -310,6 +326,5 @@ async function appendWithRetry(ctx: FileContext): Promise<void> {
       Object.assign(ctx.tracker.counts, emptyCounts());
       await appendFile(ctx, { status: 'loading', mode: 'append', batchRows: end.batchRows, batchesDone: end.batchesDone, parts: 1, counts: { ...emptyCounts(), inserted: end.inserted }, runId: plan.runId });
     },
-    (error, attempt) => ctx.run.emit({ type: 'notice', message: `${ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${plan.options.maxRetries}` }),
   );
 }

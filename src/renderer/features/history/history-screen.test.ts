@@ -40,6 +40,7 @@ function run(runId: string, table: string, startedAt: string, extra: Partial<Run
       columnTypes: {},
       batchSize: 50_000,
       maxRetries: 3,
+      retryWindowSeconds: 60,
       order: 'given',
       onError: 'reject',
       force: false,

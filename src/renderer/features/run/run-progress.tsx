@@ -2,6 +2,7 @@
 // still true stays: the bytes it got through, each file's outcome; no live pool or plan notices.
 import { useMemo } from 'react';
 import type { PoolSample } from '../../../shared/load-types.ts';
+import { lockWaitMessage } from '../../../shared/lock-wait.ts';
 import { plural } from '../../../shared/plural.ts';
 import { formatBytes, formatEta } from '../../ui/format.ts';
 import { ProgressBar } from '../../ui/progress-bar.tsx';
@@ -35,6 +36,13 @@ export function RunProgress({ run }: { run: RunView }) {
       {/* Once the run is over, the summary below shows the final counts. */}
       {running && <CountsList counts={totals.counts} label="Rows so far" />}
       {running && run.pool && <PoolUsage sample={run.pool} />}
+      {running && run.lockWaits.length > 0 && (
+        <ul className="notices" aria-label="Lock waits">
+          {run.lockWaits.map((wait) => (
+            <li key={`${wait.holderPid}:${wait.relation ?? ''}`}>{lockWaitMessage(wait)}</li>
+          ))}
+        </ul>
+      )}
       {running && run.notices.length > 0 && (
         <ul className="notices" aria-label="Notices">
           {run.notices.map((notice, index) => (

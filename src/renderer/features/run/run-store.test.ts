@@ -47,6 +47,18 @@ describe('RunStore', () => {
     expect(store.getFile('r', '/a')?.bytesRead).toBe(400);
   });
 
+  test('lock waits show while they last and go once the run reports none', () => {
+    const { store, fake, frame } = setup();
+    store.track('r', ['/a']);
+    const wait = { relation: 'public.t', holderPid: 42, holderApplication: 'psql', holderState: 'idle in transaction', holderSince: '2026-01-01T10:00:00.000Z' };
+    fake.emit('run.event', { runId: 'r', event: { type: 'lock-wait', waits: [wait] } });
+    frame();
+    expect(store.getActive()?.lockWaits).toEqual([wait]);
+    fake.emit('run.event', { runId: 'r', event: { type: 'lock-wait', waits: [] } });
+    frame();
+    expect(store.getActive()?.lockWaits).toEqual([]);
+  });
+
   test('a file row’s snapshot changes only with that file’s progress', () => {
     const { store, fake, frame } = setup();
     store.track('r', ['/a', '/b']);

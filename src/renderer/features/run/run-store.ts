@@ -8,6 +8,7 @@
 // takes its final status and result from history.
 import type { ActiveRun, EventMap, KeyloadApi, RunSummary } from '../../../shared/ipc/contract.ts';
 import { addCounts, emptyCounts, type FileProgress, type FileStage, type LoadEvent, type LoadResult, type PoolSample, type RowCounts } from '../../../shared/load-types.ts';
+import type { LockWait } from '../../../shared/lock-wait.ts';
 import { runStatus } from '../../../shared/run-status.ts';
 
 export interface RunTotals {
@@ -29,6 +30,8 @@ export interface RunView {
   pool: PoolSample | null;
   result: LoadResult | null;
   notices: string[];
+  /** Locks of other sessions the run has waited for over a second, while it still does. */
+  lockWaits: LockWait[];
 }
 
 export type RunApi = Pick<KeyloadApi, 'on' | 'runs.active' | 'runs.get'>;
@@ -155,6 +158,9 @@ export class RunStore {
       case 'pool':
         run.view = { ...run.view, pool: event.sample };
         break;
+      case 'lock-wait':
+        run.view = { ...run.view, lockWaits: event.waits };
+        break;
       case 'run-finished':
         run.view = { ...run.view, result: event.result, status: runStatus(event.result) };
         break;
@@ -190,7 +196,7 @@ export class RunStore {
     let run = this.runs.get(runId);
     if (!run) {
       const totals = { bytesRead: 0, totalBytes: 0, counts: emptyCounts(), finishedFiles: 0, etaSeconds: null };
-      const view: RunView = { runId, files: [], status: 'running', totals, pool: null, result: null, notices: [] };
+      const view: RunView = { runId, files: [], status: 'running', totals, pool: null, result: null, notices: [], lockWaits: [] };
       run = { view, progress: new Map(), startedAt, seenAtRound: this.syncRounds };
       this.runs.set(runId, run);
     }

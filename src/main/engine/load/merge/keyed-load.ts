@@ -18,8 +18,8 @@ import { readProgress, type UnitProgress } from '../manifest/manifest.ts';
 import { disagreementsSql, existingKeysSql, list, type ContestedKeys, type KeyedMode } from './sql.ts';
 import { ContestedPartitions } from './contested-keys.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
-import { acquireClient } from '../runtime/pool-client.ts';
-import { withRetry } from '../runtime/retry.ts';
+import { acquireClient, withClient } from '../runtime/pool-client.ts';
+import { isTransient, retrying } from '../runtime/retry.ts';
 import { dropStageTable, stageFile, stageTable, type StagedFile } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
@@ -56,15 +56,11 @@ export function stageAll(run: RunContext, contexts: FileContext[], prepare: (fil
       checkCancelled(run.signal);
       ctx.tracker.stage('reading');
       const table = stageTable(plan.options.manifestSchema, plan.runId, ctx.file.rank, plan.key ? run.partitions : 0);
-      const staged = await withRetry(
-        plan.options.maxRetries,
-        () => {
-          Object.assign(ctx.tracker.counts, { read: 0, rejected: 0 });
-          return stageFile(ctx, table, budget.internalConcurrency);
-        },
-        (error, attempt) => run.emit({ type: 'notice', message: `${ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${plan.options.maxRetries}` }),
-      );
-      await prepare(file, staged, files);
+      const staged = await retrying(run, ctx.file.path, () => {
+        Object.assign(ctx.tracker.counts, { read: 0, rejected: 0 });
+        return stageFile(ctx, table, budget.internalConcurrency);
+      });
+      await retrying(run, ctx.file.path, () => prepare(file, staged, files));
       settle[index]?.(staged);
     } catch (error) {
       fail(file, error);
@@ -89,8 +85,7 @@ export function prepareMerge(run: RunContext, checks: UniqueChecks) {
         if (done) earlier.push(done);
       }
     }
-    const { client, release } = await acquireClient(run.pool);
-    try {
+    await withClient(run.pool, async (client) => {
       staged.rows -= await checks.check(file.ctx, client, staged, earlier);
       const saved = await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx));
       // A unit commits whole, so only finished units carry over.
@@ -104,9 +99,7 @@ export function prepareMerge(run: RunContext, checks: UniqueChecks) {
       tracker.committedRows = tracker.counts.inserted + tracker.counts.updated;
       tracker.staged(staged.rows, tracker.committedRows + tracker.counts.unchanged);
       await recordFile(file.ctx, client, 'loading', { batchRows: run.plan.options.batchSize, batchesDone: 0, parts: run.partitions });
-    } finally {
-      release(false);
-    }
+    });
   };
 }
 
@@ -130,8 +123,7 @@ export async function stagedFiles(files: KeyedFile[]): Promise<StagedKeyedFile[]
 
 /** Insert mode: a key already in the table, or in an earlier file, fails the file (as one-by-one would). */
 async function refuseExistingKeys(run: RunContext, ready: StagedKeyedFile[]): Promise<void> {
-  const { client, release } = await acquireClient(run.pool);
-  try {
+  await withClient(run.pool, async (client) => {
     const accepted: string[] = [];
     for (const { file, staged } of ready) {
       const spec = mergeSpec(file.ctx, 'insert');
@@ -148,9 +140,7 @@ async function refuseExistingKeys(run: RunContext, ready: StagedKeyedFile[]): Pr
         hint: 'Use --mode upsert to update them or --mode ignore to skip them.',
       }));
     }
-  } finally {
-    release(false);
-  }
+  });
 }
 
 /** The `error` policy: any key whose files disagree on its values stops the whole load. */
@@ -159,14 +149,8 @@ async function refuseDisagreements(run: RunContext, ready: StagedKeyedFile[]): P
   const key = run.plan.key ?? [];
   const columnSets = ready.map(({ file }) => new Set(file.ctx.file.mapping.mapped.map((m) => m.target)));
   const shared = [...(columnSets[0] ?? [])].filter((c) => !key.includes(c) && columnSets.every((set) => set.has(c)));
-  const { client, release } = await acquireClient(run.pool);
-  let found;
-  try {
-    const spec = { policy: 'last' as const, versionColumn: undefined };
-    found = await client.query<Record<string, unknown> & { ranks: number[] }>(disagreementsSql(key, shared, ready.map((r) => r.staged.table.parent), spec, 20));
-  } finally {
-    release(false);
-  }
+  const spec = { policy: 'last' as const, versionColumn: undefined };
+  const found = await withClient(run.pool, (client) => client.query<Record<string, unknown> & { ranks: number[] }>(disagreementsSql(key, shared, ready.map((r) => r.staged.table.parent), spec, 20)));
   if (found.rows.length === 0) return;
   const names = (ranks: number[]) => ranks.map((r) => ready[r]?.file.ctx.file.path).join(' vs ');
   const listed = found.rows.map((r) => `(${key.map((k) => String(r[k])).join(', ')}) in ${names(r.ranks)}`).join('; ');
@@ -176,7 +160,22 @@ async function refuseDisagreements(run: RunContext, ready: StagedKeyedFile[]): P
   for (const { file } of ready) fail(file, error);
 }
 
-/** Merges all files' units: partitions in parallel, files in order within each partition. */
+/** Takes a unit merged by an earlier run out of the file's counts, before it is merged again. */
+function forgetUnit(file: KeyedFile, unit: UnitProgress): void {
+  const { tracker } = file.ctx;
+  tracker.counts.inserted -= unit.inserted;
+  tracker.counts.updated -= unit.updated;
+  tracker.counts.unchanged -= unit.unchanged;
+  tracker.committedRows -= unit.inserted + unit.updated;
+  tracker.merged(-(unit.inserted + unit.updated + unit.unchanged));
+}
+
+/**
+ * Merges all files' units: partitions in parallel, files in order within each partition. A unit an
+ * interrupted run already merged is skipped, unless an earlier file's unit of the same partition
+ * merges now (it had failed): then the later file's unit merges again after it, as loading the
+ * files one by one would (upsert and ignore write the same rows again; insert has no such case).
+ */
 async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: KeyedMode, contested: ContestedPartitions): Promise<void> {
   // One merge worker per file slot: measured on 2 cores, 8 workers merged slower than 2.
   const workers = run.budget.concurrency;
@@ -184,48 +183,30 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
   await mapLimit(partitions, workers, async (part) => {
     let owners: ContestedKeys | null;
     try {
-      owners = await withRetry(
-        run.plan.options.maxRetries,
-        async () => {
-          const { client, release } = await acquireClient(run.pool);
-          let healthy = false;
-          try {
-            const built = await contested.of(part, client);
-            healthy = true;
-            return built;
-          } finally {
-            release(!healthy);
-          }
-        },
-        (error, attempt) => run.emit({ type: 'notice', message: `Finding the keys several files hold: ${toErrorInfo(error).message}; retry ${attempt} of ${run.plan.options.maxRetries}` }),
-      );
+      owners = await retrying(run, 'Finding the keys several files hold', () => withClient(run.pool, (client) => contested.of(part, client)));
     } catch (error) {
       for (const file of files) fail(file, error);
       return;
     }
+    let earlierMerges = false;
     for (const file of files) {
       const staged = await file.staged;
       const unit = file.units[part];
-      if (!staged || file.error || !unit || unit.done) continue;
+      if (!staged || file.error || !unit) continue;
+      const again = unit.done && earlierMerges && mode !== 'insert';
+      if (unit.done && !again) continue;
+      earlierMerges = true;
+      if (again) forgetUnit(file, unit);
       try {
         file.ctx.tracker.stage('merging');
-        file.units[part] = await withRetry(
-          run.plan.options.maxRetries,
-          async (attempt) => {
-            const { client, release } = await acquireClient(run.pool);
-            let healthy = false;
-            try {
-              // After a failure, trust only what was committed: re-read this unit's progress.
-              const saved = attempt > 0 ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
-              const from = saved ?? unit;
-              const result = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, from, { client, contested: owners, inCallerTransaction: false });
-              healthy = true;
-              return result;
-            } finally {
-              release(!healthy);
-            }
-          },
-          (error, attempt) => run.emit({ type: 'notice', message: `${file.ctx.file.path}: ${toErrorInfo(error).message}; retry ${attempt} of ${run.plan.options.maxRetries}` }),
+        file.units[part] = await retrying(run, file.ctx.file.path, (attempt) =>
+          withClient(run.pool, async (client) => {
+            const fresh = freshProgress(part, run.partitions, run.plan.options.batchSize);
+            // After a failure, trust only what was committed: re-read this unit's progress (a unit
+            // merging again has an earlier run's, so it starts over: writing it twice is harmless).
+            const saved = attempt > 0 && !again ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
+            return mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, saved ?? (again ? fresh : unit), { client, contested: owners, inCallerTransaction: false });
+          }),
         );
       } catch (error) {
         fail(file, error);
@@ -234,15 +215,18 @@ async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: Keyed
   });
 }
 
-/** --atomic-file: one transaction per file, files one after another. */
+/**
+ * --atomic-file: one transaction per file, files one after another. Insert files are recorded
+ * loaded in their transaction; the others, as finishAll says, together at the end (a file whose
+ * rows committed without being recorded merges whole again on a re-run, which rewrites its rows).
+ */
 async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedMode, contested: ContestedPartitions): Promise<void> {
   // Built before any file's transaction, so a file that rolls back cannot take them with it.
-  const held = await acquireClient(run.pool);
-  try {
-    for (let part = 0; part < run.partitions; part++) await contested.of(part, held.client);
-  } finally {
-    held.release(false);
-  }
+  await retrying(run, 'Finding the keys several files hold', () =>
+    withClient(run.pool, async (client) => {
+      for (let part = 0; part < run.partitions; part++) await contested.of(part, client);
+    }),
+  );
   for (const file of files) {
     const staged = await file.staged;
     if (!staged || file.error) continue;
@@ -255,7 +239,7 @@ async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedM
           const owners = await contested.of(part, client);
           file.units[part] = await mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, unit, { client, contested: owners, inCallerTransaction: true });
         }
-        await finishFile(run, file, staged, client);
+        if (mode === 'insert') await finishFile(run, file, staged, client);
       });
       healthy = true;
     } catch (error) {
@@ -272,12 +256,7 @@ async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, 
   file.ctx.tracker.counts.collapsed = Math.max(0, staged.rows - written - file.ctx.tracker.counts.superseded);
   const shape = { batchRows: run.plan.options.batchSize, batchesDone: file.units.reduce((n, u) => n + u.batchesDone, 0), parts: run.partitions };
   if (client) return recordFile(file.ctx, client, 'loaded', shape);
-  const held = await acquireClient(run.pool);
-  try {
-    await inTransaction(held.client, () => recordFile(file.ctx, held.client, 'loaded', shape));
-  } finally {
-    held.release(false);
-  }
+  await retrying(run, file.ctx.file.path, () => withClient(run.pool, (held) => inTransaction(held, () => recordFile(file.ctx, held, 'loaded', shape))));
 }
 
 /**
@@ -288,6 +267,7 @@ async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, 
  * in two files fails the later one), so its files are recorded on their own.
  */
 async function finishAll(run: RunContext, files: KeyedFile[], mode: KeyedMode): Promise<void> {
+  if (mode === 'insert' && run.plan.options.atomicFile) return; // recorded in their transactions
   const staged = await Promise.all(files.map((f) => f.staged));
   const failed = files.find((f, i) => f.error || !staged[i]);
   if (failed && mode !== 'insert') {
@@ -303,34 +283,52 @@ async function finishAll(run: RunContext, files: KeyedFile[], mode: KeyedMode): 
   }
 }
 
+/**
+ * Insert and ignore keep the first row of a key. A file that failed on a transient error before its
+ * keys were known (while staging) may hold keys of the files after it: those wait, failed, or their
+ * rows would stay in place of its rows once a re-run loads it. Upsert needs no such wait: a re-run
+ * merges the later files' units again after the repaired file (see mergeByPartition).
+ */
+function holdBackAfterUnknownKeys(files: KeyedFile[], mode: KeyedMode): void {
+  if (mode !== 'insert' && mode !== 'ignore') return;
+  const index = files.findIndex((f) => f.error && isTransient(f.error));
+  const failed = files[index];
+  if (!failed) return;
+  const why = toErrorInfo(failed.error).message;
+  for (const later of files.slice(index + 1)) {
+    fail(later, new KeyloadError(ErrorCodes.dependencyFailed, `Not loaded: the earlier file ${failed.ctx.file.path} failed before its keys were known (${why}), and with --mode ${mode} the first row of a key wins`, {
+      file: later.ctx.file.path,
+      hint: 'Re-run the same command: it loads that file first, then this one.',
+    }));
+  }
+}
+
 /** Loads the files; returns each file's outcome, in the order of `contexts`. */
 export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: KeyedMode): Promise<FileOutcome[]> {
   const checks = new UniqueChecks(run, true);
   const files = stageAll(run, contexts, prepareMerge(run, checks));
+  await stagedFiles(files);
+  holdBackAfterUnknownKeys(files, mode);
   const staged = await stagedFiles(files);
-  if (mode === 'insert') await refuseExistingKeys(run, staged);
-  if (run.plan.options.conflictPolicy === 'error') await refuseDisagreements(run, staged);
+  if (mode === 'insert') await retrying(run, 'Looking for keys the table already has', () => refuseExistingKeys(run, staged));
+  if (run.plan.options.conflictPolicy === 'error') await retrying(run, 'Comparing the files', () => refuseDisagreements(run, staged));
   const merging = staged.filter((s) => !s.file.error).map((s) => ({ ctx: s.file.ctx, staged: s.staged }));
   const contested = new ContestedPartitions(run, merging, mode);
   try {
-    if (run.plan.options.atomicFile) {
-      await mergeFileByFile(run, files, mode, contested);
-    } else {
-      await mergeByPartition(run, files, mode, contested);
-      await finishAll(run, files, mode);
-    }
+    if (run.plan.options.atomicFile) await mergeFileByFile(run, files, mode, contested);
+    else await mergeByPartition(run, files, mode, contested);
+    await finishAll(run, files, mode);
   } finally {
-    const { client, release } = await acquireClient(run.pool);
-    try {
-      for (const file of files) {
-        const stage = await file.staged;
-        if (stage) await dropStageTable(client, stage.table);
-      }
-      await checks.drop(client);
-      await contested.drop(client);
-    } finally {
-      release(false);
-    }
+    await retrying(run, 'Dropping the staging tables', () =>
+      withClient(run.pool, async (client) => {
+        for (const file of files) {
+          const stage = await file.staged;
+          if (stage) await dropStageTable(client, stage.table);
+        }
+        await checks.drop(client);
+        await contested.drop(client);
+      }),
+    );
   }
   return files.map((f) => keyedOutcome(run, f));
 }

@@ -12,7 +12,8 @@ import { ContestedPartitions } from './contested-keys.ts';
 import { keyedOutcome, prepareMerge, stageAll, stagedFiles } from './keyed-load.ts';
 import { freshProgress, mergeUnit } from './merge-unit.ts';
 import { fileOutcome, type FileOutcome } from '../outcome.ts';
-import { acquireClient } from '../runtime/pool-client.ts';
+import { withClient } from '../runtime/pool-client.ts';
+import { retrying } from '../runtime/retry.ts';
 import { dropStageTable } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
@@ -26,16 +27,24 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
   const files = stageAll(run, contexts, prepareMerge(run, checks));
   const staged = await Promise.all(files.map((f) => f.staged));
   const contested = new ContestedPartitions(run, (await stagedFiles(files)).map((s) => ({ ctx: s.file.ctx, staged: s.staged })), 'upsert');
-  const { client, release } = await acquireClient(run.pool);
-  let healthy = false;
   try {
     const failed = files.find((f) => f.error);
     if (failed) return files.map((f) => (f.error ? keyedOutcome(run, f) : outcome(f.ctx, blocked(failed.ctx.file.path))));
     const target = qualifiedName(run.plan.table);
-    await inTransaction(client, async () => {
+    // Built before the transaction, so a retried transaction finds them in place.
+    if (run.plan.key) {
+      await retrying(run, 'Finding the keys several files hold', () =>
+        withClient(run.pool, async (client) => {
+          for (let part = 0; part < run.partitions; part++) await contested.of(part, client);
+        }),
+      );
+    }
+    // All or nothing, so a transient failure retries the whole transaction.
+    await retrying(run, 'Replacing the table', () => withClient(run.pool, (client) => inTransaction(client, async () => {
       await client.query(emptyTargetSql(target, run.plan.target.referenced));
       // The rows of files loaded before are gone with the table's content: so are their manifest rows.
       for (const statement of forgetTableSql(run.plan.options.manifestSchema)) await client.query(statement, [displayName(run.plan.table)]);
+      for (const file of files) Object.assign(file.ctx.tracker.counts, { inserted: 0, updated: 0, unchanged: 0 });
       for (const [i, file] of files.entries()) {
         checkCancelled(run.signal);
         const stage = staged[i];
@@ -55,15 +64,17 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
         }
         await recordFile(file.ctx, client, 'loaded', { batchRows: run.plan.options.batchSize, batchesDone: 1, parts: run.partitions });
       }
-    });
-    healthy = true;
+    })));
     return files.map((f) => outcome(f.ctx, null));
   } catch (error) {
     return files.map((f) => outcome(f.ctx, toErrorInfo(error, f.ctx.file.path)));
   } finally {
-    for (const stage of staged) if (stage) await dropStageTable(client, stage.table).catch(() => {});
-    await checks.drop(client).catch(() => {});
-    await contested.drop(client).catch(() => {});
-    release(!healthy);
+    await retrying(run, 'Dropping the staging tables', () =>
+      withClient(run.pool, async (client) => {
+        for (const stage of staged) if (stage) await dropStageTable(client, stage.table);
+        await checks.drop(client);
+        await contested.drop(client);
+      }),
+    ).catch(() => {});
   }
 }

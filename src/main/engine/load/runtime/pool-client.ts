@@ -21,3 +21,16 @@ export async function acquireClient(pool: Pool): Promise<HeldClient> {
     },
   };
 }
+
+/** Runs `work` on a pooled connection; one that saw a failure is closed rather than reused. */
+export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const { client, release } = await acquireClient(pool);
+  let healthy = false;
+  try {
+    const result = await work(client);
+    healthy = true;
+    return result;
+  } finally {
+    release(!healthy);
+  }
+}

@@ -39,3 +39,26 @@ export const createdTableSql = {
   anyRow: (table: string) => `SELECT EXISTS (SELECT 1 FROM ${table}) AS any`,
   drop: (table: string) => `DROP TABLE ${table}`,
 };
+
+/**
+ * $1 = the run's backend pids: each lock one of them waits for, with every session blocking it:
+ * waiter, relation (null for non-relation locks), holder, application, state, since.
+ */
+export const LOCK_WAITS_SQL = `SELECT l.pid AS waiter, CASE WHEN l.relation IS NOT NULL THEN l.relation::regclass::text END AS relation,
+       h.pid AS holder, coalesce(b.application_name, '') AS application, coalesce(b.state, '') AS state,
+       coalesce(b.xact_start, b.backend_start) AS since
+     FROM pg_locks l
+     CROSS JOIN LATERAL unnest(pg_blocking_pids(l.pid)) AS h(pid)
+     LEFT JOIN pg_stat_activity b ON b.pid = h.pid
+     WHERE NOT l.granted AND l.pid = ANY($1::int[])
+     ORDER BY l.pid, h.pid`;
+
+/**
+ * $1 = a qualified table name, $2 = the run's backend pids: other sessions holding a lock on the
+ * table that writers wait for (anything stronger than plain reads), as LOCK_WAITS_SQL's holders.
+ */
+export const TABLE_LOCK_HOLDERS_SQL = `SELECT DISTINCT l.relation::regclass::text AS relation, b.pid AS holder, coalesce(b.application_name, '') AS application,
+       coalesce(b.state, '') AS state, coalesce(b.xact_start, b.backend_start) AS since
+     FROM pg_locks l JOIN pg_stat_activity b ON b.pid = l.pid
+     WHERE l.granted AND l.relation = to_regclass($1) AND l.mode <> 'AccessShareLock' AND l.pid <> ALL($2::int[])
+     ORDER BY b.pid`;
