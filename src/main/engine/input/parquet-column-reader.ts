@@ -5,6 +5,7 @@
 // columns, and cursors that hand out values in row slices to parquet-source.ts.
 // Page CRCs are not verified (Arrow and parquet-mr do not by default either).
 
+import buffer from 'node:buffer';
 import type { FileHandle } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import type { CompressionCodec, Compressors, DataPageHeader, DecodedArray, PageHeader } from 'hyparquet';
@@ -24,6 +25,7 @@ import {
   type ColumnDecoder,
 } from './hyparquet-internals.ts';
 import { UnsupportedParquetFeature } from './parquet-types.ts';
+import { noteProgress } from './read-progress.ts';
 
 export function textArray(values: ArrayLike<unknown>, toText: (value: unknown) => string | null): (string | null)[] {
   const out: (string | null)[] = new Array(values.length);
@@ -76,8 +78,16 @@ const supportedEncodings = new Set([
   'DELTA_BYTE_ARRAY',
 ]);
 
-/** Largest page this reader will allocate for (a corrupt header must not trigger a huge allocation). */
-const MAX_PAGE_BYTES = 1 << 30;
+/**
+ * Most bytes one compressed byte can expand to, per codec. Snappy and LZ4 are decoded into a buffer
+ * of the declared size allocated up front, so a corrupt header must not declare more than the codec
+ * can produce (Snappy: a 3-byte copy of 64 bytes; LZ4: a length byte per 255 bytes). Native zlib,
+ * brotli and zstd grow their output as they go, so the data itself bounds it: a valid page may
+ * declare any size (a 1 GiB page of strings compresses to a few MB).
+ */
+const MAX_EXPANSION: Partial<Record<CompressionCodec, number>> = { UNCOMPRESSED: 1, SNAPPY: 22, LZ4: 256, LZ4_RAW: 256 };
+/** Slack for the few bytes of framing a tiny page may have beyond its ratio. */
+const EXPANSION_SLACK = 64;
 /** First guess for a page header's size; grown when a header is larger (long min/max statistics). */
 const HEADER_GUESS = 1 << 14;
 
@@ -110,29 +120,35 @@ export class ColumnChunkReader {
   private valuesSeen = 0;
   private readonly maxRepetition: number;
   private readonly maxDefinition: number;
+  private readonly place: string;
 
   constructor(spec: ColumnChunkSpec) {
     this.spec = spec;
+    this.place = `column "${spec.column}"`;
     this.position = spec.start;
     this.maxRepetition = getMaxRepetitionLevel(spec.decoder.schemaPath);
     this.maxDefinition = getMaxDefinitionLevel(spec.decoder.schemaPath);
   }
 
   /**
-   * Decodes the next data page: a FlatPage for flat columns (max repetition 0, max definition <= 1),
-   * else a NestedPage of levels and values. Null at the end of the chunk.
+   * Decodes the next data page: a FlatPage for flat columns (those given `toText`), else a
+   * NestedPage of levels and values. Null at the end of the chunk.
    */
   async nextPage(): Promise<FlatPage | NestedPage | null> {
     for (;;) {
       if (this.position >= this.spec.end) return null;
+      // Per page, for the stall watchdog: a decoder stuck on this page leaves the column named.
+      noteProgress(this.place);
       const { header, headerLength } = await this.readHeader();
       const bodyStart = this.position + headerLength;
       const size = header.compressed_page_size;
       if (!(size >= 0) || bodyStart + size > this.spec.end) {
         throw new ParquetDataError('a page extends past the end of its column chunk');
       }
-      if (!(header.uncompressed_page_size >= 0) || header.uncompressed_page_size > MAX_PAGE_BYTES) {
-        throw new ParquetDataError(`a page declares an invalid uncompressed size (${header.uncompressed_page_size} bytes)`);
+      if (!plausibleSize(header.uncompressed_page_size, size, this.spec.decoder.codec)) {
+        throw new ParquetDataError(
+          `a page declares an impossible uncompressed size (${header.uncompressed_page_size} bytes from ${size} ${this.spec.decoder.codec} bytes)`,
+        );
       }
       const body = await this.bytes(bodyStart, bodyStart + size);
       this.spec.onBytes(bodyStart + size - this.position);
@@ -209,9 +225,8 @@ export class ColumnChunkReader {
     }
     const decode = () => (v1 ? readDataPage(page, v1, decoder) : readDataPageV2(page, v2Header as PageHeader, decoder));
 
-    if (this.maxRepetition === 0 && this.maxDefinition <= 1) {
-      return this.flatPage(page, v1 ? 'v1' : 'v2', pageHeader, decode);
-    }
+    // The column's shape decides, not its levels: a leaf of a REQUIRED group has flat levels too.
+    if (this.spec.toText) return this.flatPage(page, v1 ? 'v1' : 'v2', pageHeader, decode);
     const decoded = decode();
     const values = convertWithDictionary(decoded.dataPage, this.dictionary, encoding, decoder);
     const definition = decoded.definitionLevels?.length ? decoded.definitionLevels : undefined;
@@ -382,6 +397,13 @@ export class ColumnChunkReader {
     const start = from - this.bufferStart;
     return this.buffer.subarray(start, upTo ? this.buffer.length : to - this.bufferStart);
   }
+}
+
+/** Whether `codec` can expand `compressed` bytes to `uncompressed` (see MAX_EXPANSION). */
+function plausibleSize(uncompressed: number, compressed: number, codec: CompressionCodec): boolean {
+  if (!Number.isSafeInteger(uncompressed) || uncompressed < 0 || uncompressed > buffer.constants.MAX_LENGTH) return false;
+  const ratio = MAX_EXPANSION[codec];
+  return ratio === undefined || uncompressed <= compressed * ratio + EXPANSION_SLACK;
 }
 
 const bitWidth = (value: number): number => 32 - Math.clz32(value);
