@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test } from 'vitest';
 import { serverBinaries, serverUser } from './local-db.ts';
-import { postgresBinaries } from './postgres-binaries.ts';
+import { hiddenBinaries } from '../../../test/hidden-binaries.ts';
 
 const run = promisify(execFile);
 
@@ -77,15 +77,9 @@ test('as root, a copies folder someone else could write to is refused', async ({
   if (process.getuid?.() !== 0) skip('the copies exist only for root');
   const user = await serverUser();
   if (!user) throw new Error('root has a server user');
-  const hidden = await mkdtemp(path.join(tmpdir(), 'keyload-hidden-bin-'));
+  const { dir: hidden, binaries } = await hiddenBinaries();
   const loose = await mkdtemp(path.join(tmpdir(), 'keyload-loose-'));
   try {
-    const real = await postgresBinaries();
-    const native = path.dirname(path.dirname(real.pgCtl));
-    await cp(native, path.join(hidden, 'native'), { recursive: true, verbatimSymlinks: true });
-    await chmod(hidden, 0o700);
-    const inside = (program: string) => path.join(hidden, 'native', path.relative(native, program));
-    const binaries = { pgCtl: inside(real.pgCtl), initdb: inside(real.initdb), postgres: inside(real.postgres) };
     // Planted by another user in a shared place: owned by them, or open to all.
     await chown(loose, user.uid, user.gid);
     await expect(serverBinaries(binaries, user, loose)).rejects.toMatchObject({ code: 'KEYLOAD_LOCAL_DB', message: expect.stringMatching(/holds PostgreSQL programs that root runs, but it is owned by uid/) as unknown });

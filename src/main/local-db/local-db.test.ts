@@ -1,7 +1,7 @@
 // The persistent local database, against real PostgreSQL servers in temporary homes.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
 import { processExists } from './file-lock.ts';
 import { ensureLocalDb, localDbStatus, localDbUrl, serverBinaries, serverUser, startLocalDb, stopLocalDb, type LocalDbStatus } from './local-db.ts';
-import { postgresBinaries } from './postgres-binaries.ts';
+import { hiddenBinaries } from '../../../test/hidden-binaries.ts';
 
 const homes: string[] = [];
 
@@ -214,14 +214,7 @@ test.runIf(process.getuid?.() === 0)('as root, a home the postgres user cannot r
 });
 
 test.runIf(process.getuid?.() === 0)('as root, binaries the postgres user cannot reach are copied where it can run them, once', async () => {
-  // Like a clone in a mktemp -d folder: PostgreSQL's programs inside a directory only root may enter.
-  const hidden = await mkdtemp(path.join(tmpdir(), 'keyload-hidden-'));
-  const real = await postgresBinaries();
-  const native = path.dirname(path.dirname(real.pgCtl));
-  await cp(native, path.join(hidden, 'native'), { recursive: true, verbatimSymlinks: true });
-  await chmod(hidden, 0o700);
-  const inside = (program: string) => path.join(hidden, 'native', path.relative(native, program));
-  const binaries = { pgCtl: inside(real.pgCtl), initdb: inside(real.initdb), postgres: inside(real.postgres) };
+  const { dir: hidden, binaries } = await hiddenBinaries();
   const user = await serverUser();
   if (!user) throw new Error('root has a server user');
   const copies = path.join(await newHome(), 'postgres-binaries');
