@@ -23,7 +23,7 @@ test('isOneOf accepts exactly the listed words', () => {
   expect(isOneOf(WRITE_MODES, 'merge')).toBe(false);
 });
 
-const bounded = ['concurrency', 'internalConcurrency', 'batchSize', 'maxRetries', 'leaseSeconds'] as const satisfies readonly (keyof typeof LOAD_BOUNDS)[];
+const bounded = ['concurrency', 'internalConcurrency', 'batchSize', 'maxRetries', 'retryWindowSeconds', 'leaseSeconds'] as const satisfies readonly (keyof typeof LOAD_BOUNDS)[];
 
 test('every bounded default lies within its bounds, and is what the load options default to', () => {
   expect(Object.keys(LOAD_BOUNDS).sort()).toEqual([...bounded].sort());
