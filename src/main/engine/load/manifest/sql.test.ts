@@ -131,6 +131,7 @@ test('claim: queued files go to one claimer each, leases renew only for their ho
     expect(await claim(b, 'b', 60)).toBe('c2');
     await a.query('COMMIT');
     expect(await claim(b, 'b', -1)).toBe('c3'); // a lease that has already run out
+    expect(await claim(b, 'b', 60)).toBe(null); // ... but not by its own holder, which may still be loading it
     expect(await claim(a, 'a', 60)).toBe('c3'); // taken over
     expect(await claim(b, 'b', 60)).toBe(null);
 

@@ -154,13 +154,15 @@ export function enqueueSql(schema: string): string {
 /**
  * $1 = target table, $2 = the run's sha256s, $3 = claimer, $4 = lease seconds: claims the first
  * (by path) queued file, or one whose lease ran out, skipping rows other claimers hold; returns sha256.
+ * Never a lapsed lease of its own: one of its lanes may still be loading that file while the
+ * renewal waits out a server outage.
  */
 export function claimNextSql(schema: string): string {
   return `UPDATE ${manifestTable(schema)} m SET status = 'loading', claimed_by = $3, lease_until = now() + make_interval(secs => $4)
      WHERE (m.sha256, m.target_table) = (
        SELECT sha256, target_table FROM ${manifestTable(schema)}
        WHERE target_table = $1 AND sha256 = ANY($2::text[])
-         AND (status = 'queued' OR (status = 'loading' AND lease_until < now()))
+         AND (status = 'queued' OR (status = 'loading' AND lease_until < now() AND claimed_by IS DISTINCT FROM $3))
        ORDER BY path LIMIT 1
        FOR UPDATE SKIP LOCKED)
      RETURNING m.sha256`;
