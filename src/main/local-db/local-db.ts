@@ -313,11 +313,12 @@ async function checkOnlyRootWrites(dir: string): Promise<void> {
 /** As root, the server user must be able to run the programs and reach our directory. */
 async function checkServerUserAccess(paths: Paths, binaries: PostgresBinaries, user: ServerUser): Promise<void> {
   const can = (flag: string, target: string) => serverUserCan(user, flag, target);
-  if (!(await can('-x', binaries.pgCtl))) {
-    throw fail(`Running as root, PostgreSQL runs as the "${SUPERUSER}" user, which cannot execute ${binaries.pgCtl}`, 'Install Keyload where every user can read it');
-  }
+  // The home first: the binaries' copies live in it, so an unreachable home is the cause of both.
   if (!(await can('-x', paths.root))) {
     throw fail(`Running as root, PostgreSQL runs as the "${SUPERUSER}" user, which cannot reach ${paths.root}`, 'Set KEYLOAD_HOME to a directory every user can traverse, e.g. /var/lib/keyload');
+  }
+  if (!(await can('-x', binaries.pgCtl))) {
+    throw fail(`Running as root, PostgreSQL runs as the "${SUPERUSER}" user, which cannot execute ${binaries.pgCtl}`, 'Install Keyload where every user can read it');
   }
 }
 
