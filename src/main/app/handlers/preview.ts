@@ -10,7 +10,8 @@ import type { HandlerImpls } from '../dispatch.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { FileActions } from '../file-actions.ts';
 
-type Slot = { state: 'opening'; cancel: AbortController } | { state: 'open'; session: PreviewSession };
+/** An open session runs one request at a time: a re-ranking rebuilds tables that pages read. */
+type Slot = { state: 'opening'; cancel: AbortController } | { state: 'open'; session: PreviewSession; queue: Promise<unknown> };
 
 export class PreviewSessions {
   private readonly slots = new Map<string, Slot>();
@@ -35,36 +36,40 @@ export class PreviewSessions {
         await session.close();
         throw new KeyloadError(ErrorCodes.cancelled, 'The preview was cancelled');
       }
-      this.slots.set(previewId, { state: 'open', session });
-      return await session.summary();
+      this.slots.set(previewId, { state: 'open', session, queue: Promise.resolve() });
+      return await this.use(previewId, (open) => open.summary());
     } catch (error) {
       if (this.slots.get(previewId)?.state === 'opening') this.slots.delete(previewId);
       throw error;
     }
   }
 
-  session(previewId: string): PreviewSession {
+  /** Runs `work` on an open session once the requests before it are done. */
+  use<T>(previewId: string, work: (session: PreviewSession) => Promise<T>): Promise<T> {
     const slot = this.slots.get(previewId);
     if (slot?.state !== 'open') throw new KeyloadError(ErrorCodes.usage, `Preview ${previewId} is not open`, { hint: 'Open the preview again' });
-    return slot.session;
+    const result = slot.queue.then(() => work(slot.session));
+    slot.queue = result.catch(() => {});
+    return result;
   }
 
   async close(previewId: string): Promise<void> {
     const slot = this.slots.get(previewId);
-    this.slots.delete(previewId);
     if (slot?.state === 'opening') slot.cancel.abort();
-    if (slot?.state === 'open') await slot.session.close();
+    if (slot?.state === 'open') await this.use(previewId, (session) => session.close());
+    this.slots.delete(previewId);
+    await rm(join(this.deps.exportDir, previewId), { recursive: true, force: true });
   }
 
   /** Every conflict of an open preview as a CSV file (formula-escaped); the caller serves or copies it. */
   async conflictsFile(previewId: string): Promise<string> {
-    const session = this.session(previewId);
     const dir = join(this.deps.exportDir, previewId);
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
     const path = join(dir, 'conflicts.csv');
-    await writeConflictsCsv(session, path);
-    return path;
+    return this.use(previewId, async (session) => {
+      await mkdir(dir, { recursive: true });
+      await writeConflictsCsv(session, path);
+      return path;
+    });
   }
 
   async closeAll(): Promise<void> {
@@ -76,8 +81,8 @@ export class PreviewSessions {
 export function previewHandlers(previews: PreviewSessions, files: FileActions | null): Pick<HandlerImpls, 'preview.open' | 'preview.summary' | 'preview.conflicts' | 'preview.close' | 'preview.saveConflicts'> {
   return {
     'preview.open': async ({ previewId, connectionId, password, options }) => previews.open(previewId, connectionId, password, options),
-    'preview.summary': async ({ previewId, conflictPolicy }) => previews.session(previewId).summary(conflictPolicy ? { policy: conflictPolicy } : {}),
-    'preview.conflicts': async ({ previewId, ...query }) => previews.session(previewId).conflicts(query),
+    'preview.summary': async ({ previewId, conflictPolicy }) => previews.use(previewId, (session) => session.summary(conflictPolicy ? { policy: conflictPolicy } : {})),
+    'preview.conflicts': async ({ previewId, ...query }) => previews.use(previewId, (session) => session.conflicts(query)),
     'preview.close': async ({ previewId }) => previews.close(previewId),
     'preview.saveConflicts': async ({ previewId }) => {
       if (!files) throw new KeyloadError(ErrorCodes.usage, 'Saving files needs the desktop app; in a browser, download the file instead.');
