@@ -60,7 +60,6 @@ test('a preview stages with progress, re-ranks under another policy, pages and e
 
   const first = await value<PreviewSummary>('preview.summary', { previewId: 'p1', conflictPolicy: 'first' });
   expect(first.policy).toBe('first');
-  const page = await value<ConflictPage>('preview.conflicts', { previewId: 'p1', limit: 100 });
   const crossFile = await value<ConflictPage>('preview.conflicts', { previewId: 'p1', kind: 'cross-file', files: [a, b] });
   expect(crossFile.entries.map((entry) => entry.key)).toEqual([{ id: 2 }, { id: 3 }]);
   // Under "first", a.csv's versions win.
@@ -72,7 +71,15 @@ test('a preview stages with progress, re-ranks under another policy, pages and e
   expect(csv.split('\n')[0]).toBe('kind,key,source,file,line,wins,id,city,amount');
   expect(csv).not.toMatch(/,=cmd/);
 
-  const fixture = portable({ last, first, page });
+  // What the Preview step asks for each policy: the list, and every cell of the overlap matrix.
+  const filters = [{}, { kind: 'cross-file', files: [a, b] }, { kind: 'cross-file', files: [b, a] }, { kind: 'duplicate', files: [a, a] }, { kind: 'duplicate', files: [b, b] }, { kind: 'target', files: [a, a] }, { kind: 'target', files: [b, b] }, { kind: 'target' }, { kind: 'rejected' }];
+  const pagesUnder = async (conflictPolicy: string) => {
+    await value('preview.summary', { previewId: 'p1', conflictPolicy });
+    const pages: Record<string, ConflictPage> = {};
+    for (const filter of filters) pages[JSON.stringify(filter)] = await value<ConflictPage>('preview.conflicts', { previewId: 'p1', ...filter, limit: 100 });
+    return pages;
+  };
+  const fixture = portable({ summaries: { last, first }, pages: { last: await pagesUnder('last'), first: await pagesUnder('first') }});
   if (process.env.UPDATE_FIXTURES) await writeFile(fixturePath, `${JSON.stringify(fixture, null, 2)}\n`);
   expect(fixture).toEqual(JSON.parse(await readFile(fixturePath, 'utf8')));
 

@@ -1,5 +1,6 @@
 // Every version of one conflicting key side by side: the stored row first, then each file's row
-// with its file and line; cells that differ from the winner are highlighted, the winner is marked.
+// with its file and line; cells that differ from the winner's are highlighted, the winner is marked,
+// and the columns the entry is about (differing between files, or changing in the table) are flagged.
 import type { ConflictEntry } from '../../../shared/preview-types.ts';
 import { fileName } from '../../ui/format.ts';
 
@@ -45,7 +46,7 @@ export function ConflictVersions({ entry, label }: { entry: ConflictEntry; label
                 {row.wins && <span className="chip chip-success">Wins</span>} {row.source}
               </th>
               {columns.map((column) => {
-                const differs = differing.has(column) && text(row.values[column]) !== text(winner[column]);
+                const differs = text(row.values[column]) !== text(winner[column]);
                 return (
                   <td key={column} className={differs ? 'cell-differs' : undefined}>
                     {text(row.values[column])}

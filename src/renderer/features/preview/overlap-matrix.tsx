@@ -25,7 +25,7 @@ function cells(summary: PreviewSummary): Cell[][] {
     { filter: { kind: 'target', files: [a.path, a.path] }, shared: null, label: (c) => `${fileName(a.path)} and the table: ${c} stored keys would change` } satisfies Cell,
   ]);
   const tableRow: Cell[] = [
-    ...rows.map((row) => row[row.length - 1] as Cell),
+    ...files.map((a): Cell => ({ filter: { kind: 'target', files: [a.path, a.path] }, shared: null, label: (c) => `The table and ${fileName(a.path)}: ${c} stored keys would change` })),
     { filter: { kind: 'target' }, shared: summary.target.existingKeys, label: (c) => `The table: ${formatCount(summary.target.existingKeys)} stored keys in the files, ${c} would change` },
   ];
   return [...rows, tableRow];
