@@ -100,3 +100,22 @@ test('a key expands to its versions, stored row first; "first" and a new order c
   expect(fake.calls('preview.open')[1]?.options.files).toEqual(['/data/b.csv', '/data/a.csv']);
   expect(fake.calls('preview.close')).toEqual([{ previewId: (fake.calls('preview.open')[0] as HandlerInput<'preview.open'>).previewId }]);
 });
+
+test('a large file set waits for "Preview conflicts"; staging shows its progress and can be cancelled', async () => {
+  const fake = previewApi();
+  const opened: string[] = [];
+  const large = { files: files.map((file) => ({ ...file, rowEstimate: 600_000 })), target: draft.target ?? initialDraft.target };
+  const api = { ...fake.api, 'preview.open': async (input: HandlerInput<'preview.open'>) => {
+    opened.push(input.previewId);
+    return new Promise<PreviewSummary>(() => {});
+  } };
+  const { user } = renderScreen(createElement(PlanScreen, { onContinue: () => {}, onNavigate: () => {} }), { api, draft: large });
+  await user.click(await screen.findByRole('button', { name: 'Preview conflicts' }));
+  expect(opened).toHaveLength(1);
+  fake.emit('preview.event', { previewId: opened[0] ?? '', event: { type: 'file-progress', file: { path: '/data/a.csv', stage: 'reading', bytesRead: 512, totalBytes: 2048, counts: recorded.summaries.last.totals, rowsPerSecond: 0, etaSeconds: null, stagedRows: 0, mergedRows: 0 } } });
+  expect((await screen.findByRole('progressbar', { name: 'Staging the files' })).getAttribute('aria-valuetext')).toBe('512 B of 2.0 KB, 25%');
+
+  await user.click(screen.getByRole('button', { name: 'Cancel' }));
+  expect(fake.calls('preview.close')).toEqual([{ previewId: opened[0] }]);
+  expect(screen.getByRole('button', { name: 'Preview conflicts' })).toBeTruthy();
+});
