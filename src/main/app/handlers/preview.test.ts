@@ -2,14 +2,13 @@
 // events, re-ranking without reading the files again, pages, the CSV export, closing. The results
 // are also the renderer's fixture (src/renderer/test/preview-fixture.json): the component tests are
 // fed what a real preview returns, and this test fails when that drifts.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/database.ts';
 import type { EventMap } from '../../../shared/ipc/contract.ts';
 import type { ConflictPage, PreviewSummary } from '../../../shared/preview-types.ts';
-import { startWebHost } from '../../web-host/web-host.ts';
 import { createApp, type App } from '../app.ts';
 
 const fixturePath = new URL('../../../renderer/test/preview-fixture.json', import.meta.url);
@@ -68,20 +67,10 @@ test('a preview stages with progress, re-ranks under another policy, pages and e
   const rejected = await value<ConflictPage>('preview.conflicts', { previewId: 'p1', kind: 'rejected' });
   expect(rejected.total).toBe(1);
 
-  // The browser's export: a download from the web host, formula-escaped.
-  await mkdir(join(dir, 'renderer'));
-  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Keyload</title>');
-  const host = await startWebHost(app, join(dir, 'renderer'));
-  try {
-    const download = await fetch(`${host.url}/api/download/preview-conflicts?${new URLSearchParams({ previewId: 'p1', token: host.token })}`);
-    expect([download.status, download.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8']);
-    const csv = await download.text();
-    expect(csv.split('\n')[0]).toBe('kind,key,source,file,line,wins,id,city,amount');
-    expect(csv).toContain(`cross-file,3,file,${b},3,,3,'@Quito,30`);
-    expect((await fetch(`${host.url}/api/download/preview-conflicts?${new URLSearchParams({ previewId: 'nope', token: host.token })}`)).status).toBe(404);
-  } finally {
-    await host.close();
-  }
+  // The export (the web host serves this file; src/main/web-host/preview-download.test.ts), formula-escaped.
+  const csv = await readFile(await app.previewConflictsFile('p1'), 'utf8');
+  expect(csv.split('\n')[0]).toBe('kind,key,source,file,line,wins,id,city,amount');
+  expect(csv).toContain(`cross-file,3,file,${b},3,,3,'@Quito,30`);
 
   // What the Preview step asks for each policy: the list, and every cell of the overlap matrix.
   const filters = [{}, { kind: 'cross-file', files: [a, b] }, { kind: 'cross-file', files: [b, a] }, { kind: 'duplicate', files: [a, a] }, { kind: 'duplicate', files: [b, b] }, { kind: 'target', files: [a, a] }, { kind: 'target', files: [b, b] }, { kind: 'target' }, { kind: 'rejected' }];
