@@ -15,6 +15,7 @@ import type { FileActions } from './file-actions.ts';
 import { connectionHandlers } from './handlers/connections.ts';
 import { fileHandlers } from './handlers/files.ts';
 import { planCheckHandlers } from './handlers/plan-check.ts';
+import { PreviewSessions, previewHandlers } from './handlers/preview.ts';
 import { rejectsHandlers } from './handlers/rejects.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { tableHandlers } from './handlers/tables.ts';
@@ -42,6 +43,8 @@ export interface App {
   chooseFiles(paths: readonly string[]): void;
   /** `path` if it is a rejects file of run `runId` (else a usage error): the web host's downloads use it. */
   rejectsFile(runId: string, path: string): string;
+  /** Every conflict of an open preview, written to a CSV file: the web host's download serves it. */
+  previewConflictsFile(previewId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export function createApp(options: AppOptions): App {
   // A past run's files were chosen when it ran: "Run again" reads them again.
   const chosen = new ChosenFiles((path) => history.hasFile(path));
   const runs = new RunManager({ connections, history, events, runsDir: join(options.dataDir, 'runs') });
+  const previews = new PreviewSessions({ connections, events, exportDir: join(options.dataDir, 'previews') });
   const dispatch = createDispatcher({
     ...connectionHandlers(connections, { host: options.host, canStorePasswords: options.secrets?.canEncrypt() ?? false }),
     ...fileHandlers(),
@@ -66,14 +70,17 @@ export function createApp(options: AppOptions): App {
     ...runHandlers(runs, history, profiles),
     ...rejectsHandlers(history, options.fileActions ?? null),
     ...planCheckHandlers(connections, join(options.dataDir, 'runs', 'checks')),
+    ...previewHandlers(previews, options.fileActions ?? null),
   }, (name, input) => chosen.check(pathsRead(name, input)));
   return {
     dispatch,
     events,
     chooseFiles: (paths) => paths.forEach((path) => chosen.add(path)),
     rejectsFile: (runId, path) => rejectsFileOf(history, runId, path),
+    previewConflictsFile: (previewId) => previews.conflictsFile(previewId),
     async close() {
       await runs.stopAll();
+      await previews.closeAll();
       connections.forgetSessionPasswords();
       db.close();
     },

@@ -55,6 +55,7 @@ export function pathsRead(name: HandlerName, input: unknown): string[] {
       return given.files ?? [];
     case 'runs.start':
     case 'runs.check':
+    case 'preview.open':
       return given.options?.files ?? [];
     default:
       return [];

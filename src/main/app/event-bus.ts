@@ -15,7 +15,7 @@ export class EventBus {
 
   /** Every event, for transports that forward them all (Electron IPC, server-sent events). */
   onAny(listener: <E extends EventName>(event: E, payload: EventMap[E]) => void): () => void {
-    const names: EventName[] = ['run.event', 'run.pool', 'run.finished'];
+    const names: EventName[] = ['run.event', 'run.pool', 'run.finished', 'preview.event'];
     const offs = names.map((name) => this.on(name, (payload) => listener(name, payload)));
     return () => offs.forEach((off) => off());
   }

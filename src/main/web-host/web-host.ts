@@ -118,6 +118,7 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
     const name = url.pathname.slice('/api/'.length);
     if (name === 'events' && req.method === 'GET') return streamEvents(req, res);
     if (name === 'download/rejects' && req.method === 'GET') return downloadRejects(res, url);
+    if (name === 'download/preview-conflicts' && req.method === 'GET') return downloadPreviewConflicts(res, url);
     if (req.method !== 'POST') return refuse(res, HttpStatus.methodNotAllowed, { code: ErrorCodes.usage, message: 'use POST' });
     if (name === 'upload') return upload(req, res, url);
     reply(res, await app.dispatch(name, await readJson(req)));
@@ -147,13 +148,22 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
 
   /** A run's rejects file as a download (the browser's stand-in for "Save as…"); no other file is served. */
   async function downloadRejects(res: ServerResponse, url: URL): Promise<void> {
+    await downloadCsv(res, async () => app.rejectsFile(url.searchParams.get('runId') ?? '', url.searchParams.get('path') ?? ''));
+  }
+
+  /** An open preview's conflicts, written for this download. */
+  async function downloadPreviewConflicts(res: ServerResponse, url: URL): Promise<void> {
+    await downloadCsv(res, () => app.previewConflictsFile(url.searchParams.get('previewId') ?? ''));
+  }
+
+  async function downloadCsv(res: ServerResponse, locate: () => Promise<string>): Promise<void> {
     let path: string;
     let size: number;
     try {
-      path = app.rejectsFile(url.searchParams.get('runId') ?? '', url.searchParams.get('path') ?? '');
+      path = await locate();
       size = (await stat(path)).size;
     } catch (error) {
-      // Whatever the reason (no such run, not its rejects file, gone from disk), nothing is served.
+      // Whatever the reason (no such run or preview, not its file, gone from disk), nothing is served.
       return refuse(res, HttpStatus.notFound, { code: ErrorCodes.fileNotFound, message: toErrorInfo(error).message });
     }
     res.writeHead(HttpStatus.ok, {

@@ -12,6 +12,8 @@ export interface Transport {
   addDroppedFiles(files: File[]): Promise<string[]>;
   /** In a browser: where to download a run's rejects file. Absent in the desktop app, which reveals and saves instead. */
   rejectsDownloadUrl?: (runId: string, path: string) => string;
+  /** In a browser: where to download an open preview's conflicts as CSV. Absent in the desktop app, which saves instead. */
+  previewConflictsUrl?: (previewId: string) => string;
 }
 
 const PARALLEL_UPLOADS = 4;
@@ -28,6 +30,7 @@ export function createTransport(win: Window): Transport {
     addDroppedFiles: (files) => uploadAll(web, files),
     // A plain link, so the browser downloads it; the token rides in the query as for the event stream.
     rejectsDownloadUrl: (runId, path) => `/api/download/rejects?${new URLSearchParams({ runId, path, token })}`,
+    previewConflictsUrl: (previewId) => `/api/download/preview-conflicts?${new URLSearchParams({ previewId, token })}`,
   };
 }
 

@@ -7,6 +7,8 @@ import type { ErrorInfo } from '../errors.ts';
 import { fileOverridesSchema, loadOptionsShape } from '../load-options.ts';
 import type { FileProgress, LoadEvent, LoadResult, PoolSample } from '../load-types.ts';
 import { mappingProfileSchema, type MappingProfile } from '../mapping-profile.ts';
+import type { ConflictPage, PreviewSummary } from '../preview-types.ts';
+import { conflictPolicySchema } from '../vocabulary.ts';
 import { handlerNames, type HandlerName } from './handler-names.ts';
 
 export const connectionInput = z.object({
@@ -205,6 +207,18 @@ const runStart = connectionRef.extend({ options: runOptionsSchema });
 const runIdInput = z.object({ runId: z.string().min(1) });
 /** A rejects file of one run; the main side serves only files that run wrote. */
 const rejectsInput = runIdInput.extend({ path: z.string().min(1) });
+/** A conflict preview, named by the renderer so its progress events can be told apart from the start. */
+const previewIdInput = z.object({ previewId: z.string().min(1).max(100) });
+const previewOpen = runStart.extend(previewIdInput.shape);
+const previewRerank = previewIdInput.extend({ conflictPolicy: conflictPolicySchema.optional() });
+const previewConflicts = previewIdInput.extend({
+  kind: z.enum(['duplicate', 'cross-file', 'target', 'rejected']).optional(),
+  files: z.tuple([z.string().min(1), z.string().min(1)]).optional(),
+  column: z.string().min(1).optional(),
+  key: z.string().max(200).optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(50),
+});
 const runsQuery = z.object({
   search: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(500).default(100),
@@ -238,6 +252,15 @@ export const handlers = {
   'runs.revealRejects': handler<void>()(rejectsInput),
   /** Desktop only: copy the rejects file where the user chooses; null when they cancel. */
   'runs.saveRejects': handler<{ savedTo: string | null }>()(rejectsInput),
+  /** Stages the files as the load would and analyses the conflicts, writing nothing to the table; progress comes as preview.event. */
+  'preview.open': handler<PreviewSummary>()(previewOpen),
+  /** The open preview re-ranked under another policy, without reading the files again. */
+  'preview.summary': handler<PreviewSummary>()(previewRerank),
+  'preview.conflicts': handler<ConflictPage>()(previewConflicts),
+  /** Cancels a preview still staging, or drops an open one's staging tables. */
+  'preview.close': handler<void>()(previewIdInput),
+  /** Desktop only: writes every conflict to a CSV file where the user chooses; null when they cancel. */
+  'preview.saveConflicts': handler<{ savedTo: string | null }>()(previewIdInput),
 } as const satisfies { [N in HandlerName]: { input: z.ZodType; output: unknown } };
 export type HandlerInput<N extends HandlerName> = z.input<(typeof handlers)[N]['input']>;
 export type HandlerOutput<N extends HandlerName> = (typeof handlers)[N]['output'];
@@ -249,6 +272,8 @@ export interface EventMap {
   'run.pool': { runId: string; sample: PoolSample };
   /** A run ended (loaded, partly loaded, failed or cancelled); its detail is in history. */
   'run.finished': { runId: string; status: RunSummary['status'] };
+  /** Staging progress of a conflict preview: the engine's events. */
+  'preview.event': { previewId: string; event: LoadEvent };
 }
 export type EventName = keyof EventMap;
 

@@ -24,6 +24,11 @@ export const handlerNames = [
   'runs.rejects',
   'runs.revealRejects',
   'runs.saveRejects',
+  'preview.open',
+  'preview.summary',
+  'preview.conflicts',
+  'preview.close',
+  'preview.saveConflicts',
 ] as const;
 
 export type HandlerName = (typeof handlerNames)[number];

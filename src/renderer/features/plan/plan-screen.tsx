@@ -1,10 +1,10 @@
 // Preview step: the whole plan on one page (files in load order, target, key, mode, duplicate keys,
 // mapping), and "Check the plan", the engine's dry run, which says per file what a run would do
 // (or why the plan as a whole cannot work).
-// The row-level conflict preview comes later and will sit on this screen.
+// Below it, the conflict preview; its "Load" starts the run of exactly the previewed plan.
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
 import type { FileResult, LoadResult } from '../../../shared/load-types.ts';
-import { conflictPolicyText, writeModeText } from '../../../shared/vocabulary.ts';
+import { conflictPolicyText, KEYED_WRITE_MODES, writeModeText, type WriteMode } from '../../../shared/vocabulary.ts';
 import { plural, type Screen } from '../../app/step-states.ts';
 import { useDraft } from '../../draft/draft-context.tsx';
 import type { TargetDraft } from '../../draft/draft-state.ts';
@@ -16,6 +16,11 @@ import { useChosenConnection } from '../target/connection.ts';
 import { useCheckPlan } from './check-plan.ts';
 import { resultState } from '../run/file-state.ts';
 import { SettingsList } from '../../ui/settings-list.tsx';
+import { PreviewPanel } from '../preview/preview-panel.tsx';
+import { useStartRun } from '../run/use-start-run.ts';
+
+/** The conflict preview compares keys, so only keyed modes have one. */
+const previewable: ReadonlySet<WriteMode> = new Set(KEYED_WRITE_MODES);
 
 export function PlanScreen({ onContinue, onNavigate }: { onContinue: () => void; onNavigate: (screen: Screen) => void }) {
   const draft = useDraft();
@@ -24,6 +29,8 @@ export function PlanScreen({ onContinue, onNavigate }: { onContinue: () => void;
   const plan = runOptions(draft);
   const ref = chosen?.ref ?? null;
   const missing = chosen && !ref ? [...plan.missing, `Enter the password for ${chosen.connection.name} on the Target and mapping step.`] : plan.missing;
+  const start = useStartRun(onContinue);
+  const previewed = plan.options && ref ? { ...ref, options: plan.options } : null;
   const checked = check.data && check.variables && plan.options ? sameOptions(check.variables.options, plan.options) : false;
   return (
     <>
@@ -86,6 +93,8 @@ export function PlanScreen({ onContinue, onNavigate }: { onContinue: () => void;
         {check.data && !checked && <p className="muted">The plan changed since the last check; check it again.</p>}
         {check.data && checked && <CheckOutcome result={check.data} />}
       </section>
+      {previewable.has(draft.target.mode) && <PreviewPanel plan={previewed} loading={start.isPending} onLoad={() => previewed && start.mutate(previewed)} />}
+      <ErrorNotice error={start.error} onDismiss={start.reset} title="The load did not start" />
     </>
   );
 }
