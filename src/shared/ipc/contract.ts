@@ -210,7 +210,11 @@ const rejectsInput = runIdInput.extend({ path: z.string().min(1) });
 /** A conflict preview, named by the renderer so its progress events can be told apart from the start. */
 const previewIdInput = z.object({ previewId: z.string().min(1).max(100) });
 const previewOpen = runStart.extend(previewIdInput.shape);
-const previewRerank = previewIdInput.extend({ conflictPolicy: conflictPolicySchema.optional() });
+const previewRerank = previewIdInput.extend({
+  conflictPolicy: conflictPolicySchema.optional(),
+  /** Every file's path once, in the order the user arranged them. */
+  files: z.array(z.string().min(1)).max(100_000).optional(),
+});
 const previewConflicts = previewIdInput.extend({
   kind: z.enum(['duplicate', 'cross-file', 'target', 'rejected']).optional(),
   files: z.tuple([z.string().min(1), z.string().min(1)]).optional(),
@@ -254,7 +258,7 @@ export const handlers = {
   'runs.saveRejects': handler<{ savedTo: string | null }>()(rejectsInput),
   /** Stages the files as the load would and analyses the conflicts, writing nothing to the table; progress comes as preview.event. */
   'preview.open': handler<PreviewSummary>()(previewOpen),
-  /** The open preview re-ranked under another policy, without reading the files again. */
+  /** The open preview re-ranked under another policy or file order, without reading the files again. */
   'preview.summary': handler<PreviewSummary>()(previewRerank),
   'preview.conflicts': handler<ConflictPage>()(previewConflicts),
   /** Cancels a preview still staging, or drops an open one's staging tables. */

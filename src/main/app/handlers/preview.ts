@@ -81,7 +81,8 @@ export class PreviewSessions {
 export function previewHandlers(previews: PreviewSessions, files: FileActions | null): Pick<HandlerImpls, 'preview.open' | 'preview.summary' | 'preview.conflicts' | 'preview.close' | 'preview.saveConflicts'> {
   return {
     'preview.open': async ({ previewId, connectionId, password, options }) => previews.open(previewId, connectionId, password, options),
-    'preview.summary': async ({ previewId, conflictPolicy }) => previews.use(previewId, (session) => session.summary(conflictPolicy ? { policy: conflictPolicy } : {})),
+    'preview.summary': async ({ previewId, conflictPolicy, files }) =>
+      previews.use(previewId, (session) => session.summary({ ...(conflictPolicy && { policy: conflictPolicy }), ...(files && { files }) })),
     'preview.conflicts': async ({ previewId, ...query }) => previews.use(previewId, (session) => session.conflicts(query)),
     'preview.close': async ({ previewId }) => previews.close(previewId),
     'preview.saveConflicts': async ({ previewId }) => {

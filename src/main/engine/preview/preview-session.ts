@@ -19,7 +19,7 @@ import { lockRun } from '../load/runtime/run-locks.ts';
 import { dropStageTable, runTag } from '../load/stage/stage.ts';
 import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { conflictPage } from './preview-conflicts.ts';
-import { inLoadOrder, type PreviewFileState } from './preview-files.ts';
+import { inChosenOrder, inLoadOrder, type PreviewFileState } from './preview-files.ts';
 import { readSummary } from './preview-summary.ts';
 import { RejectsTable } from './rejects-table.ts';
 import {
@@ -52,6 +52,8 @@ export class PreviewSession {
   private readonly shape: PreviewShape;
   private readonly rejects: RejectsTable;
   private order: FileOrder;
+  /** Paths in the order the user arranged them; null: the order follows `order`. */
+  private chosen: string[] | null = null;
   private policy: ConflictPolicy;
   private summaryCache: PreviewSummary | null = null;
 
@@ -131,7 +133,11 @@ export class PreviewSession {
 
   /** Plan indexes of the staged files in the current load order. */
   private loadOrder(): number[] {
-    return inLoadOrder(this.files, this.order).flatMap((f) => (f.staged ? [f.planIndex] : []));
+    return this.ordered().flatMap((f) => (f.staged ? [f.planIndex] : []));
+  }
+
+  private ordered(): PreviewFileState[] {
+    return this.chosen ? inChosenOrder(this.files, this.chosen) : inLoadOrder(this.files, this.order);
   }
 
   /** Rebuilds the ranking tables (survivors, outcomes, cross-file keys) for an order and policy, from the staged rows. */
@@ -146,17 +152,23 @@ export class PreviewSession {
     await client.query(crossFileSql(this.shape));
   }
 
-  /** The summary under an order and policy (default: the ones the load would use). Re-ranks without reading files. */
-  async summary(choice: { order?: FileOrder; policy?: ConflictPolicy } = {}): Promise<PreviewSummary> {
-    const order = choice.order ?? this.order;
+  /**
+   * The summary under an order and policy (default: the ones the load would use). Re-ranks without
+   * reading files. `files` (every path, once) is an order the user arranged: the load's "given" order.
+   */
+  async summary(choice: { order?: FileOrder; files?: string[]; policy?: ConflictPolicy } = {}): Promise<PreviewSummary> {
+    const order = choice.files ? 'given' : (choice.order ?? this.order);
+    const chosen = choice.files ? inChosenOrder(this.files, choice.files).map((f) => f.path) : choice.order ? null : this.chosen;
     const policy = choice.policy ?? this.policy;
     if (policy === 'version' && !this.shape.versionColumn) throw new KeyloadError(ErrorCodes.usage, 'The version policy needs --version-column');
-    if (this.summaryCache && order === this.order && policy === this.policy) return this.summaryCache;
+    const sameOrder = order === this.order && chosen?.join('\0') === this.chosen?.join('\0');
+    if (this.summaryCache && sameOrder && policy === this.policy) return this.summaryCache;
     const started = performance.now();
     this.order = order;
+    this.chosen = chosen;
     this.policy = policy;
     await this.rerank(policy, this.loadOrder());
-    this.summaryCache = await readSummary(this.client, { plan: this.plan, shape: this.shape, ordered: inLoadOrder(this.files, order), order, policy }, started);
+    this.summaryCache = await readSummary(this.client, { plan: this.plan, shape: this.shape, ordered: this.ordered(), order, policy }, started);
     for (const f of this.files) if (f.staged) f.tracker.stage('done');
     return this.summaryCache;
   }

@@ -57,6 +57,12 @@ test('every kind of conflict, with versions, winners and stored rows; nothing is
     expect(first.files[1]?.counts).toMatchObject({ collapsed: 0, superseded: 2, inserted: 0 });
     const winnerFirst = await preview.conflicts({ kind: 'cross-file' });
     expect(winnerFirst.entries[0]?.versions.find((v) => v.winner)?.values.city).toBe('Lyon');
+
+    // An order the user arranged ([b, a], the same as name order here) ranks as that order does.
+    const chosen = await preview.summary({ files: [b, a], policy: 'last' });
+    expect({ files: chosen.files, totals: chosen.totals, overlap: chosen.overlap }).toEqual({ files: byName.files, totals: byName.totals, overlap: byName.overlap });
+    expect((await preview.conflicts({ kind: 'cross-file' })).entries[0]?.versions.find((v) => v.winner)).toMatchObject({ file: a, line: 4 });
+    await expect(preview.summary({ files: [a] })).rejects.toMatchObject({ code: 'KEYLOAD_USAGE' });
   } finally {
     await preview.close();
   }

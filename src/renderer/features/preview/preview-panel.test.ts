@@ -85,7 +85,7 @@ test('a key expands to its versions, stored row first; "first" and a new order c
   expect(within(rows[0] as HTMLElement).getAllByRole('cell').map((cell) => cell.className)).toEqual(['', 'cell-differs', 'cell-differs']);
 
   await user.selectOptions(screen.getByRole('combobox', { name: 'When files repeat a key' }), 'first');
-  await waitFor(() => expect(fake.calls('preview.summary')).toEqual([{ previewId: expect.any(String), conflictPolicy: 'first' }]));
+  await waitFor(() => expect(fake.calls('preview.summary')).toEqual([{ previewId: expect.any(String), conflictPolicy: 'first', files: ['/data/a.csv', '/data/b.csv'] }]));
   const reranked = await screen.findByRole('list', { name: 'Conflicts' });
   await user.click(await within(reranked).findByRole('button', { name: /id 2/ }));
   expect(winnerOf(screen.getByRole('table', { name: 'Versions of id 2' }))).toContain('a.csv, line 3');
@@ -94,11 +94,14 @@ test('a key expands to its versions, stored row first; "first" and a new order c
   await user.click(screen.getByRole('button', { name: 'Load' }));
   expect(fake.calls('runs.start')).toEqual([{ connectionId: 'local', options: expect.objectContaining({ files: ['/data/a.csv', '/data/b.csv'], conflictPolicy: 'first', key: ['id'] }) }]);
 
-  // Another order is another plan: the session is closed and the files staged in the new order.
+  // Another order re-ranks the same session (no file is read again), and the load takes that order.
   await user.click(screen.getByRole('button', { name: 'Move b.csv up' }));
-  await waitFor(() => expect(fake.calls('preview.open')).toHaveLength(2));
-  expect(fake.calls('preview.open')[1]?.options.files).toEqual(['/data/b.csv', '/data/a.csv']);
-  expect(fake.calls('preview.close')).toEqual([{ previewId: (fake.calls('preview.open')[0] as HandlerInput<'preview.open'>).previewId }]);
+  await waitFor(() => expect(fake.calls('preview.summary').at(-1)).toEqual({ previewId: expect.any(String), conflictPolicy: 'first', files: ['/data/b.csv', '/data/a.csv'] }));
+  expect(fake.calls('preview.open')).toHaveLength(1);
+  expect(fake.calls('preview.close')).toEqual([]);
+  await waitFor(() => expect((screen.getByRole('button', { name: 'Load' }) as HTMLButtonElement).disabled).toBe(false));
+  await user.click(screen.getByRole('button', { name: 'Load' }));
+  expect(fake.calls('runs.start').at(-1)).toEqual({ connectionId: 'local', options: expect.objectContaining({ files: ['/data/b.csv', '/data/a.csv'], conflictPolicy: 'first' }) });
 });
 
 test('a large file set waits for "Preview conflicts"; staging shows its progress and can be cancelled', async () => {

@@ -3,8 +3,7 @@
 // overlap, and every conflicting key; the policy and order chosen here are the load's.
 import { useState } from 'react';
 import type { FileInspection } from '../../../shared/ipc/contract.ts';
-import type { FileProgress, ConflictPolicy } from '../../../shared/load-types.ts';
-import type { PreviewSummary } from '../../../shared/preview-types.ts';
+import type { FileProgress } from '../../../shared/load-types.ts';
 import { useTransport } from '../../api/transport-context.tsx';
 import { useDraft } from '../../draft/draft-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
@@ -51,7 +50,16 @@ export function PreviewPanel({ plan, onLoad, loading }: { plan: PreviewPlan | nu
           </button>
         </>
       )}
-      {state.status === 'ready' && <ReadyPreview key={state.previewId} previewId={state.previewId} opened={state.opened} policy={draft.target.conflictPolicy} onLoad={onLoad} loading={loading} />}
+      {state.status === 'ready' && (
+        <ReadyPreview
+          key={state.previewId}
+          previewId={state.previewId}
+          opened={{ summary: state.opened, order: state.openedOrder }}
+          wanted={{ policy: draft.target.conflictPolicy, order: draft.files.map((file) => file.path) }}
+          onLoad={onLoad}
+          loading={loading}
+        />
+      )}
     </section>
   );
 }
@@ -70,8 +78,8 @@ function Staging({ progress, onCancel }: { progress: FileProgress[]; onCancel: (
   );
 }
 
-function ReadyPreview({ previewId, opened, policy, onLoad, loading }: { previewId: string; opened: PreviewSummary; policy: ConflictPolicy; onLoad: () => void; loading: boolean }) {
-  const { ranking, pending, error } = useRanking(previewId, policy, opened);
+function ReadyPreview({ previewId, opened, wanted, onLoad, loading }: { previewId: string; opened: Parameters<typeof useRanking>[2]; wanted: Parameters<typeof useRanking>[1]; onLoad: () => void; loading: boolean }) {
+  const { ranking, pending, error } = useRanking(previewId, wanted, opened);
   const [filter, setFilter] = useState<ConflictFilter>({});
   const [keySearch, setKeySearch] = useState('');
   const key = useDebouncedValue(keySearch, 250);

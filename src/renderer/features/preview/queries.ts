@@ -10,34 +10,40 @@ import { previewKeys } from './keys.ts';
 
 export const PAGE_SIZE = 100;
 
-/** The session's ranking: the summary under a policy, and its epoch (pages are read under it). */
+/** The session's ranking: the summary under a policy and file order, and its epoch (pages are read under it). */
 export interface Ranking {
   previewId: string;
   epoch: number;
   summary: PreviewSummary;
+  policy: ConflictPolicy;
+  order: readonly string[];
 }
 
+const sameOrder = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((path, i) => path === b[i]);
+
 /**
- * Re-ranks the session whenever `policy` changes (the staged rows are kept, no file is read again).
- * `ranking` stays the previous one while the new one is computed; `pending` says so.
+ * Re-ranks the session whenever `policy` or the files' `order` changes (the staged rows are kept,
+ * no file is read again). `ranking` stays the previous one while the new one is computed; `pending` says so.
  */
-export function useRanking(previewId: string, policy: ConflictPolicy, opened: PreviewSummary): { ranking: Ranking; pending: boolean; error: unknown } {
+export function useRanking(previewId: string, wanted: { policy: ConflictPolicy; order: readonly string[] }, opened: { summary: PreviewSummary; order: readonly string[] }): { ranking: Ranking; pending: boolean; error: unknown } {
   const api = useApi();
-  const [ranking, setRanking] = useState<Ranking>({ previewId, epoch: 0, summary: opened });
+  const [ranking, setRanking] = useState<Ranking>({ previewId, epoch: 0, summary: opened.summary, policy: opened.summary.policy, order: opened.order });
   const [error, setError] = useState<unknown>(null);
+  const { policy, order } = wanted;
+  const current = ranking.policy === policy && sameOrder(ranking.order, order);
   useEffect(() => {
-    if (ranking.summary.policy === policy) return;
-    let wanted = true;
+    if (current) return;
+    let stillWanted = true;
     setError(null);
-    api['preview.summary']({ previewId, conflictPolicy: policy }).then(
-      (summary) => wanted && setRanking((now) => ({ previewId, epoch: now.epoch + 1, summary })),
-      (failure: unknown) => wanted && setError(failure),
+    api['preview.summary']({ previewId, conflictPolicy: policy, files: [...order] }).then(
+      (summary) => stillWanted && setRanking((now) => ({ previewId, epoch: now.epoch + 1, summary, policy, order })),
+      (failure: unknown) => stillWanted && setError(failure),
     );
     return () => {
-      wanted = false;
+      stillWanted = false;
     };
-  }, [api, previewId, policy, ranking.summary.policy]);
-  return { ranking, pending: ranking.summary.policy !== policy && !error, error };
+  }, [api, previewId, policy, order.join('\0'), current]);
+  return { ranking, pending: !current && !error, error };
 }
 
 /** One page of conflicts under a ranking. */

@@ -1,6 +1,7 @@
 // The lifecycle of one preview session on the main side: opened (the files are staged, with live
 // progress) for the plan as it is, cancelled or closed when the plan changes or the step is left.
-// The policy is not part of the session: re-ranking reuses it, so only the rest of the plan counts.
+// The policy and the files' order are not part of the session: re-ranking reuses it, so only the rest
+// of the plan counts.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FileProgress } from '../../../shared/load-types.ts';
 import type { PreviewSummary } from '../../../shared/preview-types.ts';
@@ -16,14 +17,14 @@ export interface PreviewPlan {
 export type PreviewState =
   | { status: 'idle' }
   | { status: 'staging'; previewId: string; progress: FileProgress[] }
-  | { status: 'ready'; previewId: string; opened: PreviewSummary }
+  | { status: 'ready'; previewId: string; opened: PreviewSummary; openedOrder: string[] }
   | { status: 'failed'; error: unknown };
 
-/** What decides the staged rows: everything but the policy. */
+/** What decides the staged rows: everything but the policy and the order of the files. */
 export function sessionKey(plan: PreviewPlan | null): string | null {
   if (!plan) return null;
-  const { conflictPolicy: _policy, ...staged } = plan.options;
-  return JSON.stringify([plan.connectionId, staged]);
+  const { conflictPolicy: _policy, files, ...staged } = plan.options;
+  return JSON.stringify([plan.connectionId, [...files].sort(), staged]);
 }
 
 export function usePreviewSession(plan: PreviewPlan | null, autoStart: boolean): { state: PreviewState; start: () => void; cancel: () => void } {
@@ -49,7 +50,7 @@ export function usePreviewSession(plan: PreviewPlan | null, autoStart: boolean):
     setState({ status: 'staging', previewId, progress: [] });
     const settle = (next: PreviewState) => setState((now) => (current.current === previewId ? next : now));
     api['preview.open']({ ...chosen, previewId }).then(
-      (opened) => settle({ status: 'ready', previewId, opened }),
+      (opened) => settle({ status: 'ready', previewId, opened, openedOrder: chosen.options.files }),
       (error: unknown) => settle({ status: 'failed', error }),
     );
   }, [api, close]);
