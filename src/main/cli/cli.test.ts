@@ -1,6 +1,6 @@
 // The real `keyload` command in a child process: exit codes, JSON output, masking, summaries.
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/database.ts';
 import type { LoadResult } from '../../shared/load-types.ts';
+import type { RunReport } from '../../shared/report-types.ts';
 
 const run = promisify(execFile);
 let db: TestDatabase;
@@ -115,4 +116,40 @@ test('a file that fails after committing rows exits 1 as partly loaded, and empt
   expect(out.stderr).toContain(`partly loaded: ${committed} rows committed; a re-run resumes`);
   expect(out.stderr).toContain('skipped: empty file: nothing to load');
   expect(out.stderr).toMatch(/error: .*partly\.csv: disk quota reached/);
+});
+
+test('--report writes the run in each format its extension names; an unknown extension is a usage error before anything runs', async () => {
+  await db.query('CREATE TABLE cli_report (id int PRIMARY KEY, v text)');
+  await db.query("INSERT INTO cli_report VALUES (1, 'old'), (2, 'b')");
+  const path = join(dir, 'report-me.csv');
+  await writeFile(path, 'id,v\n1,new\n2,b\n3,c\nx,bad\n');
+  const out = join(dir, 'reports');
+  const reports = ['run.html', 'run.json', 'run.csv', 'run.md'].map((name) => join(out, name));
+  const loaded = await keyload(['load', '--dsn', db.url, '--table', 'cli_report', '--json', ...reports.flatMap((r) => ['--report', r]), path]);
+  expect(loaded.code).toBe(3);
+  const result = JSON.parse(loaded.stdout) as LoadResult;
+  const [html, json, csv, md] = await Promise.all(reports.map((r) => readFile(r, 'utf8')));
+
+  const report = JSON.parse(json ?? '') as RunReport;
+  expect(report).toMatchObject({ schemaVersion: 1, runId: result.runId, source: 'cli', exitCode: 3, totals: result.totals });
+  expect(report.totals).toMatchObject({ read: 4, inserted: 1, updated: 1, unchanged: 1, rejected: 1 });
+  expect(report.settings).toMatchObject({ table: 'public.cli_report', key: ['id'], mode: 'upsert' });
+  expect(report.files).toEqual([expect.objectContaining({ path, format: result.files[0]?.format, outcome: result.files[0]?.status, counts: result.files[0]?.counts })]);
+  expect(report.files[0]?.sizeBytes).toBe(Buffer.byteLength('id,v\n1,new\n2,b\n3,c\nx,bad\n'));
+
+  const rows = (csv ?? '').trimEnd().split('\r\n');
+  expect(rows[0]).toMatch(/^path,format,size_bytes,read,inserted,updated,unchanged,superseded,duplicates,rejected,/);
+  // read 4, inserted 1, updated 1, unchanged 1, superseded 0, duplicates 0, rejected 1
+  expect(rows.slice(1)).toEqual([expect.stringMatching(new RegExp(`^${path},"CSV, [^"]*",\\d+,4,1,1,1,0,0,1,`))]);
+  expect(md).toContain(result.runId);
+  expect(html).toContain("default-src 'none'");
+  expect(html).toContain(result.runId);
+  const password = new URL(db.url).password;
+  for (const text of [html, json, csv, md]) expect(text).not.toContain(`:${password}@`);
+  expect(report.settings.connection).toMatch(/^postgres@127\.0\.0\.1:\d+\/\w+$/);
+
+  const refused = await keyload(['load', '--dsn', db.url, '--table', 'cli_report', '--report', join(out, 'run.pdf'), path]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/--report .*run\.pdf: the format comes from the extension/);
+  expect(await db.query('SELECT v FROM cli_report WHERE id = 1')).toEqual([{ v: 'new' }]);
 });

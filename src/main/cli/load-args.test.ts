@@ -1,6 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect, test } from 'vitest';
 import { CONFLICT_POLICIES, FILE_ORDERS, FILE_TYPES, LOAD_DEFAULTS, ON_ERROR_CHOICES, WRITE_MODES } from '../../shared/vocabulary.ts';
 import { loadArgOptions, loadUsage, parseLoadArgs } from './load-args.ts';
@@ -20,7 +20,7 @@ async function argvWithEveryFlag(): Promise<string[]> {
     '--order', 'mtime', '--conflict-policy', 'version:updated_at', '--concurrency', '8', '--internal-concurrency', '3',
     '--disable-internal-parallelism', '--claim', '--lease-seconds', '30', '--batch-size', '10', '--atomic-file',
     '--max-retries', '0', '--retry-window', '2min', '--lock-timeout', '1.5s', '--on-error', 'abort', '--rejects-dir', '/tmp/r', '--manifest-schema', 'meta',
-    '--force', '--dry-run', '--json',
+    '--force', '--dry-run', '--json', '--report', '/tmp/out/run.html', '--report', 'run.md',
     'f1.csv', 'dir/',
   ];
 }
@@ -34,6 +34,7 @@ test('every option reaches the engine options', async () => {
   expect(await parseLoadArgs(argv)).toEqual({
     dsn: 'postgres://h/d',
     json: true,
+    reports: ['/tmp/out/run.html', resolve('run.md')],
     options: {
       files: ['f1.csv', 'dir/'],
       table: 's.t',
@@ -83,6 +84,7 @@ test('options not given stay unset, for the engine\'s defaults to apply', async 
   expect(await parseLoadArgs(['--table', 't', 'f.csv'])).toEqual({
     dsn: undefined,
     json: false,
+    reports: [],
     options: { files: ['f.csv'], table: 't', map: {}, createTable: false, ignoreExtraColumns: false, atomicFile: false, force: false, dryRun: false },
   });
 });

@@ -1,5 +1,6 @@
 // `keyload load` arguments -> engine options. Anything malformed is a usage error (exit code 2).
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { parseDuration } from '../../shared/duration.ts';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
@@ -18,6 +19,7 @@ import {
   type ConflictPolicy,
 } from '../../shared/vocabulary.ts';
 import { recordConverter } from '../engine/index.ts';
+import { reportFormatOf } from '../report/write-reports.ts';
 
 /** "a (default) | b | c": the choices as the help lists them; `note` follows "default" on the default one. */
 function choiceList(choices: readonly string[], byDefault?: string, note = ''): string {
@@ -68,6 +70,8 @@ Connection (first that is set): --dsn URL or 'host=... dbname=...', DATABASE_URL
   --manifest-schema NAME  schema of keyload_manifest (default ${LOAD_DEFAULTS.manifestSchema})
   --force                 reload files the manifest says are already loaded
   --dry-run               plan and validate, write nothing
+  --report PATH           also write the run's report to PATH; the format comes from the
+                          extension: .html, .json, .csv or .md (repeatable)
   --json                  print the result as JSON on stdout
 
 CSV (for every file; a mapping file's "csv" section sets them too, these flags win):
@@ -92,6 +96,8 @@ export interface LoadCommand {
   options: LoadOptionsInput;
   dsn: string | undefined;
   json: boolean;
+  /** Where to write the run's report, besides the run's own report.json. */
+  reports: string[];
 }
 
 function usage(message: string): KeyloadError {
@@ -183,6 +189,7 @@ export const loadArgOptions = {
   mode: { type: 'string' },
   'create-table': { type: 'boolean' },
   map: { type: 'string', multiple: true },
+  report: { type: 'string', multiple: true },
   'mapping-file': { type: 'string' },
   'ignore-extra-columns': { type: 'boolean' },
   'touch-column': { type: 'string' },
@@ -306,5 +313,7 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
   }
   if (v['rejects-dir']) options.rejectsDir = v['rejects-dir'];
   if (v['manifest-schema']) options.manifestSchema = v['manifest-schema'];
-  return { options, dsn: v.dsn, json: v.json ?? false };
+  const reports = (v.report ?? []).map((path) => resolve(path));
+  for (const path of reports) reportFormatOf(path);
+  return { options, dsn: v.dsn, json: v.json ?? false, reports };
 }

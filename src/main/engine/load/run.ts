@@ -255,10 +255,16 @@ async function dropIfEmpty(coordinator: HeldClient, plan: LoadPlan, emit: (event
 
 /**
  * However the run ended, its staging tables go: on the coordinator, or on a fresh connection when the
- * coordinator's broke. What neither can drop, the next run's start (or keyload clean) drops.
+ * coordinator's broke. What neither can drop, the next run's start (or keyload clean) drops. Dead
+ * runs' tables are swept again here: a killed run's backend can still hold its lock when this run
+ * starts (the server has not noticed the lost client yet), but not by the time this run ends.
  */
 async function dropOwnStaging(coordinator: HeldClient, pool: Pool, plan: LoadPlan, emit: (event: LoadEvent) => void): Promise<void> {
-  const drop = (client: PoolClient) => dropRunStaging(client, plan.options.manifestSchema, plan.runId);
+  const schema = plan.options.manifestSchema;
+  const drop = async (client: PoolClient) => {
+    await dropRunStaging(client, schema, plan.runId);
+    await dropDeadStaging(client, schema, { ownRunId: plan.runId });
+  };
   try {
     await drop(coordinator.client).catch(async () => {
       const fresh = await acquireClient(pool);
