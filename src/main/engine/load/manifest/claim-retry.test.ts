@@ -36,9 +36,14 @@ test('a --claim load whose claim queries are terminated still ends loaded, throu
       )
     ).rows;
   };
+  // The load starts only once the first lock is held, so registering (its first manifest write)
+  // always waits behind it, however fast the load reaches it.
+  let firstLockHeld!: () => void;
+  const lockHeld = new Promise<void>((resolve) => (firstLockHeld = resolve));
   const killing = (async () => {
     while (!done && killed.length < targets.length) {
       await killer.query('BEGIN; LOCK TABLE keyload.keyload_manifest IN EXCLUSIVE MODE');
+      firstLockHeld();
       for (;;) {
         const waiting = await waiters();
         const victim = waiting.flatMap((w) => targets.filter((k) => !killed.includes(k.name) && k.sql.test(w.query)).map((k) => ({ pid: w.pid, kind: k.name })))[0];
@@ -54,6 +59,7 @@ test('a --claim load whose claim queries are terminated still ends loaded, throu
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
+  await lockHeld;
   const result = await t.h
     .load({ table: 'claimed_retry', mode: 'upsert', claim: true, concurrency: 1, leaseSeconds: 3, maxRetries: 0, retryWindowSeconds: 60, files: paths })
     .finally(() => {
