@@ -321,6 +321,12 @@ async function appendWithRetry(ctx: FileContext): Promise<void> {
     async () => {
       Object.assign(ctx.tracker.counts, emptyCounts());
       const state = await withClient(ctx.run.pool, (client) => readManifest(client, plan.options.manifestSchema, fileKey(ctx).sha256, plan.table));
+      // An earlier attempt recorded the file loaded and then lost its connection (the write had
+      // committed): appending it again would add its rows twice.
+      if (state && !state.stale && state.status === 'loaded' && state.runId === plan.runId) {
+        Object.assign(ctx.tracker.counts, state.counts);
+        return;
+      }
       const resume = state && !state.stale && state.status === 'loading' && state.mode === 'append' && !plan.options.atomicFile ? state : null;
       if (ctx.file.info.sha256 === null) throw new KeyloadError(ErrorCodes.internal, 'file has no checksum', { file: ctx.file.path });
       const direct = resume ? null : passThrough(ctx);
