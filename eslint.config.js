@@ -15,6 +15,7 @@ const layers = [
   { type: 'web-host', pattern: 'src/main/web-host/**', partialMatch: false },
   { type: 'electron-main', pattern: 'src/main/electron/**', partialMatch: false },
   { type: 'store', pattern: 'src/main/store/**', partialMatch: false },
+  { type: 'report', pattern: 'src/main/report/**', partialMatch: false },
   { type: 'local-db', pattern: 'src/main/local-db/**', partialMatch: false },
   { type: 'main-root', pattern: 'src/main', partialMatch: false },
   { type: 'shared', pattern: 'src/shared/**', partialMatch: false },
@@ -45,15 +46,16 @@ const layerRules = [
   { from: { element: { type: 'preload' } }, allow: { to: { element: { type: 'shared' } }, dependency: { kind: 'type' } } },
   allowed('engine', 'shared'),
   // The front ends reach the engine through its public entry only.
-  allowed('app', engineEntry, 'shared', 'store', 'local-db'),
+  allowed('app', engineEntry, 'shared', 'store', 'local-db', 'report'),
   allowed('store', engineEntry, 'shared'),
+  allowed('report', engineEntry, 'shared'),
   allowed('local-db', 'shared'),
   allowed('web-host', 'app', engineEntry, 'shared'),
-  allowed('cli', engineEntry, 'shared', 'app', 'web-host', 'local-db', 'main-root'),
+  allowed('cli', engineEntry, 'shared', 'app', 'web-host', 'local-db', 'main-root', 'store', 'report'),
   allowed('electron-main', 'app', 'shared', 'local-db', 'store', 'main-root'),
   allowed('main-root', 'shared'),
   // Test support (test/) builds fixtures from anything; any test may use it.
-  allowed('test-support', 'engine', 'shared', 'local-db', 'app', 'store', 'web-host'),
+  allowed('test-support', 'engine', 'shared', 'local-db', 'app', 'store', 'web-host', 'report'),
   // Tests are white-box: a front end's test may read what the engine wrote with the engine's own readers.
   { from: { file: { categories: 'test' } }, allow: { to: [{ element: { type: 'test-support' } }, { element: { type: 'engine' } }] } },
 ];
@@ -62,7 +64,7 @@ const layerRules = [
 // layers list what they may use; electron stays in the Electron shell; the engine never touches the
 // app's stores. Policies are read in order and the last that matches decides.
 const packages = (from, source) => ({ from: { element: { type: from } }, allow: { to: { module: { origin: 'external', source } } } });
-const nodeSide = ['engine', 'app', 'cli', 'web-host', 'electron-main', 'store', 'local-db', 'main-root', 'test-support'];
+const nodeSide = ['engine', 'app', 'cli', 'web-host', 'electron-main', 'store', 'report', 'local-db', 'main-root', 'test-support'];
 const packageRules = [
   packages('shared', 'zod'),
   packages('renderer', ['react', 'react-dom', '@tanstack/*', 'vitest', '@testing-library/*', 'fast-check']),

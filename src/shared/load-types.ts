@@ -2,7 +2,7 @@
 // the CLI, worker threads, Electron IPC and the renderer all share it.
 import type { ErrorInfo } from './errors.ts';
 import type { LockWait } from './lock-wait.ts';
-import type { WriteMode } from './vocabulary.ts';
+import type { ConflictPolicy, FileOrder, WriteMode } from './vocabulary.ts';
 
 export type { ConflictPolicy, FileOrder, OnError, WriteMode } from './vocabulary.ts';
 
@@ -37,13 +37,22 @@ export interface FileProgress {
 }
 
 export type LoadEvent =
-  | { type: 'run-started'; runId: string; files: string[]; table: string }
+  | { type: 'run-started'; runId: string; files: string[]; table: string; settings: RunSettings }
   | { type: 'file-progress'; file: FileProgress }
-  | { type: 'notice'; message: string }
+  /** `retryOf`: the notice announces a retry of this subject (a file's path, or a step of the run). */
+  | { type: 'notice'; message: string; retryOf?: string }
   | { type: 'pool'; sample: PoolSample }
   /** The run's statements that have waited over a second for another session's lock; empty once none does. */
   | { type: 'lock-wait'; waits: LockWait[] }
   | { type: 'run-finished'; result: LoadResult };
+
+/** How the run decides between rows, as planned: what its report shows beside the table and mode. */
+export interface RunSettings {
+  /** Empty for append and replace, which take every row as it is. */
+  key: string[];
+  conflictPolicy: ConflictPolicy;
+  order: FileOrder;
+}
 
 export interface FileResult {
   path: string;

@@ -39,7 +39,7 @@ test('a path is chosen exactly when, with ".." folded, it is the chosen folder o
 test("a past run's files stay readable in a later session (Run again); others do not", () => {
   const history = new RunHistory(openTempDatabase());
   const files = ['/data/a.csv', '/data/b.csv'];
-  history.start({ runId: 'r1', connectionId: 'local', connectionName: 'Local', table: 't', mode: 'upsert', files, options: { files, table: 't' }, reportDir: '/r', startedAt: new Date().toISOString() });
+  history.start({ runId: 'r1', source: 'app', pid: process.pid, connectionId: 'local', connectionName: 'Local', table: 't', mode: 'upsert', files, options: { files, table: 't' }, reportDir: '/r', startedAt: new Date().toISOString() });
   const later = new ChosenFiles((path) => history.hasFile(path));
   expect(() => later.check(files)).not.toThrow();
   expect(later.has('/data/c.csv')).toBe(false);

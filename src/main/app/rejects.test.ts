@@ -21,7 +21,7 @@ async function runWithRejects(rows: RejectedRow[]): Promise<{ history: RunHistor
   const history = new RunHistory(openTempDatabase());
   const runId = 'run-1';
   const counts = { read: rows.length, inserted: 0, updated: 0, unchanged: 0, collapsed: 0, superseded: 0, rejected: rows.length };
-  history.start({ runId, connectionId: 'local', connectionName: 'Local', table: 'orders', mode: 'upsert', files: ['/data/orders.csv'], options: { files: ['/data/orders.csv'], table: 'orders' }, reportDir: join(dir, 'runs', runId), startedAt: new Date().toISOString() });
+  history.start({ runId, source: 'app', pid: process.pid, connectionId: 'local', connectionName: 'Local', table: 'orders', mode: 'upsert', files: ['/data/orders.csv'], options: { files: ['/data/orders.csv'], table: 'orders' }, reportDir: join(dir, 'runs', runId), startedAt: new Date().toISOString() });
   const result: LoadResult = {
     runId, table: 'public.orders', mode: 'upsert', dryRun: false, createdTable: false,
     files: [{ path: '/data/orders.csv', sha256: null, status: 'loaded', counts, rejectsFile: rejects.path, seconds: 1 }],

@@ -1,4 +1,5 @@
-// Starts loads for the app (each in its own engine worker), relays their events, keeps history.
+// Starts loads for the app (each in its own engine worker), relays their events, keeps history and
+// writes each run's report (runs/<run id>/report.json) as the CLI does.
 // Runs belong to this side: each active run's latest progress per file and its notices are kept
 // here, so a renderer that reloads (or a second window) re-attaches to what is going on.
 import { randomUUID } from 'node:crypto';
@@ -8,7 +9,10 @@ import { runOptionsSchema, type ActiveRun, type RunSummary } from '../../shared/
 import type { LoadOptionsInput } from '../../shared/load-options.ts';
 import { queuedProgress, type FileProgress, type LoadEvent, type LoadResult } from '../../shared/load-types.ts';
 import { runStatus } from '../../shared/run-status.ts';
+import { describeConnection, parseConnectionString } from '../../shared/connection-string.ts';
+import { RunCollector } from '../../shared/report/run-collector.ts';
 import { toErrorInfo } from '../engine/index.ts';
+import { writeRunReport } from '../report/run-report.ts';
 import type { ConnectionStore } from '../store/connections.ts';
 import type { RunHistory } from '../store/run-history.ts';
 import { startEngineRun, type EngineRun } from './engine-host.ts';
@@ -27,6 +31,10 @@ interface LiveRun {
   order: string[];
   progress: Map<string, FileProgress>;
   notices: string[];
+  collector: RunCollector;
+  /** The server as the report names it: user@host:port/database. */
+  connection: string;
+  reportDir: string;
 }
 
 export class RunManager {
@@ -48,6 +56,8 @@ export class RunManager {
     const startedAt = new Date().toISOString();
     history.start({
       runId,
+      source: 'app',
+      pid: process.pid,
       connectionId: connection.id,
       connectionName: connection.name,
       table: options.table,
@@ -62,18 +72,36 @@ export class RunManager {
       order: options.files,
       progress: new Map(),
       notices: [],
+      collector: new RunCollector(),
+      connection: `${connection.name} (${describeConnection(parseConnectionString(connectionString))})`,
+      reportDir,
     };
     const engine = startEngineRun({ connectionString, applicationName: 'keyload-app' }, request.options, reportDir, (event) => {
+      live.collector.onEvent(event);
       if (event.type === 'pool') return events.emit('run.pool', { runId, sample: event.sample });
       remember(live, event);
       events.emit('run.event', { runId, event });
     });
     this.running.set(runId, { ...live, engine });
     const done = engine.result.then(
-      (result) => this.finish(runId, runStatus(result), result, null),
+      async (result) => {
+        await this.writeReport(live, result);
+        this.finish(runId, runStatus(result), result, null);
+      },
       (error: unknown) => this.finish(runId, 'failed', null, error),
     );
     return { runId, done };
+  }
+
+  /** Before the run shows as finished, so History finds its report; a report that cannot be written does not fail the run. */
+  private async writeReport(run: Omit<LiveRun, 'engine'>, result: LoadResult): Promise<void> {
+    try {
+      await writeRunReport({ source: 'app', connection: run.connection, result, collector: run.collector, reportDir: run.reportDir });
+    } catch (error) {
+      const message = `Could not write the run's report into ${run.reportDir}: ${toErrorInfo(error).message}`;
+      run.notices.push(message);
+      this.deps.events.emit('run.event', { runId: run.about.runId, event: { type: 'notice', message } });
+    }
   }
 
   private finish(runId: string, status: RunSummary['status'], result: LoadResult | null, error: unknown): void {

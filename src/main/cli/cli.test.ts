@@ -7,8 +7,10 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/database.ts';
+import type { RunSummary } from '../../shared/ipc/contract.ts';
 import type { LoadResult } from '../../shared/load-types.ts';
 import type { RunReport } from '../../shared/report-types.ts';
+import { reportValidator } from '../../../test/report-validator.ts';
 
 const run = promisify(execFile);
 let db: TestDatabase;
@@ -131,11 +133,20 @@ test('--report writes the run in each format its extension names; an unknown ext
   const [html, json, csv, md] = await Promise.all(reports.map((r) => readFile(r, 'utf8')));
 
   const report = JSON.parse(json ?? '') as RunReport;
-  expect(report).toMatchObject({ schemaVersion: 1, runId: result.runId, source: 'cli', exitCode: 3, totals: result.totals });
+  const validate = await reportValidator();
+  expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+  // --json prints a subset of the report: every field of the result, with the same value.
+  expect(report).toMatchObject(result);
+  expect(report).toMatchObject({ schemaVersion: 1, source: 'cli', exitCode: 3, table: 'public.cli_report', mode: 'upsert' });
   expect(report.totals).toMatchObject({ read: 4, inserted: 1, updated: 1, unchanged: 1, rejected: 1 });
-  expect(report.settings).toMatchObject({ table: 'public.cli_report', key: ['id'], mode: 'upsert' });
-  expect(report.files).toEqual([expect.objectContaining({ path, format: result.files[0]?.format, outcome: result.files[0]?.status, counts: result.files[0]?.counts })]);
+  expect(report.settings).toMatchObject({ key: ['id'], conflictPolicy: 'last', order: 'given' });
   expect(report.files[0]?.sizeBytes).toBe(Buffer.byteLength('id,v\n1,new\n2,b\n3,c\nx,bad\n'));
+  expect(report.files[0]?.stages.map((s) => s.stage)).toEqual(expect.arrayContaining(['reading', 'staging', 'merging']));
+  // The rejected row is quoted, after the rejects file's header.
+  expect(report.rejects).toEqual([expect.objectContaining({ file: path, rejectsFile: result.files[0]?.rejectsFile, count: 1 })]);
+  expect(report.rejects[0]?.firstRows[1]).toEqual(expect.arrayContaining(['x', 'bad']));
+  // The run's own report.json is the same document.
+  expect(JSON.parse(await readFile(join(dir, 'runs', result.runId, 'report.json'), 'utf8'))).toEqual(report);
 
   const rows = (csv ?? '').trimEnd().split('\r\n');
   expect(rows[0]).toMatch(/^path,format,size_bytes,read,inserted,updated,unchanged,superseded,duplicates,rejected,/);
@@ -152,4 +163,43 @@ test('--report writes the run in each format its extension names; an unknown ext
   expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/--report .*run\.pdf: the format comes from the extension/);
   expect(await db.query('SELECT v FROM cli_report WHERE id = 1')).toEqual([{ v: 'new' }]);
+});
+
+test('keyload history lists the runs of the CLI, and keyload report renders any of them in every format', async () => {
+  await db.query('CREATE TABLE cli_history (id int PRIMARY KEY, v text)');
+  const path = join(dir, 'history-me.csv');
+  await writeFile(path, 'id,v\n1,a\n2,b\n');
+  const loaded = await keyload(['load', '--dsn', db.url, '--table', 'cli_history', '--json', path]);
+  expect(loaded.code).toBe(0);
+  const { runId } = JSON.parse(loaded.stdout) as LoadResult;
+  // A dry run writes nothing and stays out of the history.
+  expect((await keyload(['load', '--dsn', db.url, '--table', 'cli_history', '--dry-run', path])).code).toBe(0);
+
+  const listed = await keyload(['history', '--json', '--limit', '50']);
+  expect(listed.code).toBe(0);
+  const runs = JSON.parse(listed.stdout) as RunSummary[];
+  expect(runs[0]).toMatchObject({ runId, source: 'cli', status: 'loaded', table: 'cli_history', mode: 'upsert', files: 1, totals: expect.objectContaining({ inserted: 2 }) });
+  expect(runs[0]?.connectionName).toMatch(/^postgres@127\.0\.0\.1:\d+\/\w+$/);
+  // Newest first, and every earlier load of this file's tests is there (none of them dry runs).
+  expect(runs.map((r) => r.startedAt)).toEqual([...runs.map((r) => r.startedAt)].sort().reverse());
+  const table = await keyload(['history', '--limit', '1', '--search', 'cli_history']);
+  expect(table.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^started \(UTC\)\s+status\s+from/), expect.stringMatching(new RegExp(`loaded\\s+cli\\s+cli_history\\s+upsert\\s+1\\s+\\+2 ~0.*${runId}$`))]);
+
+  const md = await keyload(['report', 'last']);
+  expect(md.code).toBe(0);
+  expect(md.stdout).toContain(`# Keyload run ${runId}`);
+  const json = await keyload(['report', runId.slice(0, 8), '--format', 'json']);
+  const report = JSON.parse(json.stdout) as RunReport;
+  expect(report).toMatchObject({ runId, source: 'cli', totals: expect.objectContaining({ inserted: 2 }) });
+  expect((await reportValidator())(report)).toBe(true);
+  const out = join(dir, 'history-report.html');
+  expect((await keyload(['report', runId, '--out', out])).code).toBe(0);
+  expect(await readFile(out, 'utf8')).toMatch(/^<!doctype html>[\s\S]*cli_history/);
+  const csv = await keyload(['report', runId, '--format', 'csv']);
+  expect(csv.stdout.split('\r\n')[1]).toMatch(new RegExp(`^${path},`));
+
+  const missing = await keyload(['report', 'no-such-run']);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/There is no run no-such-run in the history/);
+  expect((await keyload(['report', runId, '--format', 'pdf'])).code).toBe(2);
 });

@@ -11,6 +11,8 @@ Commands:
   load [options] <files or dirs...>   load CSV and Parquet files into a table (keyload load --help)
   preview [options] <files or dirs...> what a load would do, and every conflicting key (writes nothing)
   run <job.yaml>                      load several tables, parents first (docs/jobs.md)
+  history [--limit N] [--json]        the runs of the app and the CLI, newest first
+  report <run id|last> [--format F]   a run's report as html, json, csv or md (keyload report --help)
   clean [--dry-run]                   drop the staging tables of runs that died (keyload clean --help)
   demo                                write sample files and load them into the local database
   app [--no-open] [--port N]          the desktop app's screens in your browser (localhost only)
@@ -30,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       preview: async () => (await import('./commands/preview.ts')).previewUsage,
       run: async () => (await import('./commands/run-job.ts')).runUsage,
       clean: async () => (await import('./commands/clean.ts')).cleanUsage,
+      history: async () => (await import('./commands/history.ts')).historyUsage,
+      report: async () => (await import('./commands/report.ts')).reportUsage,
     };
     console.log(await (help[command] ?? (async () => usage))());
     return 0;
@@ -44,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/run-job.ts')).runJobCommand(rest);
     case 'app':
       return (await import('./commands/app.ts')).appCommand(rest);
+    case 'history':
+      return (await import('./commands/history.ts')).historyCommand(rest);
+    case 'report':
+      return (await import('./commands/report.ts')).reportCommand(rest);
     case 'clean':
       return (await import('./commands/clean.ts')).cleanCommand(rest);
     case 'demo':

@@ -22,7 +22,7 @@ function writerScript(file: string): string {
     for (let n = 1; ; n++) {
       const runId = 'run-' + process.pid + '-' + n;
       const files = Array.from({ length: 1 + (n % 40) }, (_, i) => '/data/' + runId + '/part-' + i + '.csv');
-      history.start({ runId, connectionId: 'local', connectionName: 'Local', table: 't', mode: 'upsert', files, options: { files, table: 't' }, reportDir: '/r/' + runId, startedAt: new Date().toISOString() });
+      history.start({ runId, source: 'app', pid: process.pid, connectionId: 'local', connectionName: 'Local', table: 't', mode: 'upsert', files, options: { files, table: 't' }, reportDir: '/r/' + runId, startedAt: new Date().toISOString() });
       history.finish(runId, { status: 'failed', result: null, error: { code: 'KEYLOAD_INTERNAL', message: 'x'.repeat(n % 5000) }, finishedAt: new Date().toISOString() });
       process.stdout.write('finished ' + n + '\\n');
     }
@@ -121,7 +121,7 @@ test('a database with damaged pages is moved aside too', () => {
   const history = new RunHistory(db);
   for (let n = 0; n < 300; n++) {
     const files = Array.from({ length: 10 }, (_, i) => `/data/${n}/${i}-${'x'.repeat(50)}.csv`);
-    history.start({ runId: `r${n}`, connectionId: 'c', connectionName: 'C', table: 't', mode: 'upsert', files, options: { files, table: 't' }, reportDir: '/r', startedAt: new Date().toISOString() });
+    history.start({ runId: `r${n}`, source: 'app', pid: process.pid, connectionId: 'c', connectionName: 'C', table: 't', mode: 'upsert', files, options: { files, table: 't' }, reportDir: '/r', startedAt: new Date().toISOString() });
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();

@@ -99,6 +99,12 @@ export const migrations: readonly string[] = [
   CREATE INDEX runs_newest_first ON runs (started_at DESC);
   CREATE INDEX runs_running ON runs (status) WHERE status = 'running';
   `,
+  // 3: the CLI records its runs here too: which side started a run, and the process running it, so
+  // a run is marked interrupted only once that process is gone (not because another one started).
+  `
+  ALTER TABLE runs ADD COLUMN source TEXT NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'cli'));
+  ALTER TABLE runs ADD COLUMN pid INTEGER;
+  `,
 ];
 
 /** The schema version this build of Keyload writes. */

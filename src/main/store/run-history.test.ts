@@ -12,6 +12,8 @@ function run(overrides: Partial<RunStart> = {}): RunStart {
   const table = overrides.table ?? 'public.orders';
   return {
     runId: `run-${counter}`,
+    source: 'app',
+    pid: process.pid,
     connectionId: 'conn-1',
     connectionName: 'Production',
     table,
@@ -179,22 +181,37 @@ test('search treats %, _ and \\ literally', () => {
   expect(search('\\in\\')).toEqual([backslash.runId]);
 });
 
-test('markInterrupted turns runs left running by a crashed app into failed ones, with a clear error', () => {
+test('markInterrupted fails the runs whose process is gone, with a clear error, and leaves live ones running', () => {
   const file = tempDatabaseFile();
   const before = new RunHistory(openTempDatabase(file));
-  const crashed = run();
-  const done = run();
+  const crashed = run({ pid: 41 });
+  const cliRunning = run({ source: 'cli', pid: 42 });
+  const done = run({ pid: 41 });
   before.start(crashed);
+  before.start(cliRunning);
   before.start(done);
   before.finish(done.runId, { status: 'loaded', result: null, error: null, finishedAt: '2025-03-01T10:00:01Z' });
-  // The app dies here: no finish for `crashed`.
+  // Process 41 dies here: no finish for `crashed`. Process 42 (a CLI load) is still going.
 
   const after = new RunHistory(openTempDatabase(file));
-  expect(after.markInterrupted()).toBe(1);
+  const alive = (pid: number) => pid === 42;
+  expect(after.markInterrupted(alive)).toBe(1);
   expect(after.get(crashed.runId)).toMatchObject({ status: 'failed', error: interruptedError, finishedAt: null, seconds: null });
+  expect(after.get(cliRunning.runId)).toMatchObject({ status: 'running', source: 'cli' });
   expect(after.get(done.runId)).toMatchObject({ status: 'loaded', error: null });
   expect(after.list({ search: 'failed', limit: 10, offset: 0 }).map((r) => r.runId)).toEqual([crashed.runId]);
-  expect(after.markInterrupted()).toBe(0);
+  expect(after.markInterrupted(alive)).toBe(0);
+  // The CLI load can still record its end.
+  after.finish(cliRunning.runId, { status: 'loaded', result: null, error: null, finishedAt: '2025-03-01T10:00:03Z' });
+  expect(after.get(cliRunning.runId)?.status).toBe('loaded');
+});
+
+test('by default a run of this very process counts as alive', () => {
+  const runs = history();
+  const mine = run();
+  runs.start(mine);
+  expect(runs.markInterrupted()).toBe(0);
+  expect(runs.get(mine.runId)?.status).toBe('running');
 });
 
 test('a run can finish partly loaded, and the status is searchable', () => {
@@ -204,4 +221,20 @@ test('a run can finish partly loaded, and the status is searchable', () => {
   runs.finish(start.runId, { status: 'partly loaded', result: result(start.runId), error: null, finishedAt: '2025-03-01T10:00:02Z' });
   expect(runs.get(start.runId)?.status).toBe('partly loaded');
   expect(runs.list({ search: 'partly', limit: 10, offset: 0 }).map((r) => r.runId)).toEqual([start.runId]);
+});
+
+test('resolve finds a run by "last", by its id or by a unique prefix, and says when a prefix is ambiguous', () => {
+  const runs = history();
+  const older = run({ runId: 'ab12-older', startedAt: '2025-03-01T10:00:00.000Z' });
+  const newer = run({ runId: 'ab34-newer', startedAt: '2025-03-02T10:00:00.000Z' });
+  expect(() => runs.resolve('last')).toThrow(/no run in the history yet/);
+  runs.start(older);
+  runs.start(newer);
+  expect(runs.resolve('last').runId).toBe(newer.runId);
+  expect(runs.resolve('ab12').runId).toBe(older.runId);
+  expect(runs.resolve(newer.runId).runId).toBe(newer.runId);
+  expect(() => runs.resolve('ab')).toThrow(/start of several run ids/);
+  expect(() => runs.resolve('zz')).toThrow(/There is no run zz/);
+  // A prefix is text, not a pattern.
+  expect(() => runs.resolve('a%')).toThrow(/There is no run a%/);
 });

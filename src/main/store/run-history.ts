@@ -1,4 +1,5 @@
-// The app's run history: one row per load, written when it starts and when it finishes. Listing
+// The run history of the app and the CLI: one row per load, written when it starts and when it
+// finishes, by whichever process runs it (both open the same file; SQLite's WAL lets them). Listing
 // reads only the indexed summary columns; the full LoadResult (per-file results and errors, timings,
 // pool metrics, rejects files) is kept as JSON for the detail view.
 import type { z } from 'zod';
@@ -9,6 +10,9 @@ import type { AppDatabase } from './app-database.ts';
 
 export interface RunStart {
   runId: string;
+  source: RunSummary['source'];
+  /** The process running the load: while it lives, the run is not taken for interrupted. */
+  pid: number;
   connectionId: string;
   /** Kept as it was at the time: the connection may be renamed or removed later. */
   connectionName: string;
@@ -42,7 +46,7 @@ export interface RunQuery {
 /** What a run left 'running' by an app that crashed or was killed shows as. */
 export const interruptedError: ErrorInfo = {
   code: ErrorCodes.internal,
-  message: 'Interrupted: Keyload closed before this run finished',
+  message: 'Interrupted: the Keyload process running it ended before it finished',
   hint: 'Check the target table before running the load again',
 };
 
@@ -51,6 +55,7 @@ interface SummaryRow {
   started_at: string;
   finished_at: string | null;
   status: RunSummary['status'];
+  source: RunSummary['source'];
   connection_name: string;
   table_name: string;
   mode: string;
@@ -67,7 +72,7 @@ interface DetailRow extends SummaryRow {
   report_dir: string;
 }
 
-const summaryColumns = 'run_id, started_at, finished_at, status, connection_name, table_name, mode, file_count, totals, seconds';
+const summaryColumns = 'run_id, started_at, finished_at, status, source, connection_name, table_name, mode, file_count, totals, seconds';
 
 export class RunHistory {
   private readonly db: AppDatabase;
@@ -81,12 +86,14 @@ export class RunHistory {
   start(run: RunStart): void {
     const options = runOptionsSchema.parse(run.options);
     const insertRun = this.db.prepare(`
-      INSERT INTO runs (run_id, connection_id, connection_name, table_name, mode, status, started_at, file_count, report_dir, options)
-      VALUES (@runId, @connectionId, @connectionName, @table, @mode, 'running', @startedAt, @fileCount, @reportDir, @options)`);
+      INSERT INTO runs (run_id, source, pid, connection_id, connection_name, table_name, mode, status, started_at, file_count, report_dir, options)
+      VALUES (@runId, @source, @pid, @connectionId, @connectionName, @table, @mode, 'running', @startedAt, @fileCount, @reportDir, @options)`);
     const insertFile = this.db.prepare('INSERT INTO run_files (run_id, position, path) VALUES (?, ?, ?)');
     this.db.transaction(() => {
       insertRun.run({
         runId: run.runId,
+        source: run.source,
+        pid: run.pid,
         connectionId: run.connectionId,
         connectionName: run.connectionName,
         table: run.table,
@@ -122,12 +129,17 @@ export class RunHistory {
   }
 
   /**
-   * Marks every run still 'running' as failed: call once at startup, before starting any run, so
-   * runs of a previous app process that crashed or was killed do not stay 'running' forever. The
-   * time they stopped is unknown, so their finish time stays empty. Returns how many were marked.
+   * Marks as failed every run still 'running' whose process is gone (it crashed or was killed), so it
+   * does not stay 'running' forever; runs of live processes (this one, a CLI load next to the app)
+   * are left alone. The time they stopped is unknown, so their finish time stays empty. Returns how
+   * many were marked.
    */
-  markInterrupted(): number {
-    return this.db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE status = 'running'").run(JSON.stringify(interruptedError)).changes;
+  markInterrupted(isAlive: (pid: number) => boolean = processAlive): number {
+    const running = this.db.prepare<[], { run_id: string; pid: number | null }>("SELECT run_id, pid FROM runs WHERE status = 'running'").all();
+    const mark = this.db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE run_id = ? AND status = 'running'");
+    const gone = running.filter((run) => run.pid === null || !isAlive(run.pid));
+    this.db.transaction(() => gone.forEach((run) => mark.run(JSON.stringify(interruptedError), run.run_id)))();
+    return gone.length;
   }
 
   /** Some run in the history loaded (or was to load) this file. */
@@ -153,6 +165,18 @@ export class RunHistory {
     return rows.map(toSummary);
   }
 
+  /** The run `ref` names: `last` (the newest), a run id, or a prefix of exactly one run id. */
+  resolve(ref: string): RunDetail {
+    const ids =
+      ref === 'last'
+        ? this.db.prepare<[], { run_id: string }>('SELECT run_id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1').all()
+        : this.db.prepare<{ ref: string }, { run_id: string }>('SELECT run_id FROM runs WHERE substr(run_id, 1, length(@ref)) = @ref LIMIT 2').all({ ref });
+    const detail = ids.length === 1 && ids[0] ? this.get(ids[0].run_id) : null;
+    if (detail) return detail;
+    if (ids.length > 1) throw new KeyloadError(ErrorCodes.usage, `${ref} is the start of several run ids; give more of it`, { hint: 'keyload history lists the runs.' });
+    throw new KeyloadError(ErrorCodes.usage, ref === 'last' ? 'There is no run in the history yet' : `There is no run ${ref} in the history`, { hint: 'keyload history lists the runs.' });
+  }
+
   get(runId: string): RunDetail | null {
     const row = this.db
       .prepare<[string], DetailRow>(`SELECT ${summaryColumns}, connection_id, options, result, error, report_dir FROM runs WHERE run_id = ?`)
@@ -175,6 +199,7 @@ function toSummary(row: SummaryRow): RunSummary {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     status: row.status,
+    source: row.source,
     connectionName: row.connection_name,
     table: row.table_name,
     mode: row.mode,
@@ -197,6 +222,16 @@ function withAllCounts(result: LoadResult | null): LoadResult | null {
 /** Only for JSON this module wrote itself. */
 function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
+}
+
+/** Signal 0 tests for the process without touching it; EPERM means it exists as another user's. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
 }
 
 /** Timestamps are stored as UTC ISO strings, so their text order is their time order. */

@@ -126,6 +126,8 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string | null;
   status: 'running' | 'loaded' | 'loaded with rejects' | 'partly loaded' | 'failed' | 'cancelled';
+  /** Started from the app or from the keyload command line. */
+  source: 'app' | 'cli';
   connectionName: string;
   table: string;
   mode: string;

@@ -6,7 +6,7 @@ export const FILE_COLUMNS = ['path', 'format', 'size_bytes', 'read', 'inserted',
 export function fileRows(report: RunReport): (string | number)[][] {
   return report.files.map((f) => [
     f.path, f.format ?? '', f.sizeBytes, f.counts.read, f.counts.inserted, f.counts.updated, f.counts.unchanged,
-    f.counts.superseded, f.counts.collapsed, f.counts.rejected, f.retries, round(f.seconds), round(f.megabytesPerSecond), Math.round(f.rowsPerSecond), f.outcome,
+    f.counts.superseded, f.counts.collapsed, f.counts.rejected, f.retries, round(f.seconds), round(f.megabytesPerSecond), Math.round(f.rowsPerSecond), f.status,
   ]);
 }
 

@@ -21,7 +21,7 @@ export function renderHtml(report: RunReport): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Keyload run ${escapeHtml(report.runId)}</title><style>${STYLE}</style></head><body>
 <h1>Keyload run ${escapeHtml(report.runId)}</h1>
-<p>${escapeHtml(s.connection)} · table ${escapeHtml(s.table)} · key ${escapeHtml(s.key.join(', ') || '(none)')} · ${escapeHtml(s.mode)} · exit code ${report.exitCode}</p>
+<p>${escapeHtml(s.connection)} · table ${escapeHtml(report.table)} · key ${escapeHtml(s.key.join(', ') || '(none)')} · ${escapeHtml(report.mode)} · exit code ${report.exitCode}</p>
 <div class="wrap"><table>${head}
 ${rows}</table></div>
 ${errors ? `<h2>Errors</h2><ul>${errors}</ul>` : ''}

@@ -38,7 +38,7 @@ function renderMarkdown(report: RunReport): string {
     `# Keyload run ${report.runId}`,
     '',
     `- Connection: ${s.connection}`,
-    `- Table: ${s.table}; key: ${s.key.join(', ') || '(none)'}; mode: ${s.mode}; policy: ${s.conflictPolicy}; order: ${s.order}; concurrency: ${s.concurrency}`,
+    `- Table: ${report.table}; key: ${s.key.join(', ') || '(none)'}; mode: ${report.mode}; policy: ${s.conflictPolicy}; order: ${s.order}; concurrency: ${report.concurrency}${report.dryRun ? '; dry run' : ''}`,
     `- Started ${report.startedAt}, ${round(report.seconds)} s, exit code ${report.exitCode}`,
     '',
     `| ${FILE_COLUMNS.join(' | ')} |`,
@@ -47,6 +47,8 @@ function renderMarkdown(report: RunReport): string {
   ];
   if (report.errors.length) lines.push('', '## Errors', '', ...report.errors.map((e) => `- ${markdownCell(`${e.code}: ${e.message}`)}`));
   if (report.notices.length) lines.push('', '## Notices', '', ...report.notices.map((n) => `- ${markdownCell(n)}`));
-  if (report.rejects.length) lines.push('', '## Rejects', '', ...report.rejects.map((r) => `- ${markdownCell(`${r.file}: ${r.count} rows in ${r.rejectsFile}`)}`));
+  for (const r of report.rejects) {
+    lines.push('', `## Rejects of ${markdownCell(r.file)}`, '', `${r.count} rows in ${markdownCell(r.rejectsFile)}; the first:`, '', '```', ...r.firstRows.map((row) => row.map(csvCell).join(',')), '```');
+  }
   return `${lines.join('\n')}\n`;
 }

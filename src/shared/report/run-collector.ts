@@ -1,6 +1,7 @@
 // Fed by the engine's LoadEvents while a run goes: keeps what the report needs beyond the LoadResult
-// (stage timeline, throughput and pool usage over time, notices), bounded in size.
-import type { FileProgress, LoadEvent, PoolSample } from '../load-types.ts';
+// (the settings, each file's size, retries and stage timeline, throughput over time, notices),
+// bounded in size. The CLI and the app feed it the same events, so their reports agree.
+import type { FileProgress, LoadEvent, RunSettings } from '../load-types.ts';
 import type { StageSpan, ThroughputSample } from '../report-types.ts';
 
 const MAX_SAMPLES = 300;
@@ -8,9 +9,14 @@ const TIMED_STAGES = new Set<StageSpan['stage']>(['reading', 'staging', 'merging
 
 export interface CollectedRun {
   startedAtMs: number;
+  /** Null until the engine has planned the run (a run that fails to plan has none). */
+  settings: RunSettings | null;
   stages: Map<string, StageSpan[]>;
+  /** File path -> its size in bytes, as the engine reported it. */
+  sizes: Map<string, number>;
+  /** Subject (a file's path, or a step of the run) -> how many times it was retried. */
+  retries: Map<string, number>;
   throughput: ThroughputSample[];
-  pool: PoolSample[];
   notices: string[];
 }
 
@@ -34,17 +40,19 @@ export class RunCollector {
 
   constructor(now: () => number = Date.now) {
     this.now = now;
-    this.run = { startedAtMs: now(), stages: new Map(), throughput: [], pool: [], notices: [] };
+    this.run = { startedAtMs: now(), settings: null, stages: new Map(), sizes: new Map(), retries: new Map(), throughput: [], notices: [] };
   }
 
   onEvent(event: LoadEvent): void {
-    if (event.type === 'notice') {
+    if (event.type === 'run-started') {
+      this.run.settings = event.settings;
+    } else if (event.type === 'notice') {
       if (this.run.notices.length < MAX_SAMPLES) this.run.notices.push(event.message);
-    } else if (event.type === 'pool') {
-      pushBounded(this.run.pool, { ...event.sample, atMs: this.elapsed() });
+      if (event.retryOf !== undefined) this.run.retries.set(event.retryOf, (this.run.retries.get(event.retryOf) ?? 0) + 1);
     } else if (event.type === 'file-progress') {
       this.trackStage(event.file);
       this.lastProgress.set(event.file.path, event.file);
+      if (event.file.totalBytes > 0) this.run.sizes.set(event.file.path, event.file.totalBytes);
       this.sampleThroughput();
     }
   }
@@ -77,7 +85,8 @@ export class RunCollector {
       bytes += progress.bytesRead;
     }
     const seconds = (at - this.lastSampleMs) / 1000;
-    pushBounded(this.run.throughput, { atMs: at, rowsPerSecond: (rows - this.lastTotals.rows) / seconds, bytesPerSecond: (bytes - this.lastTotals.bytes) / seconds });
+    // A resumed file's counts can start over: a rate is never negative.
+    pushBounded(this.run.throughput, { atMs: at, rowsPerSecond: Math.max(0, rows - this.lastTotals.rows) / seconds, bytesPerSecond: Math.max(0, bytes - this.lastTotals.bytes) / seconds });
     this.lastSampleMs = at;
     this.lastTotals = { rows, bytes };
   }

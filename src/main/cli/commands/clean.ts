@@ -1,10 +1,9 @@
 // `keyload clean`: drops what dead runs left behind (their staging tables), says how much space
 // that freed, and lists the files they left partly loaded (a plain re-run resumes those).
-import { parseArgs } from 'node:util';
-import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import { LOAD_DEFAULTS } from '../../../shared/vocabulary.ts';
 import { cleanLeftovers, type CleanReport } from '../../engine/index.ts';
 import { formatBytes } from '../format.ts';
+import { parseCommand } from '../parse-command.ts';
 import { resolveConnection } from './load.ts';
 
 export const cleanUsage = `Usage: keyload clean [--dsn URL] [--manifest-schema NAME] [--dry-run] [--json]
@@ -18,14 +17,10 @@ connection broke), reports the space freed, and lists the files such runs left p
   --json                  print the report as JSON on stdout`;
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: { dsn: { type: 'string' }, 'manifest-schema': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
-    }).values;
-  } catch (error) {
-    throw new KeyloadError(ErrorCodes.usage, (error as Error).message, { hint: 'Run keyload clean --help for the options.' });
-  }
+  return parseCommand('clean', {
+    args: argv,
+    options: { dsn: { type: 'string' }, 'manifest-schema': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+  }).values;
 }
 
 function tables(n: number): string {

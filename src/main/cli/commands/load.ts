@@ -1,17 +1,20 @@
-// `keyload load`: plan, run with live progress, write the run's report, print the summary.
-import { mkdir, writeFile } from 'node:fs/promises';
+// `keyload load`: plan, run with live progress, record it in the history, write the run's report
+// (runs/<run id>/report.json, and any --report), print the summary.
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadOptionsInput } from '../../../shared/load-options.ts';
 import type { LoadResult } from '../../../shared/load-types.ts';
-import { buildRunReport } from '../../../shared/report/build-run-report.ts';
 import { RunCollector } from '../../../shared/report/run-collector.ts';
-import { closeReaderPool, planLoad, runLoad, type ConnectionConfig, type LoadPlan } from '../../engine/index.ts';
+import { runStatus } from '../../../shared/run-status.ts';
+import { closeReaderPool, planLoad, runLoad, toErrorInfo, type ConnectionConfig } from '../../engine/index.ts';
 import { ensureLocalDb } from '../../local-db/local-db.ts';
 import { userDataDir } from '../../local-db/user-data-dir.ts';
 import { chooseConnection, localDatabaseChoice } from '../connection.ts';
 import { parseLoadArgs } from '../load-args.ts';
 import { ProgressView } from '../progress-view.ts';
+import { REPORT_FILE, writeRunReport } from '../../report/run-report.ts';
 import { writeReports } from '../../report/write-reports.ts';
+import { RecordedRun } from '../cli-history.ts';
 import { onStopSignal } from '../stop-signals.ts';
 import { summaryTable } from '../summary.ts';
 
@@ -36,21 +39,6 @@ export async function resolveConnection(dsn: string | undefined, log: (line: str
   return { connectionString: choice.connectionString, applicationName: 'keyload', display: choice.display };
 }
 
-/** The run's settings as its report shows them. */
-function reportSettings(plan: LoadPlan, display: string) {
-  const { options } = plan;
-  return {
-    connection: display,
-    table: `${plan.table.schema}.${plan.table.name}`,
-    key: plan.key ?? [],
-    mode: options.mode,
-    conflictPolicy: options.conflictPolicy,
-    order: options.order,
-    concurrency: plan.budget.concurrency,
-    dryRun: options.dryRun,
-  };
-}
-
 export async function runLoadCommand(request: LoadRequest): Promise<LoadResult> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const { display, ...connection } = await resolveConnection(request.dsn, log);
@@ -69,17 +57,23 @@ export async function runLoadCommand(request: LoadRequest): Promise<LoadResult> 
       view.handle(event);
       collector.onEvent(event);
     };
-    const result = await runLoad(plan, { reportDir, signal: cancel.signal, onEvent });
-    if (request.reports?.length) {
-      const sizes = new Map(plan.files.map((file) => [file.path, file.info?.totalBytes ?? 0]));
-      const runReport = buildRunReport({ source: 'cli', settings: reportSettings(plan, display), result, collected: collector.run, sizes, finishedAtMs: Date.now() });
-      await writeReports(runReport, request.reports);
-      for (const path of request.reports) log(`report: ${path}`);
+    // A dry run writes nothing, so it stays out of the history (as the app's check does).
+    const recorded = new RecordedRun(log);
+    if (!plan.options.dryRun) {
+      const files = plan.files.map((file) => file.path);
+      const startedAt = new Date().toISOString();
+      recorded.start({ runId: plan.runId, connectionId: 'cli', connectionName: display, table: request.options.table, mode: plan.options.mode, files, options: { ...request.options, files }, reportDir, startedAt });
     }
-    const report = join(reportDir, 'report.json');
-    await writeFile(report, `${JSON.stringify(result, null, 2)}\n`);
+    const result = await runLoad(plan, { reportDir, signal: cancel.signal, onEvent }).catch((error: unknown) => {
+      recorded.finish(plan.runId, { status: 'failed', result: null, error: toErrorInfo(error), finishedAt: new Date().toISOString() });
+      throw error;
+    });
+    const report = await writeRunReport({ source: 'cli', connection: display, result, collector, reportDir });
+    if (request.reports?.length) await writeReports(report, request.reports);
+    recorded.finish(plan.runId, { status: runStatus(result), result, error: null, finishedAt: new Date().toISOString() });
     log(summaryTable(result));
-    log(`report: ${report}`);
+    log(`report: ${join(reportDir, REPORT_FILE)}`);
+    for (const path of request.reports ?? []) log(`report: ${path}`);
     if (request.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {

@@ -107,7 +107,8 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
   const started = performance.now();
   const emit = hooks.onEvent ?? (() => {});
   const { options, budget } = plan;
-  emit({ type: 'run-started', runId: plan.runId, files: plan.files.map((f) => f.path), table: displayName(plan.table) });
+  const settings = { key: plan.key ?? [], conflictPolicy: options.conflictPolicy, order: options.order };
+  emit({ type: 'run-started', runId: plan.runId, files: plan.files.map((f) => f.path), table: displayName(plan.table), settings });
   for (const message of plan.notices) emit({ type: 'notice', message });
   const runs: FileRun[] = plan.files.map((file) => ({
     file,

@@ -17,6 +17,7 @@ function run(runId: string, table: string, startedAt: string, extra: Partial<Run
     startedAt,
     finishedAt: startedAt,
     status: 'loaded',
+    source: 'app',
     connectionName: 'Warehouse',
     connectionId: 'warehouse',
     table,

@@ -81,7 +81,7 @@ describe('Run screen', () => {
     ]);
 
     act(() => {
-      fake.emit('run.event', { runId: 'run-1', event: { type: 'run-started', runId: 'run-1', files: paths, table: 'public.orders' } });
+      fake.emit('run.event', { runId: 'run-1', event: { type: 'run-started', runId: 'run-1', files: paths, table: 'public.orders', settings: { key: ['id'], conflictPolicy: 'last', order: 'given' } } });
       fake.emit('run.event', {
         runId: 'run-1',
         event: { type: 'file-progress', file: progress(paths[0] ?? '', { stage: 'reading', bytesRead: 500, counts: counts({ read: 1200 }), rowsPerSecond: 600, etaSeconds: 2 }) },
@@ -286,7 +286,7 @@ describe('Run screen states', () => {
       { path: b, sha256: null, status: 'cancelled', counts: counts({}), seconds: 0 },
     ], 1);
     let running = true;
-    const detail: RunDetail = { ...active, finishedAt: null, status: 'cancelled', mode: 'upsert', files: 2, totals: result.totals, seconds: 2, result, error: null, reportDir: '/runs/run-9' };
+    const detail: RunDetail = { ...active, finishedAt: null, status: 'cancelled', source: 'app', mode: 'upsert', files: 2, totals: result.totals, seconds: 2, result, error: null, reportDir: '/runs/run-9' };
     const fake = runApi({ 'runs.active': async () => (running ? [active] : []), 'runs.get': async () => detail });
     // No draft: a reloaded page knows nothing but what main tells it.
     const { user } = renderScreen(createElement(RunScreen), { api: fake.api, draft: { files: [] } });

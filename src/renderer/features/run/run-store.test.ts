@@ -30,7 +30,7 @@ function setup(handlers: Handlers = {}) {
 describe('RunStore', () => {
   test('keeps events that arrive before the run is tracked, and tells listeners once per frame', () => {
     const { store, fake, notified, advance, frame } = setup();
-    fake.emit('run.event', { runId: 'r', event: { type: 'run-started', runId: 'r', files: ['/a', '/b'], table: 't' } });
+    fake.emit('run.event', { runId: 'r', event: { type: 'run-started', runId: 'r', files: ['/a', '/b'], table: 't', settings: { key: ['id'], conflictPolicy: 'last', order: 'given' } } });
     advance(2);
     fake.emit('run.event', { runId: 'r', event: { type: 'file-progress', file: progress('/a', { bytesRead: 400, counts: counts({ read: 40 }) }) } });
     fake.emit('run.event', { runId: 'r', event: { type: 'file-progress', file: progress('/b', { bytesRead: 100, counts: counts({ read: 10, rejected: 1 }) }) } });
@@ -108,6 +108,7 @@ function detailOf(result: LoadResult, status: RunDetail['status']): RunDetail {
     startedAt: new Date(0).toISOString(),
     finishedAt: new Date(1000).toISOString(),
     status,
+    source: 'app',
     connectionName: 'Local database',
     connectionId: 'local',
     table: 't',

@@ -82,8 +82,8 @@ export interface RetryScope {
   emit: (event: LoadEvent) => void;
 }
 
-/** withRetry with the run's policy, each retry announced as a notice about `subject`. */
+/** withRetry with the run's policy, each retry announced as a notice about `subject` (reports count them). */
 export function retrying<T>(scope: RetryScope, subject: string, run: (attempt: number) => Promise<T>): Promise<T> {
   const policy = scope.plan.options;
-  return withRetry(policy, run, (error, retry) => scope.emit({ type: 'notice', message: retryMessage(subject, error, retry, policy) }));
+  return withRetry(policy, run, (error, retry) => scope.emit({ type: 'notice', message: retryMessage(subject, error, retry, policy), retryOf: subject }));
 }
