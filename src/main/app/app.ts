@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SystemInfo } from '../../shared/ipc/contract.ts';
+import type { ReportFormat } from '../../shared/report-types.ts';
 import { ensureLocalDb, localDbStatus } from '../local-db/local-db.ts';
 import { openAppDatabase } from '../store/app-database.ts';
 import { ConnectionStore, type SecretBox } from '../store/connections.ts';
@@ -17,6 +18,7 @@ import { fileHandlers } from './handlers/files.ts';
 import { planCheckHandlers } from './handlers/plan-check.ts';
 import { PreviewSessions, previewHandlers } from './handlers/preview.ts';
 import { rejectsHandlers } from './handlers/rejects.ts';
+import { RunReports, reportHandlers } from './handlers/reports.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { tableHandlers } from './handlers/tables.ts';
 import { rejectsFileOf } from './rejects.ts';
@@ -45,6 +47,8 @@ export interface App {
   rejectsFile(runId: string, path: string): string;
   /** Every conflict of an open preview, written to a CSV file: the web host's download serves it. */
   previewConflictsFile(previewId: string): Promise<string>;
+  /** A finished run's report rendered in `format` to a file: the web host's download serves it. */
+  reportFile(runId: string, format: ReportFormat): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ export function createApp(options: AppOptions): App {
   // A past run's files were chosen when it ran: "Run again" reads them again.
   const chosen = new ChosenFiles((path) => history.hasFile(path));
   const runs = new RunManager({ connections, history, events, runsDir: join(options.dataDir, 'runs') });
+  const reports = new RunReports(history);
   const previews = new PreviewSessions({ connections, events, exportDir: join(options.dataDir, 'previews') });
   const dispatch = createDispatcher({
     ...connectionHandlers(connections, { host: options.host, canStorePasswords: options.secrets?.canEncrypt() ?? false }),
@@ -69,6 +74,7 @@ export function createApp(options: AppOptions): App {
     ...tableHandlers(connections),
     ...runHandlers(runs, history, profiles),
     ...rejectsHandlers(history, options.fileActions ?? null),
+    ...reportHandlers(reports, options.fileActions ?? null),
     ...planCheckHandlers(connections, join(options.dataDir, 'runs', 'checks')),
     ...previewHandlers(previews, options.fileActions ?? null),
   }, (name, input) => chosen.check(pathsRead(name, input)));
@@ -78,6 +84,7 @@ export function createApp(options: AppOptions): App {
     chooseFiles: (paths) => paths.forEach((path) => chosen.add(path)),
     rejectsFile: (runId, path) => rejectsFileOf(history, runId, path),
     previewConflictsFile: (previewId) => previews.conflictsFile(previewId),
+    reportFile: (runId, format) => reports.file(runId, format),
     async close() {
       await runs.stopAll();
       await previews.closeAll();

@@ -13,7 +13,7 @@ export interface EngineRun {
   cancel(): void;
 }
 
-export function startEngineRun(connection: ConnectionConfig, options: LoadOptionsInput, reportDir: string, onEvent: (event: LoadEvent) => void): EngineRun {
+export function startEngineRun(runId: string, connection: ConnectionConfig, options: LoadOptionsInput, reportDir: string, onEvent: (event: LoadEvent) => void): EngineRun {
   // From source the worker is a .ts file; in the desktop app's bundle it is built next to main.
   const file = new URL(import.meta.url.endsWith('.ts') ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
   const worker = new Worker(file);
@@ -28,6 +28,6 @@ export function startEngineRun(connection: ConnectionConfig, options: LoadOption
     worker.on('error', (error) => reject(new KeyloadError(ErrorCodes.internal, `The load stopped unexpectedly: ${error.message}`)));
     worker.on('exit', (code) => reject(new KeyloadError(ErrorCodes.internal, `The load's worker exited (${code})`)));
   }).finally(() => void worker.terminate());
-  worker.postMessage({ seq, type: 'start', connection, options, reportDir } satisfies ToEngine);
+  worker.postMessage({ seq, type: 'start', runId, connection, options, reportDir } satisfies ToEngine);
   return { result, cancel: () => worker.postMessage({ seq, type: 'cancel' } satisfies ToEngine) };
 }

@@ -6,7 +6,7 @@ import type { LoadEvent, LoadResult } from '../../shared/load-types.ts';
 import type { ConnectionConfig } from '../engine/index.ts';
 
 export type ToEngine =
-  | { seq: number; type: 'start'; connection: ConnectionConfig; options: LoadOptionsInput; reportDir: string }
+  | { seq: number; type: 'start'; runId: string; connection: ConnectionConfig; options: LoadOptionsInput; reportDir: string }
   | { seq: number; type: 'cancel' };
 
 export type FromEngine =

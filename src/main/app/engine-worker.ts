@@ -13,7 +13,7 @@ const send = (message: FromEngine) => port.postMessage(message);
 port.on('message', (message: ToEngine) => {
   if (message.type === 'cancel') return cancel.abort();
   const { seq } = message;
-  planLoad(message.connection, message.options)
+  planLoad(message.connection, message.options, undefined, message.runId)
     .then((plan) => {
       // The plan knows every file's size: each is announced as queued, so the app shows the whole
       // run's bytes from the start, not only those of the files begun.

@@ -76,7 +76,7 @@ export class RunManager {
       connection: `${connection.name} (${describeConnection(parseConnectionString(connectionString))})`,
       reportDir,
     };
-    const engine = startEngineRun({ connectionString, applicationName: 'keyload-app' }, request.options, reportDir, (event) => {
+    const engine = startEngineRun(runId, { connectionString, applicationName: 'keyload-app' }, request.options, reportDir, (event) => {
       live.collector.onEvent(event);
       if (event.type === 'pool') return events.emit('run.pool', { runId, sample: event.sample });
       remember(live, event);

@@ -10,6 +10,8 @@ import { basename, extname, join, normalize } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { timingSafeEqual } from 'node:crypto';
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../shared/errors.ts';
+import { REPORT_FORMATS } from '../../shared/report-types.ts';
+import { isOneOf } from '../../shared/vocabulary.ts';
 import type { Reply } from '../../shared/ipc/envelope.ts';
 import type { App } from '../app/app.ts';
 import { toErrorInfo } from '../engine/index.ts';
@@ -30,6 +32,14 @@ const types: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.json': 'application/json',
+};
+
+/** Downloads are attachments: saved, never shown in the app's origin. */
+const downloadTypes: Record<string, string> = {
+  '.csv': 'text/csv; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
 };
 
 const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -119,6 +129,7 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
     if (name === 'events' && req.method === 'GET') return streamEvents(req, res);
     if (name === 'download/rejects' && req.method === 'GET') return downloadRejects(res, url);
     if (name === 'download/preview-conflicts' && req.method === 'GET') return downloadPreviewConflicts(res, url);
+    if (name === 'download/report' && req.method === 'GET') return downloadReport(res, url);
     if (req.method !== 'POST') return refuse(res, HttpStatus.methodNotAllowed, { code: ErrorCodes.usage, message: 'use POST' });
     if (name === 'upload') return upload(req, res, url);
     reply(res, await app.dispatch(name, await readJson(req)));
@@ -148,15 +159,25 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
 
   /** A run's rejects file as a download (the browser's stand-in for "Save as…"); no other file is served. */
   async function downloadRejects(res: ServerResponse, url: URL): Promise<void> {
-    await downloadCsv(res, async () => app.rejectsFile(url.searchParams.get('runId') ?? '', url.searchParams.get('path') ?? ''));
+    await download(res, async () => app.rejectsFile(url.searchParams.get('runId') ?? '', url.searchParams.get('path') ?? ''));
   }
 
   /** An open preview's conflicts, written for this download. */
   async function downloadPreviewConflicts(res: ServerResponse, url: URL): Promise<void> {
-    await downloadCsv(res, () => app.previewConflictsFile(url.searchParams.get('previewId') ?? ''));
+    await download(res, () => app.previewConflictsFile(url.searchParams.get('previewId') ?? ''));
   }
 
-  async function downloadCsv(res: ServerResponse, locate: () => Promise<string>): Promise<void> {
+  /** A finished run's report in the format asked for (html, json, csv or md). */
+  async function downloadReport(res: ServerResponse, url: URL): Promise<void> {
+    const format = url.searchParams.get('format') ?? '';
+    await download(res, async () => {
+      if (!isOneOf(REPORT_FORMATS, format)) throw new KeyloadError(ErrorCodes.usage, `No report format ${format}`);
+      return app.reportFile(url.searchParams.get('runId') ?? '', format);
+    });
+  }
+
+  /** Serves a file as an attachment, typed by its extension. */
+  async function download(res: ServerResponse, locate: () => Promise<string>): Promise<void> {
     let path: string;
     let size: number;
     try {
@@ -167,7 +188,7 @@ export async function startWebHost(app: App, rendererDir: string, port = 0): Pro
       return refuse(res, HttpStatus.notFound, { code: ErrorCodes.fileNotFound, message: toErrorInfo(error).message });
     }
     res.writeHead(HttpStatus.ok, {
-      'content-type': 'text/csv; charset=utf-8',
+      'content-type': downloadTypes[extname(path)] ?? 'application/octet-stream',
       'content-length': size,
       'content-disposition': attachment(basename(path)),
       'cache-control': 'no-store',

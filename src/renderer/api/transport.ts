@@ -2,6 +2,7 @@
 // else the localhost web host that served this page.
 import { ErrorCodes } from '../../shared/errors.ts';
 import type { KeyloadApi } from '../../shared/ipc/contract.ts';
+import type { ReportFormat } from '../../shared/report-types.ts';
 import { ApiError, toErrorInfo } from './api-error.ts';
 import { createWebClient, type WebClient } from './web-client.ts';
 import { takeToken } from './web-token.ts';
@@ -14,6 +15,8 @@ export interface Transport {
   rejectsDownloadUrl?: (runId: string, path: string) => string;
   /** In a browser: where to download an open preview's conflicts as CSV. Absent in the desktop app, which saves instead. */
   previewConflictsUrl?: (previewId: string) => string;
+  /** In a browser: where to download a finished run's report. Absent in the desktop app, which saves instead. */
+  reportDownloadUrl?: (runId: string, format: ReportFormat) => string;
 }
 
 const PARALLEL_UPLOADS = 4;
@@ -31,6 +34,7 @@ export function createTransport(win: Window): Transport {
     // A plain link, so the browser downloads it; the token rides in the query as for the event stream.
     rejectsDownloadUrl: (runId, path) => `/api/download/rejects?${new URLSearchParams({ runId, path, token })}`,
     previewConflictsUrl: (previewId) => `/api/download/preview-conflicts?${new URLSearchParams({ previewId, token })}`,
+    reportDownloadUrl: (runId, format) => `/api/download/report?${new URLSearchParams({ runId, format, token })}`,
   };
 }
 

@@ -8,6 +8,7 @@ import { fileOverridesSchema, loadOptionsShape } from '../load-options.ts';
 import type { FileProgress, LoadEvent, LoadResult, PoolSample } from '../load-types.ts';
 import { mappingProfileSchema, type MappingProfile } from '../mapping-profile.ts';
 import type { ConflictPage, PreviewSummary } from '../preview-types.ts';
+import { REPORT_FORMATS, type RunReport } from '../report-types.ts';
 import { conflictPolicySchema } from '../vocabulary.ts';
 import { handlerNames, type HandlerName } from './handler-names.ts';
 
@@ -209,6 +210,7 @@ const runStart = connectionRef.extend({ options: runOptionsSchema });
 const runIdInput = z.object({ runId: z.string().min(1) });
 /** A rejects file of one run; the main side serves only files that run wrote. */
 const rejectsInput = runIdInput.extend({ path: z.string().min(1) });
+const reportInput = runIdInput.extend({ format: z.enum(REPORT_FORMATS) });
 /** A conflict preview, named by the renderer so its progress events can be told apart from the start. */
 const previewIdInput = z.object({ previewId: z.string().min(1).max(100) });
 const previewOpen = runStart.extend(previewIdInput.shape);
@@ -258,6 +260,10 @@ export const handlers = {
   'runs.revealRejects': handler<void>()(rejectsInput),
   /** Desktop only: copy the rejects file where the user chooses; null when they cancel. */
   'runs.saveRejects': handler<{ savedTo: string | null }>()(rejectsInput),
+  /** A finished run's report (runs/<run id>/report.json); null while it runs, or for runs from before reports. */
+  'runs.report': handler<RunReport | null>()(runIdInput),
+  /** Asks where to save the run's report in `format` (the desktop app); the web host downloads it instead. */
+  'runs.saveReport': handler<{ savedTo: string | null }>()(reportInput),
   /** Stages the files as the load would and analyses the conflicts, writing nothing to the table; progress comes as preview.event. */
   'preview.open': handler<PreviewSummary>()(previewOpen),
   /** The open preview re-ranked under another policy or file order, without reading the files again. */

@@ -24,6 +24,8 @@ export const handlerNames = [
   'runs.rejects',
   'runs.revealRejects',
   'runs.saveRejects',
+  'runs.report',
+  'runs.saveReport',
   'preview.open',
   'preview.summary',
   'preview.conflicts',

@@ -65,6 +65,9 @@ describe('run report', () => {
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
     expect(html).not.toContain('<script>');
     expect(html).not.toMatch(/(src|href)="https?:/);
+    // The stage timeline draws the file's three stages; its rows and the file table name the file.
+    expect(html.match(/class="span (reading|staging|merging)"/g)).toHaveLength(3);
+    expect(html).toContain('&lt;script&gt;.csv');
   });
 
   it('keeps its series bounded on a long run', () => {

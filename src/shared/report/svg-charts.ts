@@ -20,7 +20,8 @@ const BAR = 14;
 const MIN_BAR = 2; // a zero-length span (a stage that finished at once) must still show, if only as a sliver
 const LABEL_CHARS = 24; // what fits in the timeline's left margin at font-size 12
 
-function esc(text: string): string {
+/** Text for HTML or SVG, in content or in a quoted attribute. */
+export function escapeMarkup(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;');
 }
 
@@ -53,10 +54,10 @@ function niceTicks(max: number, minStep = 0): number[] {
 function svg(id: string, title: string, height: number, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}" `
     + `style="width:100%;height:auto" font-family="system-ui,sans-serif" font-size="12">`
-    + `<title id="${id}">${esc(title)}</title>${body}</svg>`;
+    + `<title id="${id}">${escapeMarkup(title)}</title>${body}</svg>`;
 }
 
-const empty = (message: string) => `<p class="empty">${esc(message)}</p>`;
+const empty = (message: string) => `<p class="empty">${escapeMarkup(message)}</p>`;
 
 /** A row of swatches above the plot; text widths are estimated, as there is no DOM to measure with. */
 function legend(items: readonly LegendItem[], x: number, y: number): string {
@@ -65,7 +66,7 @@ function legend(items: readonly LegendItem[], x: number, y: number): string {
     const swatch = dashed
       ? `<line x1="${r(at)}" y1="${y - 4}" x2="${r(at + 16)}" y2="${y - 4}" stroke="${color}" stroke-width="2" stroke-dasharray="4 3"/>`
       : `<rect x="${r(at + 3)}" y="${y - 9}" width="10" height="10" fill="${color}"/>`;
-    const text = `<text x="${r(at + 20)}" y="${y}" fill="${INK}">${esc(label)}</text>`;
+    const text = `<text x="${r(at + 20)}" y="${y}" fill="${INK}">${escapeMarkup(label)}</text>`;
     at += 20 + label.length * 6.8 + 16;
     return swatch + text;
   }).join('');
@@ -111,10 +112,10 @@ export function stageTimelineSvg(files: readonly { path: string; stages: readonl
       const x0 = r(Math.min(Math.max(x(span.startMs), box.left), box.right - MIN_BAR));
       const x1 = r(Math.max(x(span.endMs), x0 + MIN_BAR));
       return `<rect class="span ${span.stage}" x="${x0}" y="${rowTop + (ROW - BAR) / 2}" width="${r(x1 - x0)}" height="${BAR}" fill="${STAGE_COLORS[span.stage]}">`
-        + `<title>${esc(name)}: ${span.stage} ${seconds(span.startMs)} – ${seconds(span.endMs)}</title></rect>`;
+        + `<title>${escapeMarkup(name)}: ${span.stage} ${seconds(span.startMs)} – ${seconds(span.endMs)}</title></rect>`;
     }).join('');
-    return `<g class="file"><title>${esc(file.path)}</title>`
-      + `<text x="8" y="${rowTop + ROW / 2 + 4}" fill="${INK}">${esc(name)}</text>${bars}</g>`;
+    return `<g class="file"><title>${escapeMarkup(file.path)}</title>`
+      + `<text x="8" y="${rowTop + ROW / 2 + 4}" fill="${INK}">${escapeMarkup(name)}</text>${bars}</g>`;
   }).join('');
   // Stripes guide the eye from a label to its bars; drawn first so the grid and bars lie on top.
   const stripes = files.map((_, i) => (i % 2 === 0 ? `<rect x="0" y="${box.top + i * ROW}" width="${WIDTH}" height="${ROW}" fill="#f6f6f6"/>` : '')).join('');

@@ -1,6 +1,7 @@
 // runs.check: the engine's dry run for the Preview step. It plans every file as a run would (the
 // target, key and mapping are checked, files already loaded are found) and writes nothing, so it is
 // no run: it gets no history record and no events, just its answer.
+import { randomUUID } from 'node:crypto';
 import type { ConnectionStore } from '../../store/connections.ts';
 import type { HandlerImpls } from '../dispatch.ts';
 import { startEngineRun } from '../engine-host.ts';
@@ -9,7 +10,7 @@ export function planCheckHandlers(connections: ConnectionStore, reportDir: strin
   return {
     'runs.check': async ({ connectionId, password, options }) => {
       const connectionString = await connections.connectionString(connectionId, password);
-      return startEngineRun({ connectionString, applicationName: 'keyload-app' }, { ...options, dryRun: true }, reportDir, () => {}).result;
+      return startEngineRun(randomUUID(), { connectionString, applicationName: 'keyload-app' }, { ...options, dryRun: true }, reportDir, () => {}).result;
     },
   };
 }

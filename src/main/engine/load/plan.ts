@@ -211,15 +211,17 @@ export function partitionCount(workers: number, largestFileBytes: number, batchS
 /**
  * Plans the load. A server that is unreachable or restarting is waited for like during the run
  * (--retry-window); planning then starts over, files included. `onNotice` hears about the retries.
+ * `runId` is the caller's name for the run (the app's, so its history, report and manifest rows
+ * agree); a new one by default.
  */
-export async function planLoad(connection: ConnectionConfig, input: LoadOptionsInput, onNotice: (message: string) => void = () => {}): Promise<LoadPlan> {
+export async function planLoad(connection: ConnectionConfig, input: LoadOptionsInput, onNotice: (message: string) => void = () => {}, runId: string = randomUUID()): Promise<LoadPlan> {
   const policy = { maxRetries: input.maxRetries ?? LOAD_DEFAULTS.maxRetries, retryWindowSeconds: input.retryWindowSeconds ?? LOAD_DEFAULTS.retryWindowSeconds };
   return withRetry(
     policy,
     async () => {
       const pool = openPool(connection, 2);
       try {
-        return await planWith(pool, connection, input);
+        return await planWith(pool, connection, input, runId);
       } finally {
         await pool.end();
       }
@@ -228,7 +230,7 @@ export async function planLoad(connection: ConnectionConfig, input: LoadOptionsI
   );
 }
 
-async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: LoadOptionsInput): Promise<LoadPlan> {
+async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: LoadOptionsInput, runId: string): Promise<LoadPlan> {
   const parsed = loadOptionsSchema.safeParse(input);
   if (!parsed.success) throw new KeyloadError(ErrorCodes.usage, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const options = parsed.data;
@@ -323,7 +325,7 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
     const largest = Math.max(0, ...files.map((f) => f.info?.totalBytes ?? 0));
     const resumed = files.find((f) => f.resumeParts !== null && !f.alreadyLoaded)?.resumeParts;
     const partitions = resumed ?? partitionCount(budget.concurrency * budget.internalConcurrency, largest, options.batchSize);
-    return { runId: randomUUID(), connection, options, budget, support, partitions, table, target, createTableSql: createSql, key, files, notices };
+    return { runId, connection, options, budget, support, partitions, table, target, createTableSql: createSql, key, files, notices };
   } finally {
     release(false);
   }

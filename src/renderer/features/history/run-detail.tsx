@@ -1,4 +1,4 @@
-// One past run: its settings, timings, per-file results and errors, and pool usage.
+// One past run: its settings, timings, per-file results and errors, pool usage, and its report.
 import type { RunDetail } from '../../../shared/ipc/contract.ts';
 import type { PoolMetrics } from '../../../shared/load-types.ts';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
@@ -10,6 +10,7 @@ import { LOAD_DEFAULTS } from '../../../shared/vocabulary.ts';
 import { RunStatusChip } from '../run/state-chip.tsx';
 import { CountsList, FileResults } from '../run/results.tsx';
 import { RejectsEntry } from '../rejects/rejects-entry.tsx';
+import { RunReportSection } from '../report/run-report.tsx';
 import { useRunDetail } from './queries.ts';
 import { RunAgain } from './run-again.tsx';
 import { SettingsList } from '../../ui/settings-list.tsx';
@@ -39,6 +40,7 @@ export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunSt
           {run.result.pool && <Pool pool={run.result.pool} />}
         </>
       )}
+      {run.status !== 'running' && <RunReportSection runId={run.runId} />}
     </article>
   );
 }
@@ -58,7 +60,8 @@ function Settings({ run }: { run: RunDetail }) {
     ['Started', formatDate(run.startedAt)],
     ['Finished', run.finishedAt ? formatDate(run.finishedAt) : 'not finished'],
     ['Duration', run.seconds !== null ? formatDuration(run.seconds) : 'unknown'],
-    ['Report', run.reportDir],
+    ['Started from', run.source === 'cli' ? 'the command line' : 'the app'],
+    ['Run folder', run.reportDir],
   ];
   return (
     <>

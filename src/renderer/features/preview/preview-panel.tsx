@@ -7,6 +7,7 @@ import type { FileProgress } from '../../../shared/load-types.ts';
 import { useTransport } from '../../api/transport-context.tsx';
 import { useDraft } from '../../draft/draft-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { SavedTo } from '../../ui/saved-to.tsx';
 import { formatBytes } from '../../ui/format.ts';
 import { ProgressBar } from '../../ui/progress-bar.tsx';
 import { useDebouncedValue } from '../../ui/use-debounced-value.ts';
@@ -173,11 +174,7 @@ function ExportConflicts({ previewId }: { previewId: string }) {
       <button type="button" disabled={save.isPending} onClick={() => save.mutate(previewId)}>
         Export conflicts (CSV)…
       </button>
-      {save.data?.savedTo && (
-        <span role="status" className="text-success">
-          Saved to <code className="path">{save.data.savedTo}</code>
-        </span>
-      )}
+      <SavedTo path={save.data?.savedTo} />
       <ErrorNotice error={save.error} onDismiss={save.reset} title="Could not export the conflicts" />
     </>
   );

@@ -2,6 +2,7 @@
 // and the file itself (reveal or save a copy on the desktop, download in a browser).
 import { useTransport } from '../../api/transport-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { SavedTo } from '../../ui/saved-to.tsx';
 import { fileName, formatCount } from '../../ui/format.ts';
 import { Loading } from '../../ui/states.tsx';
 import { useRejectsPage, useRevealRejects, useSaveRejects } from './queries.ts';
@@ -63,11 +64,7 @@ function FileActions({ runId, path }: { runId: string; path: string }) {
       <button type="button" disabled={save.isPending} onClick={() => save.mutate({ runId, path })}>
         Save as…
       </button>
-      {save.data?.savedTo && (
-        <span role="status" className="text-success">
-          Saved to <code className="path">{save.data.savedTo}</code>
-        </span>
-      )}
+      <SavedTo path={save.data?.savedTo} />
       <ErrorNotice error={reveal.error ?? save.error} onDismiss={() => {
           reveal.reset();
           save.reset();

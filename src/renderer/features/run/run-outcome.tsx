@@ -4,6 +4,7 @@ import { useRunDetail } from '../history/queries.ts';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
 import { formatDuration } from '../../ui/format.ts';
 import { RejectsEntry } from '../rejects/rejects-entry.tsx';
+import { ExportReport } from '../report/export-report.tsx';
 import { CountsList, FileResults } from './results.tsx';
 import type { RunView } from './run-store.ts';
 
@@ -22,6 +23,7 @@ export function RunOutcome({ run }: { run: RunView }) {
           <CountsList counts={result.totals} label="Total rows" />
           <RejectsEntry runId={run.runId} files={result.files} />
           <FileResults files={result.files} />
+          <ExportReport runId={run.runId} />
         </>
       )}
     </section>

@@ -5,6 +5,7 @@ import { createContext, useContext, useEffect, useState, useSyncExternalStore, t
 import type { FileProgress } from '../../../shared/load-types.ts';
 import { useApi } from '../../api/transport-context.tsx';
 import { historyKeys } from '../history/keys.ts';
+import { reportKeys } from '../report/keys.ts';
 import { targetKeys } from '../target/keys.ts';
 import { RunStore, type RunView } from './run-store.ts';
 
@@ -15,11 +16,12 @@ export function RunStoreProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [store] = useState(() => new RunStore());
   useEffect(() => store.connect(api), [store, api]);
-  // A finished run changes the history, and may have created or filled a table.
+  // A finished run changes the history, has its report now, and may have created or filled a table.
   useEffect(
     () =>
-      api.on('run.finished', () => {
+      api.on('run.finished', ({ runId }) => {
         void queryClient.invalidateQueries({ queryKey: historyKeys.all });
+        void queryClient.invalidateQueries({ queryKey: reportKeys.run(runId) });
         void queryClient.invalidateQueries({ queryKey: targetKeys.all });
       }),
     [api, queryClient],
