@@ -2,11 +2,16 @@
 // The conflict preview along the analyst's path, in Debian's Chromium against the web host and a real
 // PostgreSQL: overlapping CSV and Parquet files dropped onto a pre-filled table; the matrix checked
 // against counts computed here in SQL; a conflict expanded; the policy and the order changed and the
-// winners with them; then the load, whose table and counts are what the preview predicted.
-import { expect, test, type Page } from '@playwright/test';
+// winners with them; then the load, whose table and counts are what the preview predicted; then its
+// reports, exported as JSON (checked against the schema) and HTML (opened with the network refused).
+import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import pg from 'pg';
-import { chooseExistingTable, dropFiles, runStatus, screenshots, state, step, textFile, type DroppedFile } from './app-helpers.ts';
+import type { RunReport } from '../src/shared/report-types.ts';
+import { reportValidator } from '../test/report-validator.ts';
+import { chooseExistingTable, dropFiles, runStatus, screenshot, screenshots, state, step, textFile, type DroppedFile } from './app-helpers.ts';
 
 const A = { name: 'pv-a.csv', from: 1, to: 100 };
 const B = { name: 'pv-b.parquet', from: 60, to: 160 };
@@ -45,7 +50,7 @@ function winner(page: Page, key: number) {
   return page.getByRole('table', { name: `Versions of id ${key}` }).getByRole('row').filter({ hasText: 'Wins' }).getByRole('rowheader');
 }
 
-test('preview overlapping CSV and Parquet against a pre-filled table, change policy and order, then load what was previewed', async ({ page }) => {
+test('preview overlapping CSV and Parquet against a pre-filled table, change policy and order, load what was previewed, export its reports', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   const db = new pg.Client({ connectionString: state.databaseUrl });
   await db.connect();
@@ -107,4 +112,58 @@ test('preview overlapping CSV and Parquet against a pre-filled table, change pol
   );
   expect(final.rows[0]).toEqual({ n: STORED.to + predicted.inserted, name60: 'b 60', name10: 'a 10', stored: STORED.to - predicted.updated });
   await db.end();
+
+  // 6. Export the reports: the JSON is valid by its published schema and counts what was predicted;
+  // the HTML, opened with every network request refused, shows the numbers with nothing blocked.
+  const report = JSON.parse(await exportReport(page, 'json')) as RunReport;
+  const validate = await reportValidator();
+  expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+  expect(report.totals).toMatchObject({ inserted: predicted.inserted, updated: predicted.updated, superseded: shared });
+  expect(report.files.map((f) => f.path.split('/').pop())).toEqual([B.name, A.name]);
+  expect(report.settings).toMatchObject({ key: ['id'], conflictPolicy: 'first' });
+  const html = await exportReport(page, 'html');
+  await expectOfflineReport(page.context(), html, report, testInfo.outputPath('report.html'));
+
+  // History shows the same run's report inline, charts included.
+  await step(page, 'History').click();
+  await page.getByRole('list', { name: 'Runs' }).getByRole('button').first().click();
+  await expect(page.getByRole('img', { name: 'Stage timeline per file' })).toBeVisible();
+  await screenshots(page, 'history-report');
 });
+
+/** Downloads the finished run's report in `format` from the Run screen's "Export report…". */
+async function exportReport(page: Page, format: 'html' | 'json'): Promise<string> {
+  await page.getByLabel('Report format').selectOption(format);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export report…' }).click();
+  const path = await (await download).path();
+  return readFile(path, 'utf8');
+}
+
+/** Opens the HTML report from disk in a page whose every request is refused, and checks what it shows. */
+async function expectOfflineReport(context: BrowserContext, html: string, report: RunReport, path: string): Promise<void> {
+  await writeFile(path, html);
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const refusals: string[] = [];
+  await page.route('**/*', (route) => {
+    if (route.request().url() === pathToFileURL(path).href) return route.continue();
+    requests.push(route.request().url());
+    return route.abort();
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
+  });
+  await page.goto(pathToFileURL(path).href);
+  const card = (label: string) => page.locator('.card').filter({ hasText: label }).locator('b');
+  await expect(card('inserted')).toHaveText(report.totals.inserted.toLocaleString('en-US'));
+  await expect(card('updated')).toHaveText(report.totals.updated.toLocaleString('en-US'));
+  await expect(page.locator('svg rect.span')).toHaveCount(report.files.reduce((n, f) => n + f.stages.length, 0));
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await screenshot(page, 'report-html-1280x800');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'report-html-phone');
+  expect(requests).toEqual([]);
+  expect(refusals).toEqual([]);
+  await page.close();
+}

@@ -99,3 +99,24 @@ test('a run of the keyload command line shows in the app, with its report', asyn
   expect(runs).toEqual([expect.objectContaining({ runId, source: 'cli', status: 'loaded', table: 'cli_seen' })]);
   expect(await value<RunReport>(app.dispatch('runs.report', { runId }))).toMatchObject({ runId, source: 'cli', totals: expect.objectContaining({ inserted: 1 }) });
 });
+
+test('in the desktop app, runs.saveReport renders the chosen format and hands that file to the save dialog', async () => {
+  const offered: string[] = [];
+  const desktop = createApp({
+    dataDir: join(dir, 'keyload'),
+    host: 'electron',
+    secrets: null,
+    localDbUrl: async () => db.url,
+    fileActions: { reveal: () => {}, saveCopy: async (path) => (offered.push(path), '/home/me/report.md') },
+  });
+  try {
+    const [run] = await value<RunSummary[]>(desktop.dispatch('runs.list', { search: 'orders' }));
+    if (!run) throw new Error('the first test ran no load');
+    expect(await value<{ savedTo: string | null }>(desktop.dispatch('runs.saveReport', { runId: run.runId, format: 'md' }))).toEqual({ savedTo: '/home/me/report.md' });
+    expect(offered).toEqual([join(dir, 'keyload', 'runs', run.runId, `keyload-run-${run.runId.slice(0, 8)}.md`)]);
+    expect(await readFile(offered[0] ?? '', 'utf8')).toContain(`# Keyload run ${run.runId}`);
+    expect(await desktop.dispatch('runs.saveReport', { runId: run.runId, format: 'pdf' })).toMatchObject({ ok: false, error: { code: 'KEYLOAD_USAGE' } });
+  } finally {
+    await desktop.close();
+  }
+});

@@ -3,7 +3,7 @@
 import { formatBytes } from '../format-bytes.ts';
 import type { RunReport } from '../report-types.ts';
 import { FILE_COLUMNS, fileRows, round } from './file-rows.ts';
-import { escapeMarkup, poolSvg, stageTimelineSvg, throughputSvg } from './svg-charts.ts';
+import { escapeMarkup, reportCharts } from './svg-charts.ts';
 
 const e = (value: string | number) => escapeMarkup(String(value));
 
@@ -73,7 +73,6 @@ function rejects(report: RunReport): string {
 }
 
 export function renderHtml(report: RunReport): string {
-  const runMs = report.seconds * 1000;
   const outcome = report.exitCode === 0 ? 'loaded' : report.exitCode === 3 ? 'loaded with rejected rows' : 'failed';
   const bytes = report.files.reduce((n, f) => n + f.sizeBytes, 0);
   const errors = report.errors.map((error) => `${error.code}: ${error.message}${error.file ? ` (${error.file}${error.line ? `, line ${error.line}` : ''})` : ''}`);
@@ -88,9 +87,7 @@ ${settings(report)}
 ${cards(report)}
 <h2>Files</h2>
 ${filesTable(report)}
-<h2>Stage timeline</h2><div class="chart">${stageTimelineSvg(report.files, runMs)}</div>
-<h2>Throughput</h2><div class="chart">${throughputSvg(report.throughput)}</div>
-<h2>Connection pool</h2><div class="chart">${poolSvg(report.pool?.series ?? [], report.pool?.size ?? 0)}</div>
+${reportCharts(report).map((chart) => `<h2>${e(chart.title)}</h2><div class="chart">${chart.svg}</div>`).join('\n')}
 ${list('Errors', errors)}
 ${list('Notices', report.notices)}
 ${rejects(report)}

@@ -45,6 +45,10 @@ export class RunCollector {
 
   onEvent(event: LoadEvent): void {
     if (event.type === 'run-started') {
+      // The run's clock starts here, as the engine's does: planning (hashing the files) came before.
+      this.run.startedAtMs = this.now();
+      this.run.throughput.length = 0;
+      this.lastSampleMs = 0;
       this.run.settings = event.settings;
     } else if (event.type === 'notice') {
       if (this.run.notices.length < MAX_SAMPLES) this.run.notices.push(event.message);

@@ -1,7 +1,7 @@
 // Inline SVG charts for the HTML run report. Its CSP allows no scripts, fonts or external images, so each
 // chart is one self-contained string styled with presentation attributes; src/shared builds strings, no DOM.
 import type { PoolSample } from '../load-types.ts';
-import type { StageSpan, ThroughputSample } from '../report-types.ts';
+import type { RunReport, StageSpan, ThroughputSample } from '../report-types.ts';
 
 type Scale = (value: number) => number;
 type Point = readonly [ms: number, value: number];
@@ -148,7 +148,8 @@ function lineChart(id: string, title: string, series: readonly Series[], minStep
 }
 
 export function throughputSvg(samples: readonly ThroughputSample[]): string {
-  if (samples.length === 0) return empty('No throughput samples: the run took under a second.');
+  // One sample is a rate over the first second only: no line to draw.
+  if (samples.length < 2) return empty('Too short for a throughput chart: the run took under two seconds.');
   return lineChart('keyload-throughput-title', 'Rows per second over time',
     [{ name: 'rows', label: 'rows per second', color: '#4e79a7', points: samples.map((s) => [s.atMs, s.rowsPerSecond]) }]);
 }
@@ -165,4 +166,13 @@ export function poolSvg(samples: readonly PoolSample[], size: number): string {
     line('idle', '#76b7b2', (s) => s.idle),
     line('waiting', '#e15759', (s) => s.waiting),
   ], 1);
+}
+
+/** A report's charts, titled, as the HTML report and the app's History show them. */
+export function reportCharts(report: RunReport): { title: string; svg: string }[] {
+  return [
+    { title: 'Stage timeline', svg: stageTimelineSvg(report.files, report.seconds * 1000) },
+    { title: 'Rows read per second', svg: throughputSvg(report.throughput) },
+    { title: 'Connection pool', svg: poolSvg(report.pool?.series ?? [], report.pool?.size ?? 0) },
+  ];
 }
