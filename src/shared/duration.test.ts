@@ -8,6 +8,7 @@ test('durations read in their unit, a bare number in seconds; anything else is r
   expect(parseDuration('1.5')).toBe(1_500);
   expect(parseDuration('2min')).toBe(120_000);
   expect(parseDuration('1h')).toBe(3_600_000);
+  expect(parseDuration('7d')).toBe(604_800_000);
   for (const bad of ['', 's', '-1s', '5 weeks', '1e3', 'abc']) expect(parseDuration(bad)).toBeNull();
   fc.assert(fc.property(fc.nat(100_000), (n) => parseDuration(`${n}ms`) === n && parseDuration(`${n}s`) === n * 1000));
 });

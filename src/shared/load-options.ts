@@ -8,6 +8,7 @@ import {
   LOAD_BOUNDS,
   LOAD_DEFAULTS,
   LOCK_TIMEOUT_BOUNDS_MS,
+  UNDO_KEEP_DEFAULT_MS,
   onErrorSchema,
   writeModeSchema,
 } from './vocabulary.ts';
@@ -116,6 +117,13 @@ export const loadOptionsShape = {
   stallTimeoutSeconds: z.number().positive().max(86_400).optional(),
   /** Cap on one gzip file's decompressed bytes; default 100 GiB (READER_LIMITS). */
   maxDecompressedBytes: z.number().int().positive().optional(),
+  /**
+   * Keep what undoing the run needs (docs/undo.md). Absent means the caller's default: on in the
+   * app, off in the CLI (--undo).
+   */
+  undo: z.boolean().optional(),
+  /** How long runs' undo state is kept (the last 20 runs per table at most); pruned as a run starts. */
+  undoKeepMs: z.number().int().positive().default(UNDO_KEEP_DEFAULT_MS),
 };
 
 export const loadOptionsSchema = z

@@ -145,5 +145,9 @@ export const LOAD_BOUNDS = {
   leaseSeconds: { min: 2, max: 86_400 },
 } as const satisfies Record<string, { min: number; max: number }>;
 
+/** Runs' undo state is kept this long by default (7 days), and for the last UNDO_KEEP_RUNS runs of a table at most. */
+export const UNDO_KEEP_DEFAULT_MS = 7 * 86_400_000;
+export const UNDO_KEEP_RUNS = 20;
+
 /** `lock_timeout` of Keyload's sessions, in ms, when one is set (none by default: locks are waited for). */
 export const LOCK_TIMEOUT_BOUNDS_MS = { min: 1, max: 86_400_000 } as const;

@@ -18,3 +18,4 @@ export { PreviewSession, type PreviewHooks } from './preview/preview-session.ts'
 export { writeConflictsCsv, type ConflictSource } from './preview/conflicts-csv.ts';
 export { CsvFileWriter, csvText, type CsvCell, type CsvFormat, type CsvRow } from './output/csv-writer.ts';
 export { cleanLeftovers, type CleanReport } from './load/cleanup/clean.ts';
+export { listUndo, listUndoOnServer, undoOnServer, undoRun, type UndoRequest } from './undo/undo-run.ts';

@@ -9,6 +9,7 @@ import { ReaderClient } from '../reader/reader-client.ts';
 import { displayName, qualifiedName } from '../sql/identifiers.ts';
 import type { ColumnMapping } from '../target/mapping.ts';
 import type { FileKey } from './manifest/manifest.ts';
+import type { UndoRecording } from '../undo/sql.ts';
 import type { MergeSpec } from './merge/sql.ts';
 import { openOptions } from './open-options.ts';
 import type { LoadPlan, PlannedFile } from './plan.ts';
@@ -38,6 +39,8 @@ export interface RunContext {
   partitionLocks: boolean;
   signal: AbortSignal | undefined;
   emit: (event: LoadEvent) => void;
+  /** Where the run records its undo state; null when it keeps none. */
+  undo: UndoRecording | null;
 }
 
 /** Where a file's rejected rows go: a rejects CSV for loads, a table for previews. */
@@ -79,6 +82,8 @@ export function mergeSpec(ctx: FileContext, mode: MergeSpec['mode']): MergeSpec 
     ...(plan.options.versionColumn ? { versionColumn: plan.options.versionColumn } : {}),
     incomparable: new Set(columns.filter((c) => byName.get(c)?.comparable === false)),
     identityAlways: columns.some((c) => byName.get(c)?.identityAlways),
+    // A replace keeps the whole previous table instead (replace-load.ts).
+    ...(ctx.run.undo && plan.options.mode !== 'replace' ? { undo: ctx.run.undo } : {}),
   };
 }
 

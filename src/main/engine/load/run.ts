@@ -29,6 +29,8 @@ import { LockWatch } from './runtime/lock-watch.ts';
 import { inTransaction } from './runtime/transaction.ts';
 import { dropDeadStaging, dropRunStaging } from './cleanup/leftovers.ts';
 import { lockRun, lockTable } from './runtime/run-locks.ts';
+import type { UndoRecording } from '../undo/sql.ts';
+import { finishUndo, keepsUndo, startUndo } from '../undo/undo-log.ts';
 
 export interface RunHooks {
   onEvent?: (event: LoadEvent) => void;
@@ -131,11 +133,12 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
     const sampler = new PoolSampler(connections, budget.poolSize, (sample) => emit({ type: 'pool', sample }));
     const locks = new LockWatch(connections, emit);
     let coordinator: HeldClient | undefined;
+    let undo: UndoRecording | null = null;
     try {
       coordinator = await retrying({ plan, emit }, 'Preparing the run', async () => {
         const held = await acquireClient(connections);
         try {
-          createdTable = await prepareTarget(held, plan);
+          ({ created: createdTable, undo } = await prepareTarget(held, plan, emit));
           return held;
         } catch (error) {
           held.release(true);
@@ -153,6 +156,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
         partitionLocks: options.claim,
         signal: hooks.signal,
         emit,
+        undo,
       };
       const contexts = pending.map(({ fileRun, file }) => ({ run, file, tracker: fileRun.tracker, rejects: fileRun.rejects }));
       const outcomes = await loadFiles(run, contexts, coordinator, runs);
@@ -169,6 +173,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
       const incomplete = pending.some(({ fileRun }) => fileRun.result?.status !== 'loaded' && fileRun.result?.status !== 'skipped');
       if (createdTable && coordinator && incomplete && (await dropIfEmpty(coordinator, plan, emit))) createdTable = false;
       await Promise.all(runs.map((r) => r.rejects.close()));
+      if (coordinator && undo) await finishUndo(coordinator.client, plan).catch((error: unknown) => emit({ type: 'notice', message: `Could not mark this run's undo state complete (${toErrorInfo(error).message}); it can still be undone` }));
       if (coordinator) await dropOwnStaging(coordinator, connections, plan, emit);
       coordinator?.release(true); // closing the coordinator's session releases its advisory locks
       pool = sampler.stop();
@@ -204,8 +209,11 @@ async function explainLockTimeout(locks: LockWatch, plan: LoadPlan, outcome: Fil
   return { ...outcome, error };
 }
 
-/** Takes the run's lock and readies the manifest, then creates the table when planned; true when this run created it. */
-async function prepareTarget(coordinator: HeldClient, plan: LoadPlan): Promise<boolean> {
+/**
+ * Takes the run's lock and readies the manifest, creates the table when planned, and starts the
+ * run's undo state when it keeps one. `created`: this run created the table.
+ */
+async function prepareTarget(coordinator: HeldClient, plan: LoadPlan, emit: (event: LoadEvent) => void): Promise<{ created: boolean; undo: UndoRecording | null }> {
   const { client } = coordinator;
   await lockRun(client, plan.runId);
   await ensureManifest(client, plan.options.manifestSchema);
@@ -214,7 +222,8 @@ async function prepareTarget(coordinator: HeldClient, plan: LoadPlan): Promise<b
   // After the table exists: rows of a table this run created are all stale.
   const shas = plan.files.flatMap((f) => (f.info?.sha256 ? [f.info.sha256] : []));
   await forgetStale(client, plan.options.manifestSchema, plan.table, shas);
-  return created;
+  if (plan.options.undo && plan.options.mode === 'append') emit({ type: 'notice', message: 'Undo is not kept for append runs yet: this run cannot be undone' });
+  return { created, undo: keepsUndo(plan) ? await startUndo(client, plan) : null };
 }
 
 async function createPlannedTable({ client }: HeldClient, plan: LoadPlan): Promise<boolean> {

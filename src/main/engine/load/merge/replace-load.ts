@@ -1,6 +1,7 @@
 // Replace: every file stages in parallel; then one transaction empties the table and merges all
 // files in order, so readers see the old content until the new one is complete. All or nothing:
-// if any file fails, the table is left as it was.
+// if any file fails, the table is left as it was. A run that keeps undo state copies the previous
+// rows in that transaction.
 import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../../shared/errors.ts';
 import { toErrorInfo } from '../../error-info.ts';
 import { displayName, qualifiedName } from '../../sql/identifiers.ts';
@@ -17,6 +18,7 @@ import { retrying } from '../runtime/retry.ts';
 import { dropStageTable } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
+import { keepLeftSql, keepReplacedSql } from '../../undo/sql.ts';
 
 /** Every file's outcome, in the order of `contexts`: one failure fails them all (`blockedBy`: a file planning failed). */
 export async function loadReplace(run: RunContext, contexts: FileContext[], blockedBy: string | null): Promise<FileOutcome[]> {
@@ -41,6 +43,8 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
     }
     // All or nothing, so a transient failure retries the whole transaction.
     await retrying(run, 'Replacing the table', () => withClient(run.pool, (client) => inTransaction(client, async () => {
+      // The previous table is the undo state; whatever a retried attempt kept rolled back with it.
+      if (run.undo) await client.query(keepReplacedSql(run.undo, target));
       await client.query(emptyTargetSql(target, run.plan.target.referenced));
       // The rows of files loaded before are gone with the table's content: so are their manifest rows.
       for (const statement of forgetTableSql(run.plan.options.manifestSchema)) await client.query(statement, [displayName(run.plan.table)]);
@@ -64,6 +68,8 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
         }
         await recordFile(file.ctx, client, 'loaded', { batchRows: run.plan.options.batchSize, batchesDone: 1, parts: run.partitions });
       }
+      // What the replace left, so an undo can tell whether the table changed since.
+      if (run.undo) await client.query(keepLeftSql(run.undo, target));
     })));
     return files.map((f) => outcome(f.ctx, null));
   } catch (error) {

@@ -2,10 +2,11 @@
 // one file's staged rows: it keeps each key's winning row (DISTINCT ON, by explicit ordinal or
 // version, never ctid) and upserts them in key order, in one statement. A key several files hold
 // is written once per run: only by the file that owns it (see contestedKeysSql). Counts come back
-// from the statement itself.
+// from the statement itself, and so does the undo state, when the run keeps it (undo/sql.ts).
 import type { ConflictPolicy } from '../../../../shared/load-types.ts';
 import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
 import { LINE, list, ORD } from '../stage/sql.ts';
+import { AFTER, recordUndoCtes, type UndoRecording } from '../../undo/sql.ts';
 
 // Merge and preview modules build their lists of names with the staging SQL's helper.
 export { list } from '../stage/sql.ts';
@@ -24,6 +25,8 @@ export interface MergeSpec {
   /** Columns whose type has no equality operator (json, xml, ...): compared as text. */
   incomparable: Set<string>;
   identityAlways: boolean;
+  /** Where the statement records what it inserts and the rows it updates, for undo; absent: no undo. */
+  undo?: UndoRecording;
 }
 
 /** Which of a file's rows with the same key survives. Ties on version go to the earlier row. */
@@ -68,7 +71,10 @@ export function unitMergeSql(spec: MergeSpec, source: string, contested: Contest
   const insertColumns = [...spec.columns, ...(spec.touchColumn ? [spec.touchColumn] : [])];
   const selectList = `${list(spec.columns)}${spec.touchColumn ? ', now()' : ''}`;
   const overriding = spec.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
-  const returning = spec.mode === 'upsert' ? '(xmax = 0) AS inserted' : 'true AS inserted';
+  // "#" names cannot collide with the table's columns.
+  const inserted = spec.mode === 'upsert' ? '(xmax = 0)' : 'true';
+  const returning = [`${inserted} AS "#inserted"`, ...(spec.undo ? [`md5(t::text) AS ${quoteIdent(AFTER)}`, ...spec.key.map((k, i) => `t.${quoteIdent(k)} AS ${quoteIdent(`#k${i}`)}`)] : [])].join(', ');
+  const undo = spec.undo ? `,\n    ${recordUndoCtes(spec.undo, spec.target, spec.key, 'merged')}` : '';
   const owned = contested
     ? ` WHERE NOT EXISTS (SELECT 1 FROM ${contested.table} o WHERE o.${quoteIdent(FILE)} = ${Math.trunc(rank)} AND o.${quoteIdent(OWNER)} <> ${Math.trunc(rank)} AND ${spec.key.map((k) => `o.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ')})`
     : '';
@@ -76,9 +82,9 @@ export function unitMergeSql(spec: MergeSpec, source: string, contested: Contest
     merged AS (
       INSERT INTO ${spec.target} AS t (${list(insertColumns)})${overriding}
       SELECT ${selectList} FROM src ORDER BY ${list(spec.key)}${conflictClause(spec)}
-      RETURNING ${returning})
-    SELECT count(*) FILTER (WHERE inserted)::bigint AS inserted,
-           count(*) FILTER (WHERE NOT inserted)::bigint AS updated,
+      RETURNING ${returning})${undo}
+    SELECT count(*) FILTER (WHERE "#inserted")::bigint AS inserted,
+           count(*) FILTER (WHERE NOT "#inserted")::bigint AS updated,
            (SELECT count(*) FROM src)::bigint AS total
     FROM merged`;
 }

@@ -1,0 +1,258 @@
+// Undoing a run, in one transaction: the keys it inserted are deleted, the rows it updated are put
+// back as they were (a replace gets its whole previous table back), the run is marked undone and
+// its files' manifest rows are forgotten (they are no longer "already loaded"). Before anything
+// changes, the table's identity is checked and every row the run wrote is compared with what is
+// there now: a row changed since (by a later run or anyone else) is reported with both versions and
+// stops the undo, unless forced. A dry run does all of it and rolls back. Interrupted, it leaves the
+// table as it was; run again, it finishes.
+import type { ClientBase } from 'pg';
+import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
+import type { UndoConflict, UndoEntry, UndoOutcome } from '../../../shared/undo-types.ts';
+import { manifestTable, progressTable } from '../load/manifest/sql.ts';
+import { openPool, type ConnectionConfig } from '../load/plan.ts';
+import { acquireClient } from '../load/runtime/pool-client.ts';
+import { list } from '../load/stage/sql.ts';
+import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
+import { AFTER, OP, registryTable, TABLE_SHAPE_SQL, UndoOp } from './sql.ts';
+import { ensureUndoRegistry } from './undo-log.ts';
+
+/** Conflicting rows reported in full; the rest are counted. */
+const SHOWN_CONFLICTS = 20;
+
+interface RegistryRow {
+  run_id: string;
+  target_table: string;
+  target_relation: string;
+  undo_table: string;
+  mode: string;
+  key: string[];
+  table_oid: string;
+  columns_signature: string;
+  status: UndoEntry['status'];
+  created_at: Date;
+  finished_at: Date | null;
+  undone_at: Date | null;
+  bytes: string | null;
+}
+
+const entryColumns = `r.*, CASE WHEN to_regclass(r.undo_table) IS NOT NULL THEN pg_total_relation_size(to_regclass(r.undo_table)) END AS bytes`;
+
+function toEntry(row: RegistryRow): UndoEntry {
+  return {
+    runId: row.run_id,
+    table: row.target_table,
+    mode: row.mode,
+    key: row.key,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    undoneAt: row.undone_at?.toISOString() ?? null,
+    bytes: row.bytes === null ? null : Number(row.bytes),
+  };
+}
+
+/** The runs with undo state on this server, newest first. */
+export async function listUndo(client: ClientBase, schema: string): Promise<UndoEntry[]> {
+  await ensureUndoRegistry(client, schema);
+  const rows = await client.query<RegistryRow>(`SELECT ${entryColumns} FROM ${registryTable(schema)} r ORDER BY r.created_at DESC`);
+  return rows.rows.map(toEntry);
+}
+
+export interface UndoRequest {
+  /** A run id, a unique prefix of one, or `last` (the newest run not yet undone). */
+  run: string;
+  schema: string;
+  dryRun: boolean;
+  /** Restore anyway: rows changed since the run are overwritten (or deleted). */
+  force: boolean;
+}
+
+async function findRun(client: ClientBase, schema: string, ref: string): Promise<RegistryRow> {
+  const registry = registryTable(schema);
+  const rows =
+    ref === 'last'
+      ? await client.query<RegistryRow>(`SELECT ${entryColumns} FROM ${registry} r WHERE r.status <> 'undone' ORDER BY r.created_at DESC LIMIT 1`)
+      : await client.query<RegistryRow>(`SELECT ${entryColumns} FROM ${registry} r WHERE substr(r.run_id, 1, length($1)) = $1 LIMIT 2`, [ref]);
+  const [row, other] = rows.rows;
+  if (other) throw new KeyloadError(ErrorCodes.usage, `${ref} is the start of several run ids; give more of it`, { hint: 'keyload undo --list shows the runs that can be undone.' });
+  if (!row) {
+    const what = ref === 'last' ? 'No run on this server can be undone' : `Run ${ref} has no undo state on this server`;
+    throw new KeyloadError(ErrorCodes.usage, `${what}: it kept none (--undo), or it was pruned (--undo-keep)`, { hint: 'keyload undo --list shows the runs that can be undone.' });
+  }
+  return row;
+}
+
+/** Why the run cannot be undone at all, or null. */
+async function refusal(client: ClientBase, run: RegistryRow): Promise<string | null> {
+  if (run.status === 'undone') return `Run ${run.run_id} was already undone`;
+  if ((await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [run.undo_table])).rows[0]?.ok !== true) return `The undo state of run ${run.run_id} is gone (dropped by hand)`;
+  const shape = (await client.query<{ oid: string; signature: string }>(TABLE_SHAPE_SQL, [run.target_relation])).rows[0];
+  if (!shape) return `${run.target_table} no longer exists`;
+  if (shape.oid !== run.table_oid) return `${run.target_table} was dropped and created again since the run: the rows it kept belong to a table that is gone`;
+  if (shape.signature !== run.columns_signature) {
+    return `${run.target_table} was altered since the run (a column added, dropped or retyped): its columns were ${run.columns_signature}, they are ${shape.signature}`;
+  }
+  return null;
+}
+
+interface Target {
+  run: RegistryRow;
+  undo: string;
+  target: string;
+  /** Columns an undo writes (not generated); `overriding` when one is GENERATED ALWAYS AS IDENTITY. */
+  writable: string[];
+  overriding: boolean;
+}
+
+const keyMatch = (key: string[], left: string, right: string) => key.map((k) => `${left}.${quoteIdent(k)} = ${right}.${quoteIdent(k)}`).join(' AND ');
+
+async function writableColumns(client: ClientBase, target: string): Promise<{ writable: string[]; overriding: boolean }> {
+  const columns = await client.query<{ name: string; identity_always: boolean }>(
+    `SELECT attname AS name, attidentity = 'a' AS identity_always FROM pg_attribute
+     WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`,
+    [target],
+  );
+  return { writable: columns.rows.map((c) => c.name), overriding: columns.rows.some((c) => c.identity_always) };
+}
+
+async function count(client: ClientBase, sql: string): Promise<number> {
+  return Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+}
+
+/** The rows the run wrote that are not there any more as it left them. */
+async function keyedConflicts(client: ClientBase, t: Target): Promise<{ total: number; shown: UndoConflict[] }> {
+  const key = t.run.key;
+  const rows = await client.query<{ op: string; current: Record<string, unknown> | null; before: Record<string, unknown>; total: string }>(
+    `SELECT u.${quoteIdent(OP)} AS op, CASE WHEN c.ctid IS NULL THEN NULL ELSE to_jsonb(c) END AS current,
+            to_jsonb(u) - ${quoteLiteral(OP)} - ${quoteLiteral(AFTER)} AS before, count(*) OVER () AS total
+     FROM ${t.undo} u LEFT JOIN ${t.target} c ON ${keyMatch(key, 'c', 'u')}
+     WHERE u.${quoteIdent(OP)} IN ('${UndoOp.inserted}', '${UndoOp.updated}') AND (c.ctid IS NULL OR md5(c::text) IS DISTINCT FROM u.${quoteIdent(AFTER)})
+     ORDER BY ${list(key, 'u.')} LIMIT ${SHOWN_CONFLICTS}`,
+  );
+  const shown = rows.rows.map((row): UndoConflict => {
+    const keyOf = Object.fromEntries(key.map((k) => [k, row.before[k] ?? null]));
+    const inserted = row.op === UndoOp.inserted;
+    return { key: keyOf, change: row.current ? 'changed' : 'deleted', current: row.current, restore: inserted ? null : row.before };
+  });
+  return { total: Number(rows.rows[0]?.total ?? 0), shown };
+}
+
+/** Rows added, changed or deleted since the replace: the two multisets of row hashes differ by this many rows. */
+async function replaceConflicts(client: ClientBase, t: Target): Promise<{ total: number; shown: UndoConflict[] }> {
+  const total = await count(
+    client,
+    `SELECT coalesce(sum(abs(coalesce(now_rows.n, 0) - coalesce(left_rows.n, 0))), 0) AS n
+     FROM (SELECT md5(c::text) AS h, count(*) AS n FROM ${t.target} c GROUP BY 1) now_rows
+     FULL JOIN (SELECT ${quoteIdent(AFTER)} AS h, count(*) AS n FROM ${t.undo} WHERE ${quoteIdent(OP)} = '${UndoOp.left}' GROUP BY 1) left_rows USING (h)
+     WHERE now_rows.n IS DISTINCT FROM left_rows.n`,
+  );
+  return { total, shown: [] };
+}
+
+/** Later runs (not undone) that wrote some of the same keys: they must be undone first, newest first. */
+async function laterRuns(client: ClientBase, schema: string, t: Target): Promise<string[]> {
+  const later = await client.query<{ run_id: string; undo_table: string; mode: string }>(
+    `SELECT run_id, undo_table, mode FROM ${registryTable(schema)}
+     WHERE target_table = $1 AND run_id <> $2 AND created_at > (SELECT created_at FROM ${registryTable(schema)} WHERE run_id = $2)
+       AND status <> 'undone' AND to_regclass(undo_table) IS NOT NULL ORDER BY created_at DESC`,
+    [t.run.target_table, t.run.run_id],
+  );
+  const overlapping: string[] = [];
+  for (const run of later.rows) {
+    const replaced = run.mode === 'replace' || t.run.mode === 'replace';
+    const written = `${quoteIdent(OP)} IN ('${UndoOp.inserted}', '${UndoOp.updated}')`;
+    const shared = replaced || (await count(client, `SELECT count(*) AS n FROM (SELECT 1 FROM ${t.undo} a JOIN ${run.undo_table} b ON ${keyMatch(t.run.key, 'a', 'b')} WHERE a.${written} AND b.${written} LIMIT 1) x`)) > 0;
+    if (shared) overlapping.push(run.run_id);
+  }
+  return overlapping;
+}
+
+async function restoreKeyed(client: ClientBase, t: Target, force: boolean): Promise<void> {
+  const key = t.run.key;
+  const op = (value: string) => `u.${quoteIdent(OP)} = '${value}'`;
+  await client.query(`DELETE FROM ${t.target} c USING ${t.undo} u WHERE ${op(UndoOp.inserted)} AND ${keyMatch(key, 'c', 'u')}`);
+  const keySet = new Set(key);
+  const restored = t.writable.filter((c) => !keySet.has(c));
+  if (restored.length > 0) {
+    await client.query(`UPDATE ${t.target} c SET (${list(restored)}) = ROW(${list(restored, 'u.')}) FROM ${t.undo} u WHERE ${op(UndoOp.updated)} AND ${keyMatch(key, 'c', 'u')}`);
+  }
+  // Forced: rows the run updated and someone deleted since come back too.
+  if (force) await client.query(`${insertSql(t)} SELECT ${list(t.writable, 'u.')} FROM ${t.undo} u WHERE ${op(UndoOp.updated)} AND NOT EXISTS (SELECT 1 FROM ${t.target} c WHERE ${keyMatch(key, 'c', 'u')})`);
+}
+
+async function restoreReplaced(client: ClientBase, t: Target): Promise<void> {
+  await client.query(`DELETE FROM ${t.target}`);
+  await client.query(`${insertSql(t)} SELECT ${list(t.writable, 'u.')} FROM ${t.undo} u WHERE u.${quoteIdent(OP)} = '${UndoOp.replaced}'`);
+}
+
+function insertSql(t: Target): string {
+  return `INSERT INTO ${t.target} (${list(t.writable)})${t.overriding ? ' OVERRIDING SYSTEM VALUE' : ''}`;
+}
+
+/** Its files are no longer "already loaded", and its undo state is spent. */
+async function markUndone(client: ClientBase, schema: string, t: Target): Promise<void> {
+  const files = `SELECT sha256, target_table FROM ${manifestTable(schema)} WHERE run_id = $1 AND target_table = $2`;
+  await client.query(`DELETE FROM ${progressTable(schema)} WHERE (sha256, target_table) IN (${files})`, [t.run.run_id, t.run.target_table]);
+  await client.query(`DELETE FROM ${manifestTable(schema)} WHERE run_id = $1 AND target_table = $2`, [t.run.run_id, t.run.target_table]);
+  await client.query(`UPDATE ${registryTable(schema)} SET status = 'undone', undone_at = now() WHERE run_id = $1`, [t.run.run_id]);
+  await client.query(`DROP TABLE ${t.undo}`);
+}
+
+/** Plans (and unless dry, carries out) the undo of one run, in one transaction. */
+export async function undoRun(client: ClientBase, request: UndoRequest): Promise<UndoOutcome> {
+  await ensureUndoRegistry(client, request.schema);
+  const run = await findRun(client, request.schema, request.run);
+  await client.query('BEGIN');
+  try {
+    const refused = await refusal(client, run);
+    const entry = toEntry(run);
+    if (refused) {
+      await client.query('ROLLBACK');
+      return { entry, toDelete: 0, toRestore: 0, conflicts: 0, shownConflicts: [], laterRuns: [], refused, done: false };
+    }
+    // Writers wait until the undo is over; readers go on seeing the table as it was.
+    await client.query(`LOCK TABLE ${run.target_relation} IN SHARE ROW EXCLUSIVE MODE`);
+    const t: Target = { run, undo: run.undo_table, target: run.target_relation, ...(await writableColumns(client, run.target_relation)) };
+    const replace = run.mode === 'replace';
+    const ops = (value: string) => count(client, `SELECT count(*) AS n FROM ${t.undo} WHERE ${quoteIdent(OP)} = '${value}'`);
+    const toDelete = replace ? await count(client, `SELECT count(*) AS n FROM ${t.target}`) : await ops(UndoOp.inserted);
+    const toRestore = await ops(replace ? UndoOp.replaced : UndoOp.updated);
+    const conflicts = replace ? await replaceConflicts(client, t) : await keyedConflicts(client, t);
+    const later = await laterRuns(client, request.schema, t);
+    const outcome: UndoOutcome = { entry, toDelete, toRestore, conflicts: conflicts.total, shownConflicts: conflicts.shown, laterRuns: later, refused: null, done: false };
+    const blocked = (conflicts.total > 0 || later.length > 0) && !request.force;
+    if (request.dryRun || blocked) {
+      await client.query('ROLLBACK');
+      return outcome;
+    }
+    if (replace) await restoreReplaced(client, t);
+    else await restoreKeyed(client, t, request.force);
+    await markUndone(client, request.schema, t);
+    await client.query('COMMIT');
+    return { ...outcome, entry: { ...entry, status: 'undone', undoneAt: new Date().toISOString() }, done: true };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/** `work` on a connection of its own to the server. */
+async function onServer<T>(connection: ConnectionConfig, work: (client: ClientBase) => Promise<T>): Promise<T> {
+  const pool = openPool(connection, 1);
+  const held = await acquireClient(pool);
+  try {
+    return await work(held.client);
+  } finally {
+    held.release(true);
+    await pool.end();
+  }
+}
+
+/** undoRun on its own connection: what the CLI and the app call. */
+export function undoOnServer(connection: ConnectionConfig, request: UndoRequest): Promise<UndoOutcome> {
+  return onServer(connection, (client) => undoRun(client, request));
+}
+
+export function listUndoOnServer(connection: ConnectionConfig, schema: string): Promise<UndoEntry[]> {
+  return onServer(connection, (client) => listUndo(client, schema));
+}

@@ -1,0 +1,156 @@
+// Undo against a real PostgreSQL: any load, then its undo, gives back the table exactly as it was;
+// rows changed since are reported and stop it; a cancelled run's committed units come back; a
+// replace gets its previous table back; a recreated or altered table is refused.
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { rowArb, rowWithBadArb, writeGeneratedFile, type GeneratedFile, type Policy } from '../../../../test/generated-files.ts';
+import { useTestHarness } from '../../../../test/load-harness.ts';
+import type { UndoOutcome } from '../../../shared/undo-types.ts';
+import { undoOnServer, type UndoRequest } from './undo-run.ts';
+
+const t = useTestHarness();
+const connection = () => ({ connectionString: t.db.url, applicationName: 'keyload-test' });
+const undo = (run: string, options: Partial<UndoRequest> = {}): Promise<UndoOutcome> => undoOnServer(connection(), { run, schema: 'keyload', dryRun: false, force: false, ...options });
+
+/** The table's every row, in key order, as one hash: equal digests, equal tables. */
+async function digest(table: string): Promise<string> {
+  const rows = await t.db.query<{ digest: string | null }>(`SELECT md5(string_agg(t::text, '|' ORDER BY k)) AS digest FROM ${table} t`);
+  return rows[0]?.digest ?? 'empty';
+}
+
+async function table(name: string, rows: { k: number; a: string | null; n: number | null; v: number }[] = []): Promise<string> {
+  await t.db.query(`CREATE TABLE ${name} (k int PRIMARY KEY, a text, n int, v int NOT NULL)`);
+  for (const r of rows) await t.db.query(`INSERT INTO ${name} VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [r.k, r.a, r.n, r.v]);
+  return name;
+}
+
+const fileWithRejectsArb = fc.record({
+  rows: fc.array(rowWithBadArb, { maxLength: 30 }),
+  format: fc.constantFrom('csv' as const, 'parquet' as const),
+  hasN: fc.nat(4).map((dice) => dice > 0),
+});
+
+const undoCaseArb = fc.record({
+  initial: fc.array(rowArb, { maxLength: 15 }),
+  files: fc.array(fileWithRejectsArb, { minLength: 1, maxLength: 4 }),
+  mode: fc.constantFrom('upsert' as const, 'ignore' as const, 'insert' as const, 'replace' as const),
+  policy: fc.constantFrom<Policy>('last', 'first', 'version'),
+  // Insert mode at concurrency 1 waits for a connection (generated-files.ts): 2 and up.
+  concurrency: fc.integer({ min: 2, max: 6 }),
+  batchSize: fc.integer({ min: 1, max: 20 }),
+});
+
+let caseNumber = 0;
+
+test('load then undo gives back the table exactly, for every mode and policy, with duplicates, rejects and several files', { timeout: 600_000 }, async () => {
+  await fc.assert(
+    fc.asyncProperty(undoCaseArb, async (c) => {
+      const name = await table(`undo_prop_${++caseNumber}`, c.initial);
+      const before = await digest(name);
+      const paths = await Promise.all(c.files.map((f: GeneratedFile, i) => writeGeneratedFile(t.h, `${name}_${i}`, f)));
+      const policy = c.policy === 'version' ? { conflictPolicy: 'version' as const, versionColumn: 'v' } : { conflictPolicy: c.policy };
+      const result = await t.h.load({ files: paths, table: name, mode: c.mode, concurrency: c.concurrency, batchSize: c.batchSize, undo: true, ...policy });
+      const undone = await undo(result.runId);
+      expect(undone).toMatchObject({ done: true, conflicts: 0, refused: null });
+      expect(await digest(name)).toBe(before);
+      await t.db.query(`DROP TABLE ${name}`);
+    }),
+    { numRuns: 30, timeout: 30_000 },
+  );
+});
+
+test('a row changed since the run stops its undo, with both versions; later runs come first, newest first', async () => {
+  const name = await table('undo_conflicts', [{ k: 1, a: 'stored', n: 1, v: 1 }, { k: 2, a: 'kept', n: 2, v: 1 }]);
+  const before = await digest(name);
+  const first = await t.h.load({ files: [await t.h.file('c1.csv', 'k,a,n,v\n1,first,10,2\n3,new,30,2\n')], table: name, undo: true });
+  const afterFirst = await digest(name);
+  const second = await t.h.load({ files: [await t.h.file('c2.csv', 'k,a,n,v\n1,second,11,3\n')], table: name, undo: true });
+  await t.db.query(`UPDATE ${name} SET a = 'by hand' WHERE k = 3`);
+
+  const blocked = await undo(first.runId);
+  expect(blocked).toMatchObject({ done: false, toDelete: 1, toRestore: 1, conflicts: 2, laterRuns: [second.runId] });
+  expect(blocked.shownConflicts).toEqual([
+    { key: { k: 1 }, change: 'changed', current: { k: 1, a: 'second', n: 11, v: 3 }, restore: { k: 1, a: 'stored', n: 1, v: 1 } },
+    { key: { k: 3 }, change: 'changed', current: { k: 3, a: 'by hand', n: 30, v: 2 }, restore: null },
+  ]);
+  expect(await t.db.query(`SELECT a FROM ${name} WHERE k = 3`)).toEqual([{ a: 'by hand' }]);
+
+  // Newest first: the second run goes back cleanly; then the first, once the change by hand is put back.
+  expect(await undo('last', { dryRun: true })).toMatchObject({ entry: { runId: second.runId }, done: false, conflicts: 0, toRestore: 1 });
+  expect(await undo(second.runId)).toMatchObject({ done: true });
+  await t.db.query(`UPDATE ${name} SET a = 'new' WHERE k = 3`);
+  expect(await digest(name)).toBe(afterFirst);
+  expect(await undo(first.runId)).toMatchObject({ done: true, laterRuns: [] });
+  expect(await digest(name)).toBe(before);
+  expect(await undo(first.runId)).toMatchObject({ done: false, refused: `Run ${first.runId} was already undone` });
+});
+
+test('--force restores anyway: a row deleted since comes back, a changed one is overwritten', async () => {
+  const name = await table('undo_force', [{ k: 1, a: 'stored', n: 1, v: 1 }, { k: 2, a: 'stored', n: 2, v: 1 }]);
+  const before = await digest(name);
+  const run = await t.h.load({ files: [await t.h.file('f1.csv', 'k,a,n,v\n1,new,10,2\n2,new,20,2\n5,added,50,2\n')], table: name, undo: true });
+  await t.db.query(`DELETE FROM ${name} WHERE k = 1`);
+  await t.db.query(`UPDATE ${name} SET a = 'by hand' WHERE k = 5`);
+  expect(await undo(run.runId)).toMatchObject({ done: false, conflicts: 2 });
+  expect(await undo(run.runId, { force: true })).toMatchObject({ done: true, conflicts: 2 });
+  expect(await digest(name)).toBe(before);
+});
+
+test('an undone run\'s files are no longer "already loaded": the same load runs again', async () => {
+  const name = await table('undo_manifest');
+  const file = await t.h.file('m1.csv', 'k,a,n,v\n1,x,1,1\n');
+  const run = await t.h.load({ files: [file], table: name, undo: true });
+  expect((await t.h.load({ files: [file], table: name })).files[0]?.status).toBe('skipped');
+  await undo(run.runId);
+  expect(await t.db.query(`SELECT count(*)::int AS n FROM ${name}`)).toEqual([{ n: 0 }]);
+  const again = await t.h.load({ files: [file], table: name });
+  expect(again.files[0]).toMatchObject({ status: 'loaded', counts: expect.objectContaining({ inserted: 1 }) });
+});
+
+test('a cancelled run is undone to the table it started from: the units it committed come back', async () => {
+  const name = await table('undo_cancelled', Array.from({ length: 50 }, (_, k) => ({ k, a: 'stored', n: k, v: 0 })));
+  const before = await digest(name);
+  const rows = (from: number) => Array.from({ length: 4000 }, (_, i) => `${from + i},file,${i},1`).join('\n');
+  const files = await Promise.all([0, 1, 2, 3].map((f) => t.h.file(`cancel-${f}.csv`, `k,a,n,v\n${rows(f * 4000)}\n`)));
+  const stop = new AbortController();
+  const run = await t.h.load({ files, table: name, undo: true, concurrency: 2, internalConcurrency: 1, batchSize: 500 }, stop.signal, (event) => {
+    if (event.type === 'file-progress' && event.file.mergedRows > 0) stop.abort();
+  });
+  const committed = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name} WHERE a = 'file'`);
+  expect(run.files.some((f) => f.status === 'cancelled' || f.status === 'partly-loaded')).toBe(true);
+  expect(committed[0]?.n).toBeGreaterThan(0);
+  expect(await undo(run.runId)).toMatchObject({ done: true, conflicts: 0 });
+  expect(await digest(name)).toBe(before);
+});
+
+test('undoing a replace gives back the whole previous table; a change since stops it', async () => {
+  const name = await table('undo_replace', [{ k: 1, a: 'old', n: 1, v: 1 }, { k: 2, a: 'old', n: 2, v: 1 }]);
+  const before = await digest(name);
+  const run = await t.h.load({ files: [await t.h.file('r1.csv', 'k,a,n,v\n7,new,7,1\n8,new,8,1\n9,new,9,1\n')], table: name, mode: 'replace', undo: true });
+  expect(await t.db.query(`SELECT count(*)::int AS n FROM ${name}`)).toEqual([{ n: 3 }]);
+  await t.db.query(`INSERT INTO ${name} VALUES (10, 'since', 10, 1)`);
+  expect(await undo(run.runId)).toMatchObject({ done: false, toDelete: 4, toRestore: 2, conflicts: 1 });
+  await t.db.query(`DELETE FROM ${name} WHERE k = 10`);
+  const o = await undo(run.runId);
+  expect(o).toMatchObject({ done: true, toDelete: 3, toRestore: 2, conflicts: 0 });
+  expect(await digest(name)).toBe(before);
+});
+
+test('a table dropped and created again, or altered, is refused with the reason; nothing changes', async () => {
+  const name = await table('undo_identity', [{ k: 1, a: 'old', n: 1, v: 1 }]);
+  const run = await t.h.load({ files: [await t.h.file('i1.csv', 'k,a,n,v\n1,new,1,2\n')], table: name, undo: true });
+  await t.db.query(`ALTER TABLE ${name} ADD COLUMN extra text`);
+  const altered = await undo(run.runId);
+  expect(altered).toMatchObject({ done: false });
+  expect(altered.refused).toMatch(/was altered since the run \(a column added, dropped or retyped\)/);
+  await t.db.query(`DROP TABLE ${name}`);
+  await table(name, [{ k: 1, a: 'other', n: 1, v: 1 }]);
+  expect((await undo(run.runId)).refused).toMatch(/was dropped and created again since the run/);
+  expect(await t.db.query(`SELECT a FROM ${name}`)).toEqual([{ a: 'other' }]);
+});
+
+test('a run that keeps no undo state says so', async () => {
+  const name = await table('undo_none');
+  const run = await t.h.load({ files: [await t.h.file('n1.csv', 'k,a,n,v\n1,x,1,1\n')], table: name });
+  await expect(undo(run.runId)).rejects.toThrow(/has no undo state on this server: it kept none \(--undo\)/);
+});
