@@ -19,6 +19,7 @@ import { planCheckHandlers } from './handlers/plan-check.ts';
 import { PreviewSessions, previewHandlers } from './handlers/preview.ts';
 import { rejectsHandlers } from './handlers/rejects.ts';
 import { RunReports, reportHandlers } from './handlers/reports.ts';
+import { undoHandlers } from './handlers/undo.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { tableHandlers } from './handlers/tables.ts';
 import { rejectsFileOf } from './rejects.ts';
@@ -75,6 +76,7 @@ export function createApp(options: AppOptions): App {
     ...runHandlers(runs, history, profiles),
     ...rejectsHandlers(history, options.fileActions ?? null),
     ...reportHandlers(reports, options.fileActions ?? null),
+    ...undoHandlers(connections, history),
     ...planCheckHandlers(connections, join(options.dataDir, 'runs', 'checks')),
     ...previewHandlers(previews, options.fileActions ?? null),
   }, (name, input) => chosen.check(pathsRead(name, input)));

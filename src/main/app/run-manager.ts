@@ -52,7 +52,9 @@ export class RunManager {
     const connectionString = await connections.connectionString(request.connectionId, request.password);
     const runId = randomUUID();
     const reportDir = join(runsDir, runId);
-    const options = runOptionsSchema.parse(request.options);
+    // The app keeps every run's undo state unless asked not to (the CLI keeps none unless --undo).
+    const asked = { ...request.options, undo: request.options.undo ?? true };
+    const options = runOptionsSchema.parse(asked);
     const startedAt = new Date().toISOString();
     history.start({
       runId,
@@ -76,7 +78,7 @@ export class RunManager {
       connection: `${connection.name} (${describeConnection(parseConnectionString(connectionString))})`,
       reportDir,
     };
-    const engine = startEngineRun(runId, { connectionString, applicationName: 'keyload-app' }, request.options, reportDir, (event) => {
+    const engine = startEngineRun(runId, { connectionString, applicationName: 'keyload-app' }, asked, reportDir, (event) => {
       live.collector.onEvent(event);
       if (event.type === 'pool') return events.emit('run.pool', { runId, sample: event.sample });
       remember(live, event);

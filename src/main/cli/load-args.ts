@@ -69,6 +69,11 @@ Connection (first that is set): --dsn URL or 'host=... dbname=...', DATABASE_URL
   --rejects-dir DIR       where rejects CSVs go (default: the run's report directory)
   --manifest-schema NAME  schema of keyload_manifest (default ${LOAD_DEFAULTS.manifestSchema})
   --force                 reload files the manifest says are already loaded
+  --undo                  keep what keyload undo needs to take this run back (upsert, insert,
+                          ignore, replace; costs some time and space, docs/undo.md)
+  --no-undo               keep none (the default in the CLI; the app keeps it)
+  --undo-keep T           how long runs' undo state is kept, e.g. 7d, 12h (default 7d; the
+                          last 20 runs of a table at most), pruned as a run starts
   --dry-run               plan and validate, write nothing
   --report PATH           also write the run's report to PATH; the format comes from the
                           extension: .html, .json, .csv or .md (repeatable)
@@ -223,6 +228,9 @@ export const loadArgOptions = {
   'manifest-schema': { type: 'string' },
   force: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  undo: { type: 'boolean' },
+  'no-undo': { type: 'boolean' },
+  'undo-keep': { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies ParseArgsOptionsConfig;
 
@@ -311,6 +319,11 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
     if (options.versionColumn && options.versionColumn !== v['version-column']) throw usage('--version-column and --conflict-policy version:<column> name different columns');
     options.versionColumn = v['version-column'];
   }
+  if (v.undo && v['no-undo']) throw usage('--undo and --no-undo contradict each other');
+  if (v.undo) options.undo = true;
+  if (v['no-undo']) options.undo = false;
+  const undoKeep = duration(v['undo-keep'], '--undo-keep');
+  if (undoKeep !== undefined) options.undoKeepMs = undoKeep;
   if (v['rejects-dir']) options.rejectsDir = v['rejects-dir'];
   if (v['manifest-schema']) options.manifestSchema = v['manifest-schema'];
   const reports = (v.report ?? []).map((path) => resolve(path));

@@ -13,6 +13,7 @@ Commands:
   run <job.yaml>                      load several tables, parents first (docs/jobs.md)
   history [--limit N] [--json]        the runs of the app and the CLI, newest first
   report <run id|last> [--format F]   a run's report as html, json, csv or md (keyload report --help)
+  undo <run id|last> [--dry-run]      take back a run that kept undo state (keyload undo --help)
   clean [--dry-run]                   drop the staging tables of runs that died (keyload clean --help)
   demo                                write sample files and load them into the local database
   app [--no-open] [--port N]          the desktop app's screens in your browser (localhost only)
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       clean: async () => (await import('./commands/clean.ts')).cleanUsage,
       history: async () => (await import('./commands/history.ts')).historyUsage,
       report: async () => (await import('./commands/report.ts')).reportUsage,
+      undo: async () => (await import('./commands/undo.ts')).undoUsage,
     };
     console.log(await (help[command] ?? (async () => usage))());
     return 0;
@@ -52,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/history.ts')).historyCommand(rest);
     case 'report':
       return (await import('./commands/report.ts')).reportCommand(rest);
+    case 'undo':
+      return (await import('./commands/undo.ts')).undoCommand(rest);
     case 'clean':
       return (await import('./commands/clean.ts')).cleanCommand(rest);
     case 'demo':

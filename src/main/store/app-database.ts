@@ -105,6 +105,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE runs ADD COLUMN source TEXT NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'cli'));
   ALTER TABLE runs ADD COLUMN pid INTEGER;
   `,
+  // 4: when a run was undone (keyload undo, or History's "Undo this run").
+  `
+  ALTER TABLE runs ADD COLUMN undone_at TEXT;
+  `,
 ];
 
 /** The schema version this build of Keyload writes. */

@@ -62,6 +62,7 @@ interface SummaryRow {
   file_count: number;
   totals: string | null;
   seconds: number | null;
+  undone_at: string | null;
 }
 
 interface DetailRow extends SummaryRow {
@@ -72,7 +73,7 @@ interface DetailRow extends SummaryRow {
   report_dir: string;
 }
 
-const summaryColumns = 'run_id, started_at, finished_at, status, source, connection_name, table_name, mode, file_count, totals, seconds';
+const summaryColumns = 'run_id, started_at, finished_at, status, source, connection_name, table_name, mode, file_count, totals, seconds, undone_at';
 
 export class RunHistory {
   private readonly db: AppDatabase;
@@ -142,6 +143,11 @@ export class RunHistory {
     return gone.length;
   }
 
+  /** The run was taken back; false when the history does not hold it (a run of another machine). */
+  markUndone(runId: string, undoneAt: string): boolean {
+    return this.db.prepare('UPDATE runs SET undone_at = ? WHERE run_id = ?').run(isoUtc(undoneAt), runId).changes > 0;
+  }
+
   /** Some run in the history loaded (or was to load) this file. */
   hasFile(path: string): boolean {
     return this.db.prepare<[string], { found: number }>('SELECT 1 AS found FROM run_files WHERE path = ? LIMIT 1').get(path) !== undefined;
@@ -206,6 +212,7 @@ function toSummary(row: SummaryRow): RunSummary {
     files: row.file_count,
     totals: countsOf(parseJson<LoadResult['totals']>(row.totals)),
     seconds: row.seconds,
+    undoneAt: row.undone_at,
   };
 }
 

@@ -9,6 +9,7 @@ import type { FileProgress, LoadEvent, LoadResult, PoolSample } from '../load-ty
 import { mappingProfileSchema, type MappingProfile } from '../mapping-profile.ts';
 import type { ConflictPage, PreviewSummary } from '../preview-types.ts';
 import { REPORT_FORMATS, type RunReport } from '../report-types.ts';
+import type { UndoOutcome } from '../undo-types.ts';
 import { conflictPolicySchema } from '../vocabulary.ts';
 import { handlerNames, type HandlerName } from './handler-names.ts';
 
@@ -135,6 +136,8 @@ export interface RunSummary {
   files: number;
   totals: LoadResult['totals'] | null;
   seconds: number | null;
+  /** When the run was undone; null while it stands. */
+  undoneAt: string | null;
 }
 
 export interface RunDetail extends RunSummary {
@@ -211,6 +214,7 @@ const runIdInput = z.object({ runId: z.string().min(1) });
 /** A rejects file of one run; the main side serves only files that run wrote. */
 const rejectsInput = runIdInput.extend({ path: z.string().min(1) });
 const reportInput = runIdInput.extend({ format: z.enum(REPORT_FORMATS) });
+const undoInput = runIdInput.extend({ password: z.string().optional(), dryRun: z.boolean(), force: z.boolean().default(false) });
 /** A conflict preview, named by the renderer so its progress events can be told apart from the start. */
 const previewIdInput = z.object({ previewId: z.string().min(1).max(100) });
 const previewOpen = runStart.extend(previewIdInput.shape);
@@ -264,6 +268,8 @@ export const handlers = {
   'runs.report': handler<RunReport | null>()(runIdInput),
   /** Asks where to save the run's report in `format` (the desktop app); the web host downloads it instead. */
   'runs.saveReport': handler<{ savedTo: string | null }>()(reportInput),
+  /** Undoes a run of the history on its connection (docs/undo.md); dryRun says what it would do. */
+  'runs.undo': handler<UndoOutcome>()(undoInput),
   /** Stages the files as the load would and analyses the conflicts, writing nothing to the table; progress comes as preview.event. */
   'preview.open': handler<PreviewSummary>()(previewOpen),
   /** The open preview re-ranked under another policy or file order, without reading the files again. */

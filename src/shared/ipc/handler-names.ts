@@ -26,6 +26,7 @@ export const handlerNames = [
   'runs.saveRejects',
   'runs.report',
   'runs.saveReport',
+  'runs.undo',
   'preview.open',
   'preview.summary',
   'preview.conflicts',

@@ -18,6 +18,7 @@ function run(runId: string, table: string, startedAt: string, extra: Partial<Run
     finishedAt: startedAt,
     status: 'loaded',
     source: 'app',
+    undoneAt: null,
     connectionName: 'Warehouse',
     connectionId: 'warehouse',
     table,
@@ -54,6 +55,7 @@ function run(runId: string, table: string, startedAt: string, extra: Partial<Run
       conflictPolicy: 'last',
       claim: false,
       leaseSeconds: 60,
+      undoKeepMs: 604_800_000,
     },
     ...extra,
   };

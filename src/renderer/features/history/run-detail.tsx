@@ -13,6 +13,7 @@ import { RejectsEntry } from '../rejects/rejects-entry.tsx';
 import { RunReportSection } from '../report/run-report.tsx';
 import { useRunDetail } from './queries.ts';
 import { RunAgain } from './run-again.tsx';
+import { UndoRun } from '../undo/undo-run.tsx';
 import { SettingsList } from '../../ui/settings-list.tsx';
 
 export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunStarted: () => void }) {
@@ -27,7 +28,10 @@ export function RunDetailPanel({ runId, onRunStarted }: { runId: string; onRunSt
         <h2 id="run-detail-heading">
           {run.table} <RunStatusChip status={run.status} />
         </h2>
-        <RunAgain detail={run} onStarted={onRunStarted} />
+        <div className="run-detail-actions">
+          <UndoRun run={run} />
+          <RunAgain detail={run} onStarted={onRunStarted} />
+        </div>
       </header>
       <ErrorPanel error={run.error} title="The run failed" />
       <Settings run={run} />

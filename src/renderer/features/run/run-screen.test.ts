@@ -286,7 +286,7 @@ describe('Run screen states', () => {
       { path: b, sha256: null, status: 'cancelled', counts: counts({}), seconds: 0 },
     ], 1);
     let running = true;
-    const detail: RunDetail = { ...active, finishedAt: null, status: 'cancelled', source: 'app', mode: 'upsert', files: 2, totals: result.totals, seconds: 2, result, error: null, reportDir: '/runs/run-9' };
+    const detail: RunDetail = { ...active, finishedAt: null, status: 'cancelled', source: 'app', undoneAt: null, mode: 'upsert', files: 2, totals: result.totals, seconds: 2, result, error: null, reportDir: '/runs/run-9' };
     const fake = runApi({ 'runs.active': async () => (running ? [active] : []), 'runs.get': async () => detail });
     // No draft: a reloaded page knows nothing but what main tells it.
     const { user } = renderScreen(createElement(RunScreen), { api: fake.api, draft: { files: [] } });

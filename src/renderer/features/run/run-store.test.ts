@@ -109,6 +109,7 @@ function detailOf(result: LoadResult, status: RunDetail['status']): RunDetail {
     finishedAt: new Date(1000).toISOString(),
     status,
     source: 'app',
+    undoneAt: null,
     connectionName: 'Local database',
     connectionId: 'local',
     table: 't',
