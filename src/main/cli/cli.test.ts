@@ -203,3 +203,40 @@ test('keyload history lists the runs of the CLI, and keyload report renders any 
   expect(missing.stderr).toMatch(/There is no run no-such-run in the history/);
   expect((await keyload(['report', runId, '--format', 'pdf'])).code).toBe(2);
 });
+
+test('keyload undo: a dry run counts, the undo puts the table back and the history says so; changed rows stop it (exit 1)', async () => {
+  await db.query('CREATE TABLE cli_undo (id int PRIMARY KEY, v text)');
+  await db.query("INSERT INTO cli_undo VALUES (1, 'stored'), (2, 'kept')");
+  const path = join(dir, 'undo-me.csv');
+  await writeFile(path, 'id,v\n1,changed\n3,new\n');
+  const loaded = await keyload(['load', '--dsn', db.url, '--table', 'cli_undo', '--undo', '--json', path]);
+  expect(loaded.code).toBe(0);
+  const { runId } = JSON.parse(loaded.stdout) as LoadResult;
+
+  const listed = await keyload(['undo', '--list', '--dsn', db.url]);
+  expect(listed.stdout).toMatch(new RegExp(`^${runId}\\s+\\S+ \\S+\\s+public\\.cli_undo\\s+upsert\\s+complete`, 'm'));
+  const dry = await keyload(['undo', runId.slice(0, 8), '--dry-run', '--dsn', db.url]);
+  expect(dry.code).toBe(0);
+  expect(dry.stderr).toMatch(/Undoing run \S+ into public\.cli_undo \(upsert, [^)]+\) deletes the 1 rows it inserted and puts back the 1 it updated\./);
+  expect(await db.query('SELECT id, v FROM cli_undo ORDER BY id')).toEqual([{ id: 1, v: 'changed' }, { id: 2, v: 'kept' }, { id: 3, v: 'new' }]);
+
+  await db.query("UPDATE cli_undo SET v = 'by hand' WHERE id = 3");
+  const stopped = await keyload(['undo', 'last', '--dsn', db.url]);
+  expect(stopped.code).toBe(1);
+  expect(stopped.stderr).toContain('1 rows changed since the run:\n  id=3: now {"id":3,"v":"by hand"}; the undo would delete it (the run inserted it)');
+  expect(stopped.stderr).toContain('Stopped: nothing was changed. --force restores anyway.');
+
+  await db.query("UPDATE cli_undo SET v = 'new' WHERE id = 3");
+  const undone = await keyload(['undo', runId, '--dsn', db.url, '--json']);
+  expect(undone.code).toBe(0);
+  expect(JSON.parse(undone.stdout)).toMatchObject({ done: true, toDelete: 1, toRestore: 1, conflicts: 0 });
+  expect(await db.query('SELECT id, v FROM cli_undo ORDER BY id')).toEqual([{ id: 1, v: 'stored' }, { id: 2, v: 'kept' }]);
+  const runs = JSON.parse((await keyload(['history', '--json', '--search', 'cli_undo'])).stdout) as RunSummary[];
+  expect(runs).toEqual([expect.objectContaining({ runId, undoneAt: expect.any(String) })]);
+  const again = await keyload(['undo', runId, '--dsn', db.url]);
+  expect([again.code, again.stderr]).toEqual([1, expect.stringMatching(/Cannot undo run .*: Run .* was already undone/)]);
+  // Without --undo, a load keeps nothing to undo.
+  const plain = await keyload(['load', '--dsn', db.url, '--table', 'cli_undo', '--json', path]);
+  const missing = await keyload(['undo', (JSON.parse(plain.stdout) as LoadResult).runId, '--dsn', db.url]);
+  expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/has no undo state on this server: it kept none \(--undo\)/)]);
+});

@@ -12,7 +12,7 @@ import { manifestTable, progressTable } from '../load/manifest/sql.ts';
 import { openPool, type ConnectionConfig } from '../load/plan.ts';
 import { acquireClient } from '../load/runtime/pool-client.ts';
 import { list } from '../load/stage/sql.ts';
-import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
+import { quoteIdent } from '../sql/identifiers.ts';
 import { AFTER, OP, registryTable, TABLE_SHAPE_SQL, UndoOp } from './sql.ts';
 import { ensureUndoRegistry } from './undo-log.ts';
 
@@ -99,20 +99,22 @@ interface Target {
   run: RegistryRow;
   undo: string;
   target: string;
-  /** Columns an undo writes (not generated); `overriding` when one is GENERATED ALWAYS AS IDENTITY. */
+  /** The target's columns, in order; those an undo writes (not generated); `overriding` when one is GENERATED ALWAYS AS IDENTITY. */
+  columns: string[];
   writable: string[];
   overriding: boolean;
 }
 
 const keyMatch = (key: string[], left: string, right: string) => key.map((k) => `${left}.${quoteIdent(k)} = ${right}.${quoteIdent(k)}`).join(' AND ');
 
-async function writableColumns(client: ClientBase, target: string): Promise<{ writable: string[]; overriding: boolean }> {
-  const columns = await client.query<{ name: string; identity_always: boolean }>(
-    `SELECT attname AS name, attidentity = 'a' AS identity_always FROM pg_attribute
-     WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`,
+async function targetColumns(client: ClientBase, target: string): Promise<Pick<Target, 'columns' | 'writable' | 'overriding'>> {
+  const columns = await client.query<{ name: string; generated: boolean; identity_always: boolean }>(
+    `SELECT attname AS name, attgenerated <> '' AS generated, attidentity = 'a' AS identity_always FROM pg_attribute
+     WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
     [target],
   );
-  return { writable: columns.rows.map((c) => c.name), overriding: columns.rows.some((c) => c.identity_always) };
+  const writable = columns.rows.filter((c) => !c.generated);
+  return { columns: columns.rows.map((c) => c.name), writable: writable.map((c) => c.name), overriding: writable.some((c) => c.identity_always) };
 }
 
 async function count(client: ClientBase, sql: string): Promise<number> {
@@ -123,8 +125,9 @@ async function count(client: ClientBase, sql: string): Promise<number> {
 async function keyedConflicts(client: ClientBase, t: Target): Promise<{ total: number; shown: UndoConflict[] }> {
   const key = t.run.key;
   const rows = await client.query<{ op: string; current: Record<string, unknown> | null; before: Record<string, unknown>; total: string }>(
-    `SELECT u.${quoteIdent(OP)} AS op, CASE WHEN c.ctid IS NULL THEN NULL ELSE to_jsonb(c) END AS current,
-            to_jsonb(u) - ${quoteLiteral(OP)} - ${quoteLiteral(AFTER)} AS before, count(*) OVER () AS total
+    // json, not jsonb: the columns keep the table's order.
+    `SELECT u.${quoteIdent(OP)} AS op, CASE WHEN c.ctid IS NULL THEN NULL ELSE to_json(c) END AS current,
+            (SELECT to_json(r) FROM (SELECT ${list(t.columns, 'u.')}) r) AS before, count(*) OVER () AS total
      FROM ${t.undo} u LEFT JOIN ${t.target} c ON ${keyMatch(key, 'c', 'u')}
      WHERE u.${quoteIdent(OP)} IN ('${UndoOp.inserted}', '${UndoOp.updated}') AND (c.ctid IS NULL OR md5(c::text) IS DISTINCT FROM u.${quoteIdent(AFTER)})
      ORDER BY ${list(key, 'u.')} LIMIT ${SHOWN_CONFLICTS}`,
@@ -212,7 +215,7 @@ export async function undoRun(client: ClientBase, request: UndoRequest): Promise
     }
     // Writers wait until the undo is over; readers go on seeing the table as it was.
     await client.query(`LOCK TABLE ${run.target_relation} IN SHARE ROW EXCLUSIVE MODE`);
-    const t: Target = { run, undo: run.undo_table, target: run.target_relation, ...(await writableColumns(client, run.target_relation)) };
+    const t: Target = { run, undo: run.undo_table, target: run.target_relation, ...(await targetColumns(client, run.target_relation)) };
     const replace = run.mode === 'replace';
     const ops = (value: string) => count(client, `SELECT count(*) AS n FROM ${t.undo} WHERE ${quoteIdent(OP)} = '${value}'`);
     const toDelete = replace ? await count(client, `SELECT count(*) AS n FROM ${t.target}`) : await ops(UndoOp.inserted);

@@ -15,26 +15,22 @@ export function UndoRun({ run }: { run: RunDetail }) {
   const connections = useConnections();
   const { passwords } = useDraft();
   const [asking, setAsking] = useState(false);
-  const opener = useRef<HTMLButtonElement>(null);
+  const connection = connections.data?.find((candidate) => candidate.id === run.connectionId);
+  const password = connection ? passwords[connection.id] : undefined;
+  // The dialog stays until closed, also once the run shows as undone.
+  if (asking) return <UndoDialog run={run} password={password} onClose={() => setAsking(false)} />;
   if (run.undoneAt) return <p className="notice">This run was undone on {formatDate(run.undoneAt)}.</p>;
   if (run.status === 'running') return null;
   if (run.source === 'cli') return <p className="muted">Started from the command line: undo it there with <code>keyload undo {run.runId}</code>.</p>;
   if (!run.options.undo) return <p className="muted">This run kept no undo state, so it cannot be undone.</p>;
-  const connection = connections.data?.find((candidate) => candidate.id === run.connectionId);
   if (!connection) return null;
-  const password = passwords[connection.id];
   const ready = !needsPassword(connection) || password !== undefined;
-  const close = () => {
-    setAsking(false);
-    opener.current?.focus();
-  };
   return (
     <div className="undo-run">
       {needsPassword(connection) && !ready && <PasswordForm connection={connection} entered={false} />}
-      <button ref={opener} type="button" disabled={!ready} onClick={() => setAsking(true)}>
+      <button type="button" disabled={!ready} onClick={() => setAsking(true)}>
         Undo this run…
       </button>
-      {asking && <UndoDialog run={run} password={password} onClose={close} />}
     </div>
   );
 }
@@ -93,6 +89,7 @@ function UndoPlan({ plan }: { plan: UndoOutcome }) {
           Undone: the table is as it was before the run, and its files are no longer recorded as loaded.
         </p>
       )}
+      {!plan.done && <p>The table goes back to how it was before this run, in one transaction, and the run's files are no longer recorded as loaded.</p>}
       <dl className="undo-counts" aria-label="What the undo does">
         {counts.map(([label, n]) => (
           <div key={label}>
