@@ -7,7 +7,7 @@ import { UPSERT_10M_FACTOR } from './data.ts';
 import { measure, type Run } from './measure.ts';
 import type { BenchServer } from './server.ts';
 
-export const CASE_IDS = ['append', 'upsert', 'upsert-parquet', 'pgloader', '1gb', 'upsert-10m', 'parallel', 'preview', 'small-files', 'mixed'] as const;
+export const CASE_IDS = ['append', 'upsert', 'upsert-parquet', 'undo', 'pgloader', '1gb', 'upsert-10m', 'parallel', 'preview', 'small-files', 'mixed'] as const;
 export type CaseId = (typeof CASE_IDS)[number];
 
 export const REPETITIONS = 3;
@@ -157,6 +157,12 @@ export async function buildCase(id: CaseId, paths: BenchPaths, data: DataSet, op
       const [start, csv, file] = [await data.file('base'), await data.file('upsert'), await data.file('upsert-parquet')];
       const baseline = { tool: await psqlUpsert(paths, single(csv)), file: csv };
       return { ...base, title: 'upsert, 50% overlap, Parquet', start, baseline, subjects: [compared(keyload(paths, file), file, { kind: 'ratio', max: 1.5 })] };
+    }
+    case 'undo': {
+      // The cost of keeping undo state: the same upsert with --undo, against it without.
+      const [start, file] = [await data.file('base'), await data.file('upsert')];
+      const withUndo: Subject = { ...compared(keyload(paths, file, { flags: ['--undo'], name: 'keyload --undo' }), file, { kind: 'ratio', max: 1.15 }), sameCounts: true };
+      return { ...base, title: 'upsert, 50% overlap, CSV, with --undo, against the same upsert without', start, baseline: { tool: keyload(paths, file), file }, subjects: [withUndo] };
     }
     case 'pgloader': {
       if (!hasPgloader) return 'pgloader is not installed (apt-get install -y pgloader)';

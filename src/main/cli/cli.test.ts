@@ -226,10 +226,10 @@ test('keyload undo: a dry run counts, the undo puts the table back and the histo
   expect(stopped.stderr).toContain('1 rows changed since the run:\n  id=3: now {"id":3,"v":"by hand"}; the undo would delete it (the run inserted it)');
   expect(stopped.stderr).toContain('Stopped: nothing was changed. --force restores anyway.');
 
-  await db.query("UPDATE cli_undo SET v = 'new' WHERE id = 3");
-  const undone = await keyload(['undo', runId, '--dsn', db.url, '--json']);
+  // --force deletes the key the run inserted, changed by hand or not.
+  const undone = await keyload(['undo', runId, '--force', '--dsn', db.url, '--json']);
   expect(undone.code).toBe(0);
-  expect(JSON.parse(undone.stdout)).toMatchObject({ done: true, toDelete: 1, toRestore: 1, conflicts: 0 });
+  expect(JSON.parse(undone.stdout)).toMatchObject({ done: true, toDelete: 1, toRestore: 1, conflicts: 1 });
   expect(await db.query('SELECT id, v FROM cli_undo ORDER BY id')).toEqual([{ id: 1, v: 'stored' }, { id: 2, v: 'kept' }]);
   const runs = JSON.parse((await keyload(['history', '--json', '--search', 'cli_undo'])).stdout) as RunSummary[];
   expect(runs).toEqual([expect.objectContaining({ runId, undoneAt: expect.any(String) })]);

@@ -13,7 +13,7 @@ import { openPool, type ConnectionConfig } from '../load/plan.ts';
 import { acquireClient } from '../load/runtime/pool-client.ts';
 import { list } from '../load/stage/sql.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
-import { AFTER, OP, registryTable, TABLE_SHAPE_SQL, UndoOp } from './sql.ts';
+import { CURRENT_XID, firstRecordsSql, OP, PRIOR, registryTable, restampSql, TABLE_SHAPE_SQL, UndoOp, writtenBy, XID } from './sql.ts';
 import { ensureUndoRegistry } from './undo-log.ts';
 
 /** Conflicting rows reported in full; the rest are counted. */
@@ -33,6 +33,8 @@ interface RegistryRow {
   finished_at: Date | null;
   undone_at: Date | null;
   bytes: string | null;
+  left_xid: string | null;
+  left_rows: string | null;
 }
 
 const entryColumns = `r.*, CASE WHEN to_regclass(r.undo_table) IS NOT NULL THEN pg_total_relation_size(to_regclass(r.undo_table)) END AS bytes`;
@@ -128,8 +130,8 @@ async function keyedConflicts(client: ClientBase, t: Target): Promise<{ total: n
     // json, not jsonb: the columns keep the table's order.
     `SELECT u.${quoteIdent(OP)} AS op, CASE WHEN c.ctid IS NULL THEN NULL ELSE to_json(c) END AS current,
             (SELECT to_json(r) FROM (SELECT ${list(t.columns, 'u.')}) r) AS before, count(*) OVER () AS total
-     FROM ${t.undo} u LEFT JOIN ${t.target} c ON ${keyMatch(key, 'c', 'u')}
-     WHERE u.${quoteIdent(OP)} IN ('${UndoOp.inserted}', '${UndoOp.updated}') AND (c.ctid IS NULL OR md5(c::text) IS DISTINCT FROM u.${quoteIdent(AFTER)})
+     FROM ${firstRecordsSql(t.undo, key)} u LEFT JOIN ${t.target} c ON ${keyMatch(key, 'c', 'u')}
+     WHERE c.ctid IS NULL OR NOT ${writtenBy('c', 'u."#last"')}
      ORDER BY ${list(key, 'u.')} LIMIT ${SHOWN_CONFLICTS}`,
   );
   const shown = rows.rows.map((row): UndoConflict => {
@@ -140,28 +142,39 @@ async function keyedConflicts(client: ClientBase, t: Target): Promise<{ total: n
   return { total: Number(rows.rows[0]?.total ?? 0), shown };
 }
 
-/** Rows added, changed or deleted since the replace: the two multisets of row hashes differ by this many rows. */
+/**
+ * Rows added or changed since the replace, plus those of its rows gone since (a changed row counts
+ * in both). A row is the replace's if the replace wrote it, or if a later run's undo put it back
+ * (a restamp record with its key).
+ */
 async function replaceConflicts(client: ClientBase, t: Target): Promise<{ total: number; shown: UndoConflict[] }> {
-  const total = await count(
-    client,
-    `SELECT coalesce(sum(abs(coalesce(now_rows.n, 0) - coalesce(left_rows.n, 0))), 0) AS n
-     FROM (SELECT md5(c::text) AS h, count(*) AS n FROM ${t.target} c GROUP BY 1) now_rows
-     FULL JOIN (SELECT ${quoteIdent(AFTER)} AS h, count(*) AS n FROM ${t.undo} WHERE ${quoteIdent(OP)} = '${UndoOp.left}' GROUP BY 1) left_rows USING (h)
-     WHERE now_rows.n IS DISTINCT FROM left_rows.n`,
+  const restamped = t.run.key.length > 0
+    ? ` OR EXISTS (SELECT 1 FROM ${t.undo} x WHERE x.${quoteIdent(OP)} = '${UndoOp.restamped}' AND ${keyMatch(t.run.key, 'x', 'c')} AND ${writtenBy('c', `x.${quoteIdent(XID)}`)})`
+    : '';
+  const now = await client.query<{ other: string; still: string }>(
+    `SELECT count(*) FILTER (WHERE NOT mine) AS other, count(*) FILTER (WHERE mine) AS still
+     FROM (SELECT ${writtenBy('c', '$1::bigint')}${restamped} AS mine FROM ${t.target} c) s`,
+    [t.run.left_xid ?? '-1'],
   );
-  return { total, shown: [] };
+  const row = now.rows[0];
+  return { total: Number(row?.other ?? 0) + Number(t.run.left_rows ?? 0) - Number(row?.still ?? 0), shown: [] };
 }
 
-/** Later runs (not undone) that wrote some of the same keys: they must be undone first, newest first. */
-async function laterRuns(client: ClientBase, schema: string, t: Target): Promise<string[]> {
-  const later = await client.query<{ run_id: string; undo_table: string; mode: string }>(
-    `SELECT run_id, undo_table, mode FROM ${registryTable(schema)}
-     WHERE target_table = $1 AND run_id <> $2 AND created_at > (SELECT created_at FROM ${registryTable(schema)} WHERE run_id = $2)
-       AND status <> 'undone' AND to_regclass(undo_table) IS NOT NULL ORDER BY created_at DESC`,
-    [t.run.target_table, t.run.run_id],
+/** The table's other runs whose undo state stands, before or after `run`, newest first. */
+async function otherRuns(client: ClientBase, schema: string, run: RegistryRow, when: 'before' | 'after'): Promise<RegistryRow[]> {
+  const rows = await client.query<RegistryRow>(
+    `SELECT r.* FROM ${registryTable(schema)} r
+     WHERE r.target_table = $1 AND r.run_id <> $2 AND r.created_at ${when === 'after' ? '>' : '<'} (SELECT created_at FROM ${registryTable(schema)} WHERE run_id = $2)
+       AND r.status <> 'undone' AND to_regclass(r.undo_table) IS NOT NULL ORDER BY r.created_at DESC`,
+    [run.target_table, run.run_id],
   );
+  return rows.rows;
+}
+
+/** Later runs that wrote some of the same keys (any replace does): they must be undone first, newest first. */
+async function laterRuns(client: ClientBase, schema: string, t: Target): Promise<string[]> {
   const overlapping: string[] = [];
-  for (const run of later.rows) {
+  for (const run of await otherRuns(client, schema, t.run, 'after')) {
     const replaced = run.mode === 'replace' || t.run.mode === 'replace';
     const written = `${quoteIdent(OP)} IN ('${UndoOp.inserted}', '${UndoOp.updated}')`;
     const shared = replaced || (await count(client, `SELECT count(*) AS n FROM (SELECT 1 FROM ${t.undo} a JOIN ${run.undo_table} b ON ${keyMatch(t.run.key, 'a', 'b')} WHERE a.${written} AND b.${written} LIMIT 1) x`)) > 0;
@@ -170,17 +183,47 @@ async function laterRuns(client: ClientBase, schema: string, t: Target): Promise
   return overlapping;
 }
 
+/**
+ * The rows this undo put back that an earlier run had left are that run's version again: its
+ * records learn so, or its own undo would take them for changed since. An earlier replace without a
+ * key learns it only when this undo put back its whole table.
+ */
+async function restampEarlier(client: ClientBase, schema: string, t: Target): Promise<void> {
+  const replace = t.run.mode === 'replace';
+  const op = replace ? UndoOp.replaced : UndoOp.updated;
+  const restored = replace ? t.undo : firstRecordsSql(t.undo, t.run.key);
+  for (const earlier of await otherRuns(client, schema, t.run, 'before')) {
+    if (earlier.mode !== 'replace') {
+      await client.query(restampSql(earlier.undo_table, earlier.key, restored, op));
+    } else if (earlier.key.length > 0) {
+      const keys = earlier.key.map((k) => `r.${quoteIdent(k)}`).join(', ');
+      await client.query(
+        `INSERT INTO ${earlier.undo_table} (${quoteIdent(OP)}, ${quoteIdent(XID)}, ${list(earlier.key)})
+         SELECT '${UndoOp.restamped}', ${CURRENT_XID}, ${keys} FROM ${restored} r WHERE r.${quoteIdent(OP)} = '${op}' AND r.${quoteIdent(PRIOR)} = $1::bigint % 4294967296`,
+        [earlier.left_xid ?? '-1'],
+      );
+    } else if (replace) {
+      await client.query(
+        `UPDATE ${registryTable(schema)} SET left_xid = ${CURRENT_XID} WHERE run_id = $1 AND left_rows = (SELECT count(*) FROM ${t.undo} r WHERE r.${quoteIdent(OP)} = '${op}')
+           AND NOT EXISTS (SELECT 1 FROM ${t.undo} r WHERE r.${quoteIdent(OP)} = '${op}' AND r.${quoteIdent(PRIOR)} <> $2::bigint % 4294967296)`,
+        [earlier.run_id, earlier.left_xid ?? '-1'],
+      );
+    }
+  }
+}
+
 async function restoreKeyed(client: ClientBase, t: Target, force: boolean): Promise<void> {
   const key = t.run.key;
   const op = (value: string) => `u.${quoteIdent(OP)} = '${value}'`;
-  await client.query(`DELETE FROM ${t.target} c USING ${t.undo} u WHERE ${op(UndoOp.inserted)} AND ${keyMatch(key, 'c', 'u')}`);
+  const first = firstRecordsSql(t.undo, key);
+  await client.query(`DELETE FROM ${t.target} c USING ${first} u WHERE ${op(UndoOp.inserted)} AND ${keyMatch(key, 'c', 'u')}`);
   const keySet = new Set(key);
   const restored = t.writable.filter((c) => !keySet.has(c));
   if (restored.length > 0) {
-    await client.query(`UPDATE ${t.target} c SET (${list(restored)}) = ROW(${list(restored, 'u.')}) FROM ${t.undo} u WHERE ${op(UndoOp.updated)} AND ${keyMatch(key, 'c', 'u')}`);
+    await client.query(`UPDATE ${t.target} c SET (${list(restored)}) = ROW(${list(restored, 'u.')}) FROM ${first} u WHERE ${op(UndoOp.updated)} AND ${keyMatch(key, 'c', 'u')}`);
   }
   // Forced: rows the run updated and someone deleted since come back too.
-  if (force) await client.query(`${insertSql(t)} SELECT ${list(t.writable, 'u.')} FROM ${t.undo} u WHERE ${op(UndoOp.updated)} AND NOT EXISTS (SELECT 1 FROM ${t.target} c WHERE ${keyMatch(key, 'c', 'u')})`);
+  if (force) await client.query(`${insertSql(t)} SELECT ${list(t.writable, 'u.')} FROM ${first} u WHERE ${op(UndoOp.updated)} AND NOT EXISTS (SELECT 1 FROM ${t.target} c WHERE ${keyMatch(key, 'c', 'u')})`);
 }
 
 async function restoreReplaced(client: ClientBase, t: Target): Promise<void> {
@@ -217,7 +260,8 @@ export async function undoRun(client: ClientBase, request: UndoRequest): Promise
     await client.query(`LOCK TABLE ${run.target_relation} IN SHARE ROW EXCLUSIVE MODE`);
     const t: Target = { run, undo: run.undo_table, target: run.target_relation, ...(await targetColumns(client, run.target_relation)) };
     const replace = run.mode === 'replace';
-    const ops = (value: string) => count(client, `SELECT count(*) AS n FROM ${t.undo} WHERE ${quoteIdent(OP)} = '${value}'`);
+    const records = replace ? t.undo : firstRecordsSql(t.undo, run.key);
+    const ops = (value: string) => count(client, `SELECT count(*) AS n FROM ${records} u WHERE u.${quoteIdent(OP)} = '${value}'`);
     const toDelete = replace ? await count(client, `SELECT count(*) AS n FROM ${t.target}`) : await ops(UndoOp.inserted);
     const toRestore = await ops(replace ? UndoOp.replaced : UndoOp.updated);
     const conflicts = replace ? await replaceConflicts(client, t) : await keyedConflicts(client, t);
@@ -230,6 +274,7 @@ export async function undoRun(client: ClientBase, request: UndoRequest): Promise
     }
     if (replace) await restoreReplaced(client, t);
     else await restoreKeyed(client, t, request.force);
+    await restampEarlier(client, request.schema, t);
     await markUndone(client, request.schema, t);
     await client.query('COMMIT');
     return { ...outcome, entry: { ...entry, status: 'undone', undoneAt: new Date().toISOString() }, done: true };

@@ -69,7 +69,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
         await recordFile(file.ctx, client, 'loaded', { batchRows: run.plan.options.batchSize, batchesDone: 1, parts: run.partitions });
       }
       // What the replace left, so an undo can tell whether the table changed since.
-      if (run.undo) await client.query(keepLeftSql(run.undo, target));
+      if (run.undo) await client.query(keepLeftSql(run.plan.options.manifestSchema, target), [run.plan.runId]);
     })));
     return files.map((f) => outcome(f.ctx, null));
   } catch (error) {

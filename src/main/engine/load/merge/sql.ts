@@ -6,7 +6,7 @@
 import type { ConflictPolicy } from '../../../../shared/load-types.ts';
 import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
 import { LINE, list, ORD } from '../stage/sql.ts';
-import { AFTER, recordUndoCtes, type UndoRecording } from '../../undo/sql.ts';
+import { recordUndoCtes, type UndoRecording } from '../../undo/sql.ts';
 
 // Merge and preview modules build their lists of names with the staging SQL's helper.
 export { list } from '../stage/sql.ts';
@@ -73,7 +73,7 @@ export function unitMergeSql(spec: MergeSpec, source: string, contested: Contest
   const overriding = spec.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
   // "#" names cannot collide with the table's columns.
   const inserted = spec.mode === 'upsert' ? '(xmax = 0)' : 'true';
-  const returning = [`${inserted} AS "#inserted"`, ...(spec.undo ? [`md5(t::text) AS ${quoteIdent(AFTER)}`, ...spec.key.map((k, i) => `t.${quoteIdent(k)} AS ${quoteIdent(`#k${i}`)}`)] : [])].join(', ');
+  const returning = [`${inserted} AS "#inserted"`, ...(spec.undo ? spec.key.map((k, i) => `t.${quoteIdent(k)} AS ${quoteIdent(`#k${i}`)}`) : [])].join(', ');
   const undo = spec.undo ? `,\n    ${recordUndoCtes(spec.undo, spec.target, spec.key, 'merged')}` : '';
   const owned = contested
     ? ` WHERE NOT EXISTS (SELECT 1 FROM ${contested.table} o WHERE o.${quoteIdent(FILE)} = ${Math.trunc(rank)} AND o.${quoteIdent(OWNER)} <> ${Math.trunc(rank)} AND ${spec.key.map((k) => `o.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ')})`
