@@ -2,6 +2,7 @@
 // rows changed since are reported and stop it; a cancelled run's committed units come back; a
 // replace gets its previous table back; a recreated or altered table is refused.
 import fc from 'fast-check';
+import pg from 'pg';
 import { expect, test } from 'vitest';
 import { rowArb, rowWithBadArb, writeGeneratedFile, type GeneratedFile, type Policy } from '../../../../test/generated-files.ts';
 import { useTestHarness } from '../../../../test/load-harness.ts';
@@ -161,4 +162,30 @@ test('a run that keeps no undo state says so', async () => {
   const name = await table('undo_none');
   const run = await t.h.load({ files: [await t.h.file('n1.csv', 'k,a,n,v\n1,x,1,1\n')], table: name });
   await expect(undo(run.runId)).rejects.toThrow(/has no undo state on this server: it kept none \(--undo\)/);
+});
+
+test('an undo whose connection is killed halfway leaves the table as it was; run again, it finishes', async () => {
+  const name = await table('undo_killed', Array.from({ length: 40 }, (_, k) => ({ k, a: 'stored', n: k, v: 0 })));
+  const before = await digest(name);
+  const rows = Array.from({ length: 80 }, (_, k) => `${k},file,${k},1`).join('\n');
+  const run = await t.h.load({ files: [await t.h.file('killed.csv', `k,a,n,v\n${rows}\n`)], table: name, undo: true });
+  const loaded = await digest(name);
+  // A row lock makes the undo wait inside its transaction, after it has started changing the table.
+  const blocker = new pg.Client({ connectionString: t.db.url });
+  await blocker.connect();
+  await blocker.query(`BEGIN; SELECT 1 FROM ${name} WHERE k = 79 FOR UPDATE`);
+  const undoing = undo(run.runId).catch((error: unknown) => error);
+  let victim: number | undefined;
+  while (victim === undefined) {
+    const waiting = await t.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'keyload-test' AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%'`);
+    victim = waiting[0]?.pid;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await t.db.query('SELECT pg_terminate_backend($1)', [victim]);
+  expect(await undoing).toBeInstanceOf(Error);
+  await blocker.query('ROLLBACK');
+  await blocker.end();
+  expect(await digest(name)).toBe(loaded);
+  expect(await undo(run.runId)).toMatchObject({ done: true, conflicts: 0 });
+  expect(await digest(name)).toBe(before);
 });

@@ -5,6 +5,7 @@ import type { RunDetail } from '../../../shared/ipc/contract.ts';
 import type { UndoConflict, UndoOutcome } from '../../../shared/undo-types.ts';
 import { useDraft } from '../../draft/draft-context.tsx';
 import { ErrorNotice } from '../../ui/error-notice.tsx';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 import { formatCount, formatDate } from '../../ui/format.ts';
 import { Loading } from '../../ui/states.tsx';
 import { needsPassword, useConnections } from '../target/connection.ts';
@@ -102,6 +103,7 @@ function UndoPlan({ plan }: { plan: UndoOutcome }) {
           <dd>{formatCount(plan.conflicts)}</dd>
         </div>
       </dl>
+      {plan.entry.bytes !== null && <p className="muted">The run's undo state takes {formatBytes(plan.entry.bytes)} on the server; undoing drops it.</p>}
       {plan.laterRuns.length > 0 && (
         <p className="notice notice-warning">
           {plan.laterRuns.length === 1 ? 'A later run wrote' : `${plan.laterRuns.length} later runs wrote`} some of the same keys. Undo {plan.laterRuns.length === 1 ? 'it' : 'them, newest first,'} before this one: {plan.laterRuns.join(', ')}.
