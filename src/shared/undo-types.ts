@@ -42,4 +42,6 @@ export interface UndoOutcome {
   refused: string | null;
   /** The undo was carried out (not a dry run, and nothing stopped it). */
   done: boolean;
+  /** With chain: the later runs' undos, in the order they were made (newest run first). */
+  chained: UndoOutcome[];
 }

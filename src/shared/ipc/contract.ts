@@ -214,7 +214,7 @@ const runIdInput = z.object({ runId: z.string().min(1) });
 /** A rejects file of one run; the main side serves only files that run wrote. */
 const rejectsInput = runIdInput.extend({ path: z.string().min(1) });
 const reportInput = runIdInput.extend({ format: z.enum(REPORT_FORMATS) });
-const undoInput = runIdInput.extend({ password: z.string().optional(), dryRun: z.boolean(), force: z.boolean().default(false) });
+const undoInput = runIdInput.extend({ password: z.string().optional(), dryRun: z.boolean(), force: z.boolean().default(false), chain: z.boolean().default(false) });
 /** A conflict preview, named by the renderer so its progress events can be told apart from the start. */
 const previewIdInput = z.object({ previewId: z.string().min(1).max(100) });
 const previewOpen = runStart.extend(previewIdInput.shape);

@@ -9,7 +9,7 @@ import type { HandlerImpls } from '../dispatch.ts';
 
 export function undoHandlers(connections: ConnectionStore, history: RunHistory): Pick<HandlerImpls, 'runs.undo'> {
   return {
-    'runs.undo': async ({ runId, password, dryRun, force }) => {
+    'runs.undo': async ({ runId, password, dryRun, force, chain }) => {
       const run = history.get(runId);
       if (!run) throw new KeyloadError(ErrorCodes.usage, `There is no run ${runId} in the history.`);
       if (run.source === 'cli') {
@@ -18,8 +18,10 @@ export function undoHandlers(connections: ConnectionStore, history: RunHistory):
       if (run.status === 'running') throw new KeyloadError(ErrorCodes.usage, 'The run is still going: cancel it first, then undo it.');
       const connectionString = await connections.connectionString(run.connectionId, password);
       // The app's runs always use the default manifest schema.
-      const outcome = await undoOnServer({ connectionString, applicationName: 'keyload-app' }, { run: runId, schema: LOAD_DEFAULTS.manifestSchema, dryRun, force });
-      if (outcome.done) history.markUndone(runId, outcome.entry.undoneAt ?? new Date().toISOString());
+      const outcome = await undoOnServer({ connectionString, applicationName: 'keyload-app' }, { run: runId, schema: LOAD_DEFAULTS.manifestSchema, dryRun, force, chain });
+      for (const step of [...outcome.chained, outcome]) {
+        if (step.done) history.markUndone(step.entry.runId, step.entry.undoneAt ?? new Date().toISOString());
+      }
       return outcome;
     },
   };

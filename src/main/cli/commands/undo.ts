@@ -9,7 +9,7 @@ import { formatBytes, formatCount } from '../format.ts';
 import { parseCommand } from '../parse-command.ts';
 import { resolveConnection } from './load.ts';
 
-export const undoUsage = `Usage: keyload undo <run id|last> [--dsn URL] [--dry-run] [--force] [--json]
+export const undoUsage = `Usage: keyload undo <run id|last> [--dsn URL] [--dry-run] [--chain] [--force] [--json]
        keyload undo --list [--dsn URL] [--json]
 
 Takes back a run that kept undo state (keyload load --undo; the app always does): deletes the
@@ -20,6 +20,7 @@ be undone first, newest first.
   --dsn URL               the server, as for keyload load (else DATABASE_URL, PG*, the local database)
   --manifest-schema NAME  schema of keyload_manifest and the undo state (default ${LOAD_DEFAULTS.manifestSchema})
   --dry-run               say what the undo would do; change nothing
+  --chain                 first undo the later runs that wrote the same keys, newest first
   --force                 restore anyway: rows changed since the run are overwritten or deleted
   --list                  the runs on the server whose undo state is kept, newest first
   --json                  print the outcome as JSON on stdout
@@ -56,7 +57,7 @@ export function undoSummary(outcome: UndoOutcome, dryRun: boolean): string {
     if (outcome.conflicts > outcome.shownConflicts.length) lines.push(`  ... and ${formatCount(outcome.conflicts - outcome.shownConflicts.length)} more`);
   }
   if (outcome.laterRuns.length > 0) {
-    lines.push(`Later runs wrote some of the same keys; undo them first, newest first: ${outcome.laterRuns.map((id) => `keyload undo ${id}`).join(', then ')}`);
+    lines.push(`Later runs wrote some of the same keys; undo them first, newest first (--chain does): ${outcome.laterRuns.map((id) => `keyload undo ${id}`).join(', then ')}`);
   }
   if (!outcome.done && !dryRun) lines.push('Stopped: nothing was changed. --force restores anyway.');
   if (outcome.done) lines.push('Its files are no longer recorded as loaded.');
@@ -73,7 +74,7 @@ export async function undoCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand('undo', {
     args: argv,
     allowPositionals: true,
-    options: { dsn: { type: 'string' }, 'manifest-schema': { type: 'string' }, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' }, list: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { dsn: { type: 'string' }, 'manifest-schema': { type: 'string' }, 'dry-run': { type: 'boolean' }, force: { type: 'boolean' }, chain: { type: 'boolean' }, list: { type: 'boolean' }, json: { type: 'boolean' } },
   });
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const schema = values['manifest-schema'] ?? LOAD_DEFAULTS.manifestSchema;
@@ -86,9 +87,11 @@ export async function undoCommand(argv: string[]): Promise<number> {
   const [run, ...extra] = positionals;
   if (!run || extra.length > 0) throw new KeyloadError(ErrorCodes.usage, 'Name one run: keyload undo <run id|last>', { hint: 'keyload undo --list shows the runs that can be undone.' });
   const dryRun = values['dry-run'] ?? false;
-  const outcome = await undoOnServer(connection, { run, schema, dryRun, force: values.force ?? false });
-  if (outcome.done) recordUndone(outcome.entry.runId, log);
-  log(undoSummary(outcome, dryRun));
+  const outcome = await undoOnServer(connection, { run, schema, dryRun, force: values.force ?? false, chain: values.chain ?? false });
+  for (const step of [...outcome.chained, outcome]) {
+    if (step.done) recordUndone(step.entry.runId, log);
+    log(undoSummary(step, dryRun));
+  }
   if (values.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
   return outcome.done || (dryRun && !outcome.refused) ? 0 : 1;
 }

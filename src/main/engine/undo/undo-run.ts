@@ -67,6 +67,8 @@ export interface UndoRequest {
   dryRun: boolean;
   /** Restore anyway: rows changed since the run are overwritten (or deleted). */
   force: boolean;
+  /** First undo the later runs that wrote the same keys, newest first (each in its own transaction). */
+  chain?: boolean;
 }
 
 async function findRun(client: ClientBase, schema: string, ref: string): Promise<RegistryRow> {
@@ -244,8 +246,24 @@ async function markUndone(client: ClientBase, schema: string, t: Target): Promis
   await client.query(`DROP TABLE ${t.undo}`);
 }
 
-/** Plans (and unless dry, carries out) the undo of one run, in one transaction. */
+/**
+ * Plans (and unless dry, carries out) the undo of one run, in one transaction. With `chain`, the
+ * later runs in its way are undone first, newest first, each the same way; the first of them that
+ * cannot be undone stops the chain, and the outcome says which ones were.
+ */
 export async function undoRun(client: ClientBase, request: UndoRequest): Promise<UndoOutcome> {
+  if (!request.chain || request.dryRun) return undoOne(client, request);
+  const planned = await undoOne(client, { ...request, dryRun: true });
+  const chained: UndoOutcome[] = [];
+  for (const later of planned.laterRuns) {
+    const outcome = await undoRun(client, { ...request, run: later });
+    chained.push(...outcome.chained, { ...outcome, chained: [] });
+    if (!outcome.done) return { ...planned, chained };
+  }
+  return { ...(await undoOne(client, request)), chained };
+}
+
+async function undoOne(client: ClientBase, request: UndoRequest): Promise<UndoOutcome> {
   await ensureUndoRegistry(client, request.schema);
   const run = await findRun(client, request.schema, request.run);
   await client.query('BEGIN');
@@ -254,7 +272,7 @@ export async function undoRun(client: ClientBase, request: UndoRequest): Promise
     const entry = toEntry(run);
     if (refused) {
       await client.query('ROLLBACK');
-      return { entry, toDelete: 0, toRestore: 0, conflicts: 0, shownConflicts: [], laterRuns: [], refused, done: false };
+      return { entry, toDelete: 0, toRestore: 0, conflicts: 0, shownConflicts: [], laterRuns: [], refused, done: false, chained: [] };
     }
     // Writers wait until the undo is over; readers go on seeing the table as it was.
     await client.query(`LOCK TABLE ${run.target_relation} IN SHARE ROW EXCLUSIVE MODE`);
@@ -266,7 +284,7 @@ export async function undoRun(client: ClientBase, request: UndoRequest): Promise
     const toRestore = await ops(replace ? UndoOp.replaced : UndoOp.updated);
     const conflicts = replace ? await replaceConflicts(client, t) : await keyedConflicts(client, t);
     const later = await laterRuns(client, request.schema, t);
-    const outcome: UndoOutcome = { entry, toDelete, toRestore, conflicts: conflicts.total, shownConflicts: conflicts.shown, laterRuns: later, refused: null, done: false };
+    const outcome: UndoOutcome = { entry, toDelete, toRestore, conflicts: conflicts.total, shownConflicts: conflicts.shown, laterRuns: later, refused: null, done: false, chained: [] };
     const blocked = (conflicts.total > 0 || later.length > 0) && !request.force;
     if (request.dryRun || blocked) {
       await client.query('ROLLBACK');

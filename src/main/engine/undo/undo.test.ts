@@ -189,3 +189,24 @@ test('an undo whose connection is killed halfway leaves the table as it was; run
   expect(await undo(run.runId)).toMatchObject({ done: true, conflicts: 0 });
   expect(await digest(name)).toBe(before);
 });
+
+test('--chain undoes the later runs in the way first, newest first, and stops at one with rows changed since', async () => {
+  const name = await table('undo_chain', [{ k: 1, a: 'stored', n: 1, v: 1 }]);
+  const before = await digest(name);
+  const load = async (file: string, rows: string) => (await t.h.load({ files: [await t.h.file(file, `k,a,n,v\n${rows}\n`)], table: name, undo: true })).runId;
+  const a = await load('ch-a.csv', '1,a,1,2\n2,a,2,2');
+  const b = await load('ch-b.csv', '1,b,1,3');
+  const c = await load('ch-c.csv', '2,c,2,3');
+  expect(await undo(a)).toMatchObject({ done: false, laterRuns: [c, b] });
+
+  // A change by hand to a row of c: the chain undoes nothing.
+  await t.db.query(`UPDATE ${name} SET a = 'by hand' WHERE k = 2`);
+  const stopped = await undo(a, { chain: true });
+  expect(stopped).toMatchObject({ done: false, chained: [{ entry: { runId: c }, done: false, conflicts: 1 }] });
+  await t.db.query(`UPDATE ${name} SET a = 'c' WHERE k = 2`);
+  await undo(c, { force: true });
+
+  const chained = await undo(a, { chain: true });
+  expect(chained).toMatchObject({ done: true, chained: [{ entry: { runId: b }, done: true }] });
+  expect(await digest(name)).toBe(before);
+});

@@ -44,6 +44,7 @@ function outcome(overrides: Partial<UndoOutcome> = {}): UndoOutcome {
     laterRuns: [],
     refused: null,
     done: false,
+    chained: [],
     ...overrides,
   };
 }
@@ -64,7 +65,7 @@ test('changed rows hold the undo back until "Restore anyway"; the undo then goes
   await user.click(within(dialog).getByRole('checkbox', { name: 'Restore anyway: overwrite the rows changed since' }));
   await user.click(confirm);
   expect(await within(dialog).findByRole('status')).toHaveProperty('textContent', expect.stringContaining('Undone'));
-  expect(fake.calls('runs.undo')).toEqual([{ runId: 'run-7', dryRun: true, force: false }, { runId: 'run-7', dryRun: false, force: true }]);
+  expect(fake.calls('runs.undo')).toEqual([{ runId: 'run-7', dryRun: true, force: false, chain: false }, { runId: 'run-7', dryRun: false, force: true, chain: false }]);
 });
 
 test('a refused run says why and cannot be undone; a run without undo state offers nothing', async () => {

@@ -40,6 +40,7 @@ function UndoDialog({ run, password, onClose }: { run: RunDetail; password: stri
   const preview = useUndoPreview(run.runId, password);
   const undo = useUndo();
   const [anyway, setAnyway] = useState(false);
+  const [chain, setChain] = useState(false);
   const headingId = useId();
   const back = useRef<HTMLButtonElement>(null);
   useEffect(() => back.current?.focus(), []);
@@ -47,7 +48,8 @@ function UndoDialog({ run, password, onClose }: { run: RunDetail; password: stri
     if (event.key === 'Escape') onClose();
   };
   const plan = undo.data ?? preview.data;
-  const blocked = plan ? plan.refused !== null || ((plan.conflicts > 0 || plan.laterRuns.length > 0) && !anyway) : true;
+  // Undoing the later runs first clears the conflicts they caused; any other needs "Restore anyway".
+  const blocked = plan ? plan.refused !== null || ((plan.conflicts > 0 || plan.laterRuns.length > 0) && !anyway && !chain) : true;
   return (
     <div className="dialog-backdrop">
       <div role="dialog" aria-modal="true" aria-labelledby={headingId} className="dialog dialog-wide" onKeyDown={onKeyDown}>
@@ -55,6 +57,12 @@ function UndoDialog({ run, password, onClose }: { run: RunDetail; password: stri
         {preview.isPending && <Loading>Comparing the table with what the run left…</Loading>}
         <ErrorNotice error={preview.error} title="Could not check the run" />
         {plan && <UndoPlan plan={plan} />}
+        {plan && !plan.done && plan.laterRuns.length > 0 && !plan.refused && (
+          <label className="check">
+            <input type="checkbox" checked={chain} onChange={(event) => setChain(event.target.checked)} />
+            <span>Undo the later runs first, newest first</span>
+          </label>
+        )}
         {plan && !plan.done && (plan.conflicts > 0 || plan.laterRuns.length > 0) && !plan.refused && (
           <label className="check">
             <input type="checkbox" checked={anyway} onChange={(event) => setAnyway(event.target.checked)} />
@@ -64,7 +72,7 @@ function UndoDialog({ run, password, onClose }: { run: RunDetail; password: stri
         <ErrorNotice error={undo.error} onDismiss={undo.reset} title="The undo failed; the table is as it was" />
         <div className="button-row">
           {!undo.data?.done && (
-            <button type="button" className="button-danger" disabled={blocked || undo.isPending} onClick={() => undo.mutate({ runId: run.runId, force: anyway, password })}>
+            <button type="button" className="button-danger" disabled={blocked || undo.isPending} onClick={() => undo.mutate({ runId: run.runId, force: anyway, chain, password })}>
               {undo.isPending ? 'Undoing…' : 'Undo the run'}
             </button>
           )}
@@ -87,7 +95,12 @@ function UndoPlan({ plan }: { plan: UndoOutcome }) {
     <>
       {plan.done && (
         <p role="status" className="text-success">
-          Undone: the table is as it was before the run, and its files are no longer recorded as loaded.
+          Undone{plan.chained.length > 0 ? `, after the ${plan.chained.length} later runs` : ''}: the table is as it was before the run, and its files are no longer recorded as loaded.
+        </p>
+      )}
+      {!plan.done && plan.chained.some((step) => step.done) && (
+        <p className="notice notice-warning">
+          Undid {plan.chained.filter((step) => step.done).length} later runs, then stopped at run {plan.chained.find((step) => !step.done)?.entry.runId}: it has rows changed since.
         </p>
       )}
       {!plan.done && <p>The table goes back to how it was before this run, in one transaction, and the run's files are no longer recorded as loaded.</p>}
