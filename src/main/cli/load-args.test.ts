@@ -20,7 +20,7 @@ async function argvWithEveryFlag(): Promise<string[]> {
     '--order', 'mtime', '--conflict-policy', 'version:updated_at', '--concurrency', '8', '--internal-concurrency', '3',
     '--disable-internal-parallelism', '--claim', '--lease-seconds', '30', '--batch-size', '10', '--atomic-file',
     '--max-retries', '0', '--retry-window', '2min', '--lock-timeout', '1.5s', '--on-error', 'abort', '--rejects-dir', '/tmp/r', '--manifest-schema', 'meta',
-    '--force', '--dry-run', '--json', '--report', '/tmp/out/run.html', '--report', 'run.md',
+    '--force', '--dry-run', '--undo', '--undo-keep', '12h', '--json', '--report', '/tmp/out/run.html', '--report', 'run.md',
     'f1.csv', 'dir/',
   ];
 }
@@ -76,8 +76,11 @@ test('every option reaches the engine options', async () => {
       manifestSchema: 'meta',
       force: true,
       dryRun: true,
+      undo: true,
+      undoKeepMs: 43_200_000,
     },
   });
+  expect((await parseLoadArgs(['--table', 't', '--no-undo', 'f.csv'])).options.undo).toBe(false);
 });
 
 test('options not given stay unset, for the engine\'s defaults to apply', async () => {

@@ -228,8 +228,8 @@ export const loadArgOptions = {
   'manifest-schema': { type: 'string' },
   force: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  // --no-undo too (allowNegative).
   undo: { type: 'boolean' },
-  'no-undo': { type: 'boolean' },
   'undo-keep': { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies ParseArgsOptionsConfig;
@@ -243,6 +243,7 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
+      allowNegative: true,
       options: loadArgOptions,
     });
   } catch (error) {
@@ -319,9 +320,7 @@ export async function parseLoadArgs(argv: string[]): Promise<LoadCommand> {
     if (options.versionColumn && options.versionColumn !== v['version-column']) throw usage('--version-column and --conflict-policy version:<column> name different columns');
     options.versionColumn = v['version-column'];
   }
-  if (v.undo && v['no-undo']) throw usage('--undo and --no-undo contradict each other');
-  if (v.undo) options.undo = true;
-  if (v['no-undo']) options.undo = false;
+  if (v.undo !== undefined) options.undo = v.undo;
   const undoKeep = duration(v['undo-keep'], '--undo-keep');
   if (undoKeep !== undefined) options.undoKeepMs = undoKeep;
   if (v['rejects-dir']) options.rejectsDir = v['rejects-dir'];

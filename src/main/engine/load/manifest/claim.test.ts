@@ -34,7 +34,8 @@ test('three claimers load every file exactly once, and take over a dead claimer\
     [sha, files[0]],
   );
   await client.end();
-  const args = ['--table', 'claimed', '--mode', 'append', '--claim', '--lease-seconds', '2', '--concurrency', '2', '--batch-size', '500', ...files];
+  // A lease long enough that a live claimer on a busy machine keeps its files; file 0's ran out already.
+  const args = ['--table', 'claimed', '--mode', 'append', '--claim', '--lease-seconds', '6', '--concurrency', '2', '--batch-size', '500', ...files];
   const outputs = await Promise.all([keyload(args), keyload(args), keyload(args)]);
   const results = outputs.map((o) => JSON.parse(o.stdout) as LoadResult);
   const loadedBy = files.map((file) => results.filter((r) => r.files.find((f) => f.path === file)?.status === 'loaded').length);
