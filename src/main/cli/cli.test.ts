@@ -1,6 +1,6 @@
 // The real `keyload` command in a child process: exit codes, JSON output, masking, summaries.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -239,4 +239,27 @@ test('keyload undo: a dry run counts, the undo puts the table back and the histo
   const plain = await keyload(['load', '--dsn', db.url, '--table', 'cli_undo', '--json', path]);
   const missing = await keyload(['undo', (JSON.parse(plain.stdout) as LoadResult).runId, '--dsn', db.url]);
   expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/has no undo state on this server: it kept none \(--undo\)/)]);
+});
+
+test('keyload run: each table of a job writes its run report and shows in the history', async () => {
+  await db.query('CREATE TABLE cli_job_parent (id int PRIMARY KEY, v text)');
+  await db.query('CREATE TABLE cli_job_child (id int PRIMARY KEY, parent int REFERENCES cli_job_parent (id))');
+  const jobDir = join(dir, 'job');
+  await mkdir(jobDir, { recursive: true });
+  await writeFile(join(jobDir, 'parent.csv'), 'id,v\n1,a\n2,b\n');
+  await writeFile(join(jobDir, 'child.csv'), 'id,parent\n10,1\n11,2\n');
+  await writeFile(join(jobDir, 'job.yaml'), 'tables:\n  - table: cli_job_child\n    files: [child.csv]\n  - table: cli_job_parent\n    files: [parent.csv]\n');
+  const ran = await keyload(['run', '--dsn', db.url, join(jobDir, 'job.yaml')]);
+  expect(ran.code).toBe(0);
+  const reports = [...ran.stderr.matchAll(/^report of (\S+): (.+)$/gm)].map((m) => [m[1], m[2]] as const);
+  expect(reports.map(([table]) => table).sort()).toEqual(['public.cli_job_child', 'public.cli_job_parent']);
+  const validate = await reportValidator();
+  for (const [table, path] of reports) {
+    const report = JSON.parse(await readFile(path ?? '', 'utf8')) as RunReport;
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report).toMatchObject({ table, totals: expect.objectContaining({ inserted: 2 }) });
+  }
+  const runs = JSON.parse((await keyload(['history', '--json', '--search', 'cli_job'])).stdout) as RunSummary[];
+  expect(runs.map((r) => [r.table, r.status, r.source]).sort()).toEqual([['cli_job_child', 'loaded', 'cli'], ['cli_job_parent', 'loaded', 'cli']]);
+  expect(ran.stderr).toMatch(/^job result: .*job-[0-9a-f-]+\/job\.json$/m);
 });
