@@ -30,7 +30,7 @@ import { inTransaction } from './runtime/transaction.ts';
 import { dropDeadStaging, dropRunStaging } from './cleanup/leftovers.ts';
 import { lockRun, lockTable } from './runtime/run-locks.ts';
 import type { UndoRecording } from '../undo/sql.ts';
-import { finishUndo, keepsUndo, startUndo } from '../undo/undo-log.ts';
+import { finishUndo, keepsUndo, startUndo, undoUnavailable } from '../undo/undo-log.ts';
 
 export interface RunHooks {
   onEvent?: (event: LoadEvent) => void;
@@ -222,7 +222,8 @@ async function prepareTarget(coordinator: HeldClient, plan: LoadPlan, emit: (eve
   // After the table exists: rows of a table this run created are all stale.
   const shas = plan.files.flatMap((f) => (f.info?.sha256 ? [f.info.sha256] : []));
   await forgetStale(client, plan.options.manifestSchema, plan.table, shas);
-  if (plan.options.undo && plan.options.mode === 'append') emit({ type: 'notice', message: 'Undo is not kept for append runs yet: this run cannot be undone' });
+  const unavailable = plan.options.undo ? undoUnavailable(plan) : null;
+  if (unavailable) emit({ type: 'notice', message: unavailable });
   return { created, undo: keepsUndo(plan) ? await startUndo(client, plan) : null };
 }
 

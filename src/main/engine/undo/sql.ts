@@ -22,6 +22,8 @@ export const UndoOp = {
    * version again, under the undo's transaction.
    */
   restamped: 'x',
+  /** An append's sub-batch: its transaction ("#xid") and, in "#prior", how many rows it appended. */
+  appended: 'a',
 } as const;
 
 export const OP = '#op';
@@ -141,4 +143,14 @@ export function restampSql(earlier: string, key: string[], restored: string, op:
     SELECT '${UndoOp.restamped}', ${CURRENT_XID}, ${key.map((k) => `e.${quoteIdent(k)}`).join(', ')}
     FROM ${restored} r JOIN ${firstRecordsSql(earlier, key)} e ON ${match}
     WHERE r.${quoteIdent(OP)} = '${op}' AND r.${quoteIdent(PRIOR)} = e."#last" % 4294967296`;
+}
+
+/** $1 = rows appended. In an append sub-batch's transaction, which wrote no savepoint. */
+export function recordAppendedSql(undo: UndoRecording): string {
+  return `INSERT INTO ${undo.table} (${quoteIdent(OP)}, ${quoteIdent(XID)}, ${quoteIdent(PRIOR)}) VALUES ('${UndoOp.appended}', ${CURRENT_XID}, $1)`;
+}
+
+/** Whether a row was appended by one of the run's sub-batches. */
+export function appendedByRunSql(undoTable: string, alias: string): string {
+  return `EXISTS (SELECT 1 FROM ${undoTable} a WHERE a.${quoteIdent(OP)} = '${UndoOp.appended}' AND ${writtenBy(alias, `a.${quoteIdent(XID)}`)})`;
 }

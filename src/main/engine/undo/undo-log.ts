@@ -10,9 +10,16 @@ import type { LoadPlan } from '../load/plan.ts';
 import { displayName, qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { createRegistrySql, createUndoTableSql, finishRecordingSql, registerSql, registryTable, TABLE_SHAPE_SQL, undoTableName, type UndoRecording } from './sql.ts';
 
-/** Whether this plan keeps undo state (asked for, and a mode that can be undone). */
+/** Why a run that asks for undo cannot keep it, or null. */
+export function undoUnavailable(plan: LoadPlan): string | null {
+  // Savepoints give an atomic append's rows their subtransactions' ids, which undo cannot find.
+  if (plan.options.mode === 'append' && plan.options.atomicFile) return 'Undo is not kept for append runs with --atomic-file: this run cannot be undone';
+  return null;
+}
+
+/** Whether this plan keeps undo state (asked for, and a run that can be undone). */
 export function keepsUndo(plan: LoadPlan): boolean {
-  return plan.options.undo === true && plan.options.mode !== 'append' && !plan.options.dryRun;
+  return plan.options.undo === true && !plan.options.dryRun && undoUnavailable(plan) === null;
 }
 
 export async function ensureUndoRegistry(client: ClientBase, schema: string): Promise<void> {

@@ -13,7 +13,7 @@ import { openPool, type ConnectionConfig } from '../load/plan.ts';
 import { acquireClient } from '../load/runtime/pool-client.ts';
 import { list } from '../load/stage/sql.ts';
 import { quoteIdent } from '../sql/identifiers.ts';
-import { CURRENT_XID, firstRecordsSql, OP, PRIOR, registryTable, restampSql, TABLE_SHAPE_SQL, UndoOp, writtenBy, XID } from './sql.ts';
+import { appendedByRunSql, CURRENT_XID, firstRecordsSql, OP, PRIOR, registryTable, restampSql, TABLE_SHAPE_SQL, UndoOp, writtenBy, XID } from './sql.ts';
 import { ensureUndoRegistry } from './undo-log.ts';
 
 /** Conflicting rows reported in full; the rest are counted. */
@@ -178,6 +178,8 @@ async function laterRuns(client: ClientBase, schema: string, t: Target): Promise
   const overlapping: string[] = [];
   for (const run of await otherRuns(client, schema, t.run, 'after')) {
     const replaced = run.mode === 'replace' || t.run.mode === 'replace';
+    // Appends have no key to compare: the rows a later run changed show as conflicts instead.
+    if (!replaced && (t.run.key.length === 0 || run.mode === 'append')) continue;
     const written = `${quoteIdent(OP)} IN ('${UndoOp.inserted}', '${UndoOp.updated}')`;
     const shared = replaced || (await count(client, `SELECT count(*) AS n FROM (SELECT 1 FROM ${t.undo} a JOIN ${run.undo_table} b ON ${keyMatch(t.run.key, 'a', 'b')} WHERE a.${written} AND b.${written} LIMIT 1) x`)) > 0;
     if (shared) overlapping.push(run.run_id);
@@ -194,7 +196,10 @@ async function restampEarlier(client: ClientBase, schema: string, t: Target): Pr
   const replace = t.run.mode === 'replace';
   const op = replace ? UndoOp.replaced : UndoOp.updated;
   const restored = replace ? t.undo : firstRecordsSql(t.undo, t.run.key);
+  // An append's undo only deletes; an earlier append's rows this undo put back count as changed (--force).
+  if (t.run.mode === 'append') return;
   for (const earlier of await otherRuns(client, schema, t.run, 'before')) {
+    if (earlier.mode === 'append') continue;
     if (earlier.mode !== 'replace') {
       await client.query(restampSql(earlier.undo_table, earlier.key, restored, op));
     } else if (earlier.key.length > 0) {
@@ -246,6 +251,45 @@ async function markUndone(client: ClientBase, schema: string, t: Target): Promis
   await client.query(`DROP TABLE ${t.undo}`);
 }
 
+/** What undoing differs in by the run's mode: what it counts, what it calls a conflict, how it restores. */
+interface UndoKind {
+  counts(): Promise<{ toDelete: number; toRestore: number }>;
+  conflicts(): Promise<{ total: number; shown: UndoConflict[] }>;
+  restore(force: boolean): Promise<void>;
+}
+
+function undoKind(client: ClientBase, t: Target): UndoKind {
+  const ops = (records: string, value: string) => count(client, `SELECT count(*) AS n FROM ${records} u WHERE u.${quoteIdent(OP)} = '${value}'`);
+  switch (t.run.mode) {
+    case 'replace':
+      return {
+        counts: async () => ({ toDelete: await count(client, `SELECT count(*) AS n FROM ${t.target}`), toRestore: await ops(t.undo, UndoOp.replaced) }),
+        conflicts: () => replaceConflicts(client, t),
+        restore: () => restoreReplaced(client, t),
+      };
+    case 'append': {
+      // The rows the run appended are those its sub-batches' transactions wrote; forced, they go however they changed.
+      const appended = `SELECT count(*) AS n FROM ${t.target} c WHERE ${appendedByRunSql(t.undo, 'c')}`;
+      const recorded = `SELECT coalesce(sum(${quoteIdent(PRIOR)}), 0) AS n FROM ${t.undo} WHERE ${quoteIdent(OP)} = '${UndoOp.appended}'`;
+      return {
+        counts: async () => ({ toDelete: await count(client, appended), toRestore: 0 }),
+        conflicts: async () => ({ total: (await count(client, recorded)) - (await count(client, appended)), shown: [] }),
+        restore: async () => {
+          await client.query(`DELETE FROM ${t.target} c WHERE ${appendedByRunSql(t.undo, 'c')}`);
+        },
+      };
+    }
+    default: {
+      const first = firstRecordsSql(t.undo, t.run.key);
+      return {
+        counts: async () => ({ toDelete: await ops(first, UndoOp.inserted), toRestore: await ops(first, UndoOp.updated) }),
+        conflicts: () => keyedConflicts(client, t),
+        restore: (force) => restoreKeyed(client, t, force),
+      };
+    }
+  }
+}
+
 /**
  * Plans (and unless dry, carries out) the undo of one run, in one transaction. With `chain`, the
  * later runs in its way are undone first, newest first, each the same way; the first of them that
@@ -277,12 +321,9 @@ async function undoOne(client: ClientBase, request: UndoRequest): Promise<UndoOu
     // Writers wait until the undo is over; readers go on seeing the table as it was.
     await client.query(`LOCK TABLE ${run.target_relation} IN SHARE ROW EXCLUSIVE MODE`);
     const t: Target = { run, undo: run.undo_table, target: run.target_relation, ...(await targetColumns(client, run.target_relation)) };
-    const replace = run.mode === 'replace';
-    const records = replace ? t.undo : firstRecordsSql(t.undo, run.key);
-    const ops = (value: string) => count(client, `SELECT count(*) AS n FROM ${records} u WHERE u.${quoteIdent(OP)} = '${value}'`);
-    const toDelete = replace ? await count(client, `SELECT count(*) AS n FROM ${t.target}`) : await ops(UndoOp.inserted);
-    const toRestore = await ops(replace ? UndoOp.replaced : UndoOp.updated);
-    const conflicts = replace ? await replaceConflicts(client, t) : await keyedConflicts(client, t);
+    const kind = undoKind(client, t);
+    const { toDelete, toRestore } = await kind.counts();
+    const conflicts = await kind.conflicts();
     const later = await laterRuns(client, request.schema, t);
     const outcome: UndoOutcome = { entry, toDelete, toRestore, conflicts: conflicts.total, shownConflicts: conflicts.shown, laterRuns: later, refused: null, done: false, chained: [] };
     const blocked = (conflicts.total > 0 || later.length > 0) && !request.force;
@@ -290,8 +331,7 @@ async function undoOne(client: ClientBase, request: UndoRequest): Promise<UndoOu
       await client.query('ROLLBACK');
       return outcome;
     }
-    if (replace) await restoreReplaced(client, t);
-    else await restoreKeyed(client, t, request.force);
+    await kind.restore(request.force);
     await restampEarlier(client, request.schema, t);
     await markUndone(client, request.schema, t);
     await client.query('COMMIT');

@@ -33,7 +33,7 @@ const fileWithRejectsArb = fc.record({
 
 const loadArb = fc.record({
   files: fc.array(fileWithRejectsArb, { minLength: 1, maxLength: 4 }),
-  mode: fc.constantFrom('upsert' as const, 'ignore' as const, 'insert' as const, 'replace' as const),
+  mode: fc.constantFrom('upsert' as const, 'ignore' as const, 'insert' as const, 'replace' as const, 'append' as const),
   policy: fc.constantFrom<Policy>('last', 'first', 'version'),
   // Insert mode at concurrency 1 waits for a connection (generated-files.ts): 2 and up.
   concurrency: fc.integer({ min: 2, max: 6 }),

@@ -1,8 +1,10 @@
 // Append: no key, no staging. Each sub-batch of --batch-size rows is one COPY straight into the
 // table (as fast as psql's \copy), fed chunk by chunk as the reader produces them, inside a
-// transaction that also advances the manifest. A sub-batch the server refuses is rolled back to its
-// savepoint and sent again through validation, minus its bad rows. Files append in parallel:
-// without a key, order cannot change the result.
+// transaction that also advances the manifest (and records the sub-batch for undo). A sub-batch the
+// server refuses is rolled back (its transaction, or with --atomic-file its savepoint) and sent
+// again through validation, minus its bad rows. Without savepoints a sub-batch's rows carry its
+// transaction's id, which is how undo finds them. Files append in parallel: without a key, order
+// cannot change the result.
 import { qualifiedName } from '../../sql/identifiers.ts';
 import type { CopyBatch } from '../../reader/protocol.ts';
 import { copyIn, isDataError } from '../stage/copy.ts';
@@ -15,6 +17,7 @@ import { copyInSql, insertSelectSql } from '../stage/sql.ts';
 import { ASYNC_COMMIT } from '../runtime/sql.ts';
 import { BatchValidator } from '../stage/validation.ts';
 import { BATCH_SAVEPOINT, RELEASE_BATCH_SAVEPOINT, ROLLBACK_TO_BATCH_SAVEPOINT } from './sql.ts';
+import { recordAppendedSql } from '../../undo/sql.ts';
 
 export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | null): Promise<void> {
   const { plan } = ctx.run;
@@ -74,15 +77,16 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
         if (kept.length > 0) batchNumber = number;
         continue;
       }
-      if (!options.atomicFile) await client.query(`BEGIN; ${ASYNC_COMMIT}`);
-      await client.query(BATCH_SAVEPOINT);
+      const begin = `BEGIN; ${ASYNC_COMMIT}`;
+      await client.query(options.atomicFile ? BATCH_SAVEPOINT : begin);
       const rowsIn = () => kept.reduce((n, c) => n + c.rows, 0);
+      const insertedBefore = counts.inserted;
       try {
         await copyIn(client, copySql, subBatch(kept));
         counts.inserted += rowsIn();
       } catch (error) {
         if (!isDataError(error)) throw error;
-        await client.query(ROLLBACK_TO_BATCH_SAVEPOINT);
+        await client.query(options.atomicFile ? ROLLBACK_TO_BATCH_SAVEPOINT : `ROLLBACK; ${begin}`);
         await rest(kept);
         const data = Buffer.concat(kept.map((c) => c.copy));
         const lines = kept.flatMap((c) => Array.from(c.lines));
@@ -97,6 +101,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
       }
       batchNumber = number;
       if (!options.atomicFile) {
+        if (ctx.run.undo) await client.query(recordAppendedSql(ctx.run.undo), [counts.inserted - insertedBefore]);
         await recordFile(ctx, client, 'loading', shape(batchNumber));
         await client.query('COMMIT');
         ctx.tracker.committedRows = counts.inserted;

@@ -21,6 +21,7 @@ import { acquireClient } from '../runtime/pool-client.ts';
 import { ASYNC_COMMIT } from '../runtime/sql.ts';
 import { isDataError } from '../stage/copy.ts';
 import { CsvRecordScanner, type ScannerDialect } from './csv-record-scanner.ts';
+import { recordAppendedSql } from '../../undo/sql.ts';
 
 /** The server's names for the encodings it can read itself; UTF-16 it cannot. */
 const serverEncodings: Partial<Record<Encoding, string>> = { 'utf-8': 'UTF8', 'windows-1252': 'WIN1252' };
@@ -165,6 +166,7 @@ export async function appendPassThrough(ctx: FileContext, how: PassThrough): Pro
       batch++;
       counts.read += rows;
       counts.inserted += rows;
+      if (ctx.run.undo) await client.query(recordAppendedSql(ctx.run.undo), [rows]);
       await recordFile(ctx, client, 'loading', shape(batch));
       await client.query('COMMIT');
       ctx.tracker.committedRows = counts.inserted;
