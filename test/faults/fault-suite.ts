@@ -10,10 +10,13 @@ import fc from 'fast-check';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
+import type { UndoEntry } from '../../src/shared/undo-types.ts';
 import { afterAll, expect, test } from 'vitest';
 import { CliRun, loadedFiles } from './cli-run.ts';
-import { dropTables, loadedButMissing, prepareTables, tableDifference, tablesFor, tracesLeft, type FaultDb } from './oracle.ts';
+import { dropTables, loadedButMissing, prepareTables, tableDifference, tableDigest, tablesFor, tracesLeft, type FaultDb } from './oracle.ts';
 import { fileRows, initialRows, loadArguments, scenarioArb, writeScenarioFile, type FaultStage, type Scenario, type ScenarioSize } from './scenario.ts';
 
 export type FaultKind = 'terminate-backend' | 'server-restart' | 'sigkill';
@@ -122,6 +125,24 @@ async function injectAt(s: Scenario, run: CliRun, file: string, target: FaultTar
 
 const tail = (lines: string[]) => lines.slice(-6).join(' | ');
 
+/**
+ * Undoes every run kept for the table, newest first (the re-run, then the faulted one, whatever it
+ * committed): each must go through without conflicts, and the table must be the initial one again.
+ */
+async function undoneToInitial(db: FaultDb, dsn: string, env: NodeJS.ProcessEnv, table: string, initial: string): Promise<string[]> {
+  const keyload = (args: string[]) => promisify(execFile)(process.execPath, ['bin/keyload.js', ...args, '--dsn', dsn], { env: { ...process.env, ...env } });
+  const listed = JSON.parse((await keyload(['undo', '--list', '--json'])).stdout) as UndoEntry[];
+  for (const entry of listed.filter((e) => e.table === `public.${table}` && e.status !== 'undone')) {
+    const failed = await keyload(['undo', entry.runId]).then(
+      () => null,
+      (error: { stderr?: string }) => error.stderr ?? String(error),
+    );
+    if (failed !== null) return [`undoing run ${entry.runId} failed: ${failed.trim().split('\n').slice(-4).join(' | ')}`];
+  }
+  const now = await tableDigest(db, table);
+  return now === initial ? [] : ['after undoing every run, the table is not the initial one'];
+}
+
 let scenarioNumber = 0;
 
 /** One scenario: faulted run, plain re-run, checks. Returns the problems found (none: it passed). */
@@ -133,6 +154,7 @@ async function runScenario(s: Scenario, target: FaultTarget, stats: Stats): Prom
     const rows = s.files.map((f, i) => fileRows(f, i));
     const paths = await Promise.all(s.files.map((f, i) => writeScenarioFile(dir, i, f, rows[i] ?? [])));
     await prepareTables(db, t, s.mode, s.policy, initialRows(s), rows);
+    const initial = s.undo ? await tableDigest(db, t.target) : null;
     const args = ['--dsn', target.dsn, ...loadArguments(s, t.target, paths)];
     const env = { KEYLOAD_HOME: join(dir, 'home') };
     const file = basename(paths[s.fileIndex % paths.length] ?? '');
@@ -157,6 +179,7 @@ async function runScenario(s: Scenario, target: FaultTarget, stats: Stats): Prom
       const difference = await tableDifference(db, t);
       if (difference) problems.push(`after the re-run the table is not the serial-order result: ${difference}`);
       problems.push(...(await tracesLeft(db, paths)));
+      if (initial !== null) problems.push(...(await undoneToInitial(db, target.dsn, env, t.target, initial)));
     } catch (error) {
       problems.push(`a check could not run: ${error instanceof Error ? error.message : String(error)}`);
     }

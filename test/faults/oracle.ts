@@ -124,3 +124,9 @@ export async function tracesLeft(db: FaultDb, paths: string[]): Promise<string[]
 export async function dropTables(db: FaultDb, t: Tables): Promise<void> {
   await db.query(`DROP TABLE IF EXISTS ${t.target}, ${t.source}, ${t.reference}`);
 }
+
+/** The table's rows, in key order, as one hash. */
+export async function tableDigest(db: FaultDb, table: string): Promise<string> {
+  const rows = await db.query<{ digest: string | null }>(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${table} t`);
+  return rows[0]?.digest ?? 'empty';
+}

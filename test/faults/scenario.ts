@@ -44,6 +44,8 @@ export interface Scenario {
   delayMs: number;
   /** Backend terminations: one of Keyload's connections (an active one if any), or all of them. */
   victims: 'one' | 'all';
+  /** Both runs keep undo state (--undo); after the checks, undoing them must give back the initial table. */
+  undo: boolean;
 }
 
 /** Keys of the pool the files share; every other key is the file's own. */
@@ -76,6 +78,7 @@ export function scenarioArb(size: ScenarioSize, stages: readonly FaultStage[] = 
       fileIndex: fc.nat(4),
       delayMs: fc.integer({ min: 0, max: 150 }),
       victims: fc.constantFrom('one' as const, 'all' as const),
+      undo: fc.boolean(),
     })
     // Append has no merge stage: its rows commit while staging. Reading (lanes opening, the
     // staging table created) turns into staging within milliseconds: a shorter delay for it.
@@ -156,6 +159,7 @@ export function loadArguments(s: Scenario, table: string, paths: string[]): stri
     '--concurrency', String(s.concurrency),
     '--internal-concurrency', String(s.internalConcurrency),
     '--batch-size', String(s.batchSize),
+    ...(s.undo ? ['--undo'] : []),
     '--json',
     ...paths,
   ];
