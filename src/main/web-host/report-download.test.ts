@@ -78,6 +78,8 @@ test('a run of the keyload command line shows in the app, with its report', asyn
   const runs = await value<RunSummary[]>(w.app.dispatch('runs.list', { search: 'cli_seen' }));
   expect(runs).toEqual([expect.objectContaining({ runId, source: 'cli', status: 'loaded', table: 'cli_seen' })]);
   expect(await value<RunReport>(w.app.dispatch('runs.report', { runId }))).toMatchObject({ runId, source: 'cli', totals: expect.objectContaining({ inserted: 1 }) });
+  // The app has no connection for a CLI run's server: it points to keyload undo instead.
+  expect(await w.app.dispatch('runs.undo', { runId, dryRun: true })).toMatchObject({ ok: false, error: { code: 'KEYLOAD_USAGE', message: expect.stringContaining(`keyload undo ${runId}`) } });
 });
 
 test('in the desktop app, runs.saveReport renders the chosen format and hands that file to the save dialog', async () => {
