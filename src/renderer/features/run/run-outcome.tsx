@@ -24,6 +24,7 @@ export function RunOutcome({ run }: { run: RunView }) {
           <RejectsEntry runId={run.runId} files={result.files} />
           <FileResults files={result.files} />
           <ExportReport runId={run.runId} />
+          {!result.dryRun && <p className="muted">The app keeps what it takes to undo this run: History, this run, "Undo this run…" puts the table back as it was.</p>}
         </>
       )}
     </section>
