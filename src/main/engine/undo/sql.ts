@@ -77,10 +77,11 @@ export function createUndoTableSql(undoTable: string, target: string): string {
     SELECT NULL::text AS ${quoteIdent(OP)}, NULL::bigint AS ${quoteIdent(XID)}, NULL::bigint AS ${quoteIdent(PRIOR)}, t.* FROM ${target} t WITH NO DATA`;
 }
 
-/** $1..$8 = run id, target (display), target (quoted), undo table (quoted), mode, key, table oid, columns signature. */
+/** $1..$8 = run id, target (display), target (quoted), undo table (quoted), mode, key, table oid, columns signature; a retried start finds it in place. */
 export function registerSql(schema: string): string {
   return `INSERT INTO ${registryTable(schema)} (run_id, target_table, target_relation, undo_table, mode, key, table_oid, columns_signature, status)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'recording')`;
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'recording')
+    ON CONFLICT (run_id) DO NOTHING`;
 }
 
 /** $1 = run id: the run ended (its undo state is complete, whatever its files' outcome). */

@@ -36,7 +36,7 @@ export async function startUndo(client: ClientBase, plan: LoadPlan): Promise<Und
   const shape = (await client.query<{ oid: string; signature: string }>(TABLE_SHAPE_SQL, [target])).rows[0];
   if (!shape) throw new KeyloadError(ErrorCodes.tableNotFound, `${displayName(plan.table)} is gone: it was dropped after the run was planned`);
   await client.query(createUndoTableSql(table, target));
-  await client.query(`${registerSql(schema)} ON CONFLICT (run_id) DO NOTHING`, [plan.runId, displayName(plan.table), target, table, plan.options.mode, plan.key ?? [], shape.oid, shape.signature]);
+  await client.query(registerSql(schema), [plan.runId, displayName(plan.table), target, table, plan.options.mode, plan.key ?? [], shape.oid, shape.signature]);
   return { table };
 }
 
@@ -46,7 +46,7 @@ export async function finishUndo(client: ClientBase, plan: LoadPlan): Promise<vo
 }
 
 /** Drops the undo tables of the table's runs past the retention, with their registry rows. */
-export async function pruneUndo(client: ClientBase, schema: string, targetTable: string, keepMs: number): Promise<number> {
+export async function pruneUndo(client: ClientBase, schema: string, targetTable: string, keepMs: number): Promise<void> {
   const old = await client.query<{ run_id: string; undo_table: string }>(
     `SELECT run_id, undo_table FROM (
        SELECT run_id, undo_table, created_at, row_number() OVER (ORDER BY created_at DESC) AS newer
@@ -58,5 +58,4 @@ export async function pruneUndo(client: ClientBase, schema: string, targetTable:
     await client.query(`DROP TABLE IF EXISTS ${run.undo_table}`);
     await client.query(`DELETE FROM ${registryTable(schema)} WHERE run_id = $1`, [run.run_id]);
   }
-  return old.rows.length;
 }

@@ -86,10 +86,17 @@ async function findRun(client: ClientBase, schema: string, ref: string): Promise
   return row;
 }
 
-/** Why the run cannot be undone at all, or null. */
-async function refusal(client: ClientBase, run: RegistryRow): Promise<string | null> {
+/**
+ * Why the run cannot be undone at all, or null. The target is locked before its identity is read,
+ * so it cannot change between the check and the undo: writers wait until the undo is over, readers
+ * go on seeing the table as it was.
+ */
+async function lockedRefusal(client: ClientBase, run: RegistryRow): Promise<string | null> {
   if (run.status === 'undone') return `Run ${run.run_id} was already undone`;
-  if ((await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [run.undo_table])).rows[0]?.ok !== true) return `The undo state of run ${run.run_id} is gone (dropped by hand)`;
+  const exists = async (table: string) => (await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table])).rows[0]?.ok === true;
+  if (!(await exists(run.undo_table))) return `The undo state of run ${run.run_id} is gone (dropped by hand)`;
+  if (!(await exists(run.target_relation))) return `${run.target_table} no longer exists`;
+  await client.query(`LOCK TABLE ${run.target_relation} IN SHARE ROW EXCLUSIVE MODE`);
   const shape = (await client.query<{ oid: string; signature: string }>(TABLE_SHAPE_SQL, [run.target_relation])).rows[0];
   if (!shape) return `${run.target_table} no longer exists`;
   if (shape.oid !== run.table_oid) return `${run.target_table} was dropped and created again since the run: the rows it kept belong to a table that is gone`;
@@ -312,14 +319,12 @@ async function undoOne(client: ClientBase, request: UndoRequest): Promise<UndoOu
   const run = await findRun(client, request.schema, request.run);
   await client.query('BEGIN');
   try {
-    const refused = await refusal(client, run);
+    const refused = await lockedRefusal(client, run);
     const entry = toEntry(run);
     if (refused) {
       await client.query('ROLLBACK');
       return { entry, toDelete: 0, toRestore: 0, conflicts: 0, shownConflicts: [], laterRuns: [], refused, done: false, chained: [] };
     }
-    // Writers wait until the undo is over; readers go on seeing the table as it was.
-    await client.query(`LOCK TABLE ${run.target_relation} IN SHARE ROW EXCLUSIVE MODE`);
     const t: Target = { run, undo: run.undo_table, target: run.target_relation, ...(await targetColumns(client, run.target_relation)) };
     const kind = undoKind(client, t);
     const { toDelete, toRestore } = await kind.counts();
