@@ -2,7 +2,7 @@
 // One statement per page whatever its size: the keys are picked and their versions gathered in SQL.
 import type { PoolClient } from 'pg';
 import type { ConflictEntry, ConflictPage } from '../../../shared/preview-types.ts';
-import { conflictPageSql, type ConflictFilter, type ConflictKeyKind, type PreviewShape } from './sql.ts';
+import { conflictPageSql, type ConflictFilter, type ConflictKeyKind, type PageRanking, type PreviewShape } from './sql.ts';
 
 /** What a page needs to know of the session's current ranking. */
 export interface RankedFiles {
@@ -32,11 +32,12 @@ const hasEntry = (row: PageRow): row is PageRow & { kind: ConflictKeyKind } => r
 export async function conflictPage(
   client: PoolClient,
   shape: PreviewShape,
+  ranking: PageRanking,
   files: RankedFiles,
   filter: ConflictFilter,
   page: { offset: number; limit: number },
 ): Promise<ConflictPage> {
-  const result = await client.query<PageRow>(conflictPageSql(shape, filter, page, files.loadOrder));
+  const result = await client.query<PageRow>(conflictPageSql(shape, filter, ranking, page, files.loadOrder));
   const entries = result.rows.filter(hasEntry).map((row): ConflictEntry => {
     const key = Object.fromEntries(shape.key.map((c) => [c, row[c]]));
     return {

@@ -20,21 +20,10 @@ import { dropStageTable, runTag } from '../load/stage/stage.ts';
 import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { conflictPage } from './preview-conflicts.ts';
 import { inChosenOrder, inLoadOrder, type PreviewFileState } from './preview-files.ts';
-import { readSummary } from './preview-summary.ts';
+import { readAnalysis, readSummary, type PreviewAnalysis } from './preview-summary.ts';
+import { foldAggregateSql, groupsSql, rankingFor, type Ranking } from './ranking-sql.ts';
 import { RejectsTable } from './rejects-table.ts';
-import {
-  CONFLICT_KEY_KINDS,
-  crossFileSql,
-  dropRankingSql,
-  duplicatesSql,
-  foldAggregateSql,
-  indexRankingSql,
-  keyIndexSql,
-  outcomesSql,
-  survivorsSql,
-  type ConflictFilter,
-  type PreviewShape,
-} from './sql.ts';
+import { CONFLICT_KEY_KINDS, crossFileSql, duplicatesSql, indexAnalysisSql, keyIndexSql, keysSql, rowsSql, type ConflictFilter, type PreviewShape } from './sql.ts';
 
 export interface PreviewHooks {
   onEvent?: (event: LoadEvent) => void;
@@ -56,6 +45,9 @@ export class PreviewSession {
   private chosen: string[] | null = null;
   private policy: ConflictPolicy;
   private summaryCache: PreviewSummary | null = null;
+  /** Null until the analysis has run (none when no file could be staged). */
+  private analysis: PreviewAnalysis | null = null;
+  private ranking: Ranking | null = null;
 
   private constructor(plan: LoadPlan, pool: Pool, session: HeldClient, files: PreviewFileState[], shape: PreviewShape, rejects: RejectsTable) {
     this.plan = plan;
@@ -123,12 +115,22 @@ export class PreviewSession {
     return this.session.client;
   }
 
-  /** Work that does not depend on order or policy. */
+  /** The analysis, which depends on neither order nor policy: re-ranking only reads it. */
   private async analyseStaged(): Promise<void> {
+    if (this.shape.sources.length === 0) return;
     for (const s of this.files) if (s.staged) s.tracker.stage('merging');
-    await this.client.query(foldAggregateSql);
-    for (const source of this.shape.sources) await this.client.query(keyIndexSql(source.table, this.shape.key));
-    await this.client.query(duplicatesSql(this.shape));
+    const { shape, client } = this;
+    await client.query(foldAggregateSql);
+    for (const source of shape.sources) await client.query(keyIndexSql(source.table, shape.key));
+    await client.query(duplicatesSql(shape));
+    await client.query(rowsSql(shape));
+    await client.query(indexAnalysisSql(shape, 'pv_rows'));
+    await client.query(keysSql(shape));
+    await client.query(indexAnalysisSql(shape, 'pv_keys'));
+    await client.query(crossFileSql(shape));
+    await client.query(indexAnalysisSql(shape, 'pv_cross'));
+    await client.query(groupsSql(shape, this.plan.options.mode));
+    this.analysis = await readAnalysis(client);
   }
 
   /** Plan indexes of the staged files in the current load order. */
@@ -140,16 +142,12 @@ export class PreviewSession {
     return this.chosen ? inChosenOrder(this.files, this.chosen) : inLoadOrder(this.files, this.order);
   }
 
-  /** Rebuilds the ranking tables (survivors, outcomes, cross-file keys) for an order and policy, from the staged rows. */
-  private async rerank(policy: ConflictPolicy, loadOrder: number[]): Promise<void> {
-    const client = this.client;
-    await client.query(dropRankingSql);
-    if (this.shape.sources.length === 0) throw new KeyloadError(ErrorCodes.usage, 'No file could be staged; nothing to preview');
-    await client.query(survivorsSql(this.shape, policy));
-    await client.query(indexRankingSql('pv_surv', this.shape.key));
-    await client.query(outcomesSql(this.shape, this.plan.options.mode, policy, ownersAreExact(this.plan.options.mode, policy, this.shape.sources.map((s) => s.columns))), [loadOrder, this.plan.options.mode]);
-    await client.query(indexRankingSql('pv_outcome', this.shape.key));
-    await client.query(crossFileSql(this.shape));
+  /** The ranking for a policy in the current load order, with whatever tables it builds for that order. */
+  private async rerank(policy: ConflictPolicy): Promise<Ranking> {
+    const { mode } = this.plan.options;
+    const ranking = rankingFor(this.shape, mode, policy, ownersAreExact(mode, policy, this.shape.sources.map((s) => s.columns)));
+    for (const statement of ranking.prepareSql(this.loadOrder())) await this.client.query(statement);
+    return ranking;
   }
 
   /**
@@ -167,8 +165,10 @@ export class PreviewSession {
     this.order = order;
     this.chosen = chosen;
     this.policy = policy;
-    await this.rerank(policy, this.loadOrder());
-    this.summaryCache = await readSummary(this.client, { plan: this.plan, shape: this.shape, ordered: this.ordered(), order, policy }, started);
+    if (!this.analysis) throw new KeyloadError(ErrorCodes.usage, 'No file could be staged; nothing to preview');
+    this.ranking = await this.rerank(policy);
+    const ranked = { plan: this.plan, shape: this.shape, analysis: this.analysis, ranking: this.ranking, ordered: this.ordered(), order, policy };
+    this.summaryCache = await readSummary(this.client, ranked, this.loadOrder(), started);
     for (const f of this.files) if (f.staged) f.tracker.stage('done');
     return this.summaryCache;
   }
@@ -182,6 +182,7 @@ export class PreviewSession {
   /** A page of conflicting keys (or rejected rows), filtered, with every version of each key. */
   async conflicts(query: ConflictQuery = {}): Promise<ConflictPage> {
     if (!this.summaryCache) await this.summary();
+    const ranking = this.ranking as Ranking;
     const offset = Math.max(0, query.offset ?? 0);
     const limit = Math.min(1000, Math.max(1, query.limit ?? DEFAULT_PAGE));
     const pathOf = (planIndex: number) => this.files[planIndex]?.path ?? '';
@@ -192,7 +193,7 @@ export class PreviewSession {
       ...(query.files ? { files: query.files.map((path) => this.fileIndex(path)) } : {}),
       ...(query.column ? { column: query.column } : {}),
     };
-    return conflictPage(this.client, this.shape, { loadOrder: this.loadOrder(), pathOf }, filter, { offset, limit });
+    return conflictPage(this.client, this.shape, ranking, { loadOrder: this.loadOrder(), pathOf }, filter, { offset, limit });
   }
 
   /** Every page of every kind, for export. */

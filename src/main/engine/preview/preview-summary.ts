@@ -1,49 +1,66 @@
-// The preview's summary under the current ranking: per-file counts, totals, the overlap matrix, the
-// cross-file columns and the keys already in the table, read from the ranking's temp tables.
+// The preview's summary: what the analysis counted once (survivors, duplicates, the overlap matrix,
+// the cross-file columns, the keys already in the table) and what the current ranking counts per
+// file (outcomes, superseded rows, protected rows, keys the load changes).
 import type { PoolClient } from 'pg';
 import { addCounts, emptyCounts, type ConflictPolicy, type FileOrder } from '../../../shared/load-types.ts';
 import type { PreviewFile, PreviewSummary } from '../../../shared/preview-types.ts';
 import type { LoadPlan } from '../load/plan.ts';
 import { displayName } from '../sql/identifiers.ts';
 import type { PreviewFileState } from './preview-files.ts';
-import {
-  crossColumnCountsSql,
-  crossKeyCountSql,
-  duplicateCountsSql,
-  outcomeCountsSql,
-  overlapSql,
-  survivorCountsSql,
-  targetCountsSql,
-  type PreviewShape,
-} from './sql.ts';
+import type { Ranking } from './ranking-sql.ts';
+import { crossColumnCountsSql, crossKeyCountSql, duplicateCountsSql, existingKeyCountSql, overlapSql, survivorCountsSql, type PreviewShape } from './sql.ts';
+
+/** The order- and policy-independent counts, read once after the analysis. */
+export interface PreviewAnalysis {
+  /** Per plan index: keys that survive in the file. */
+  survivors: Map<number, number>;
+  /** Per plan index: keys occurring more than once in the file. */
+  duplicates: Map<number, number>;
+  /** Keys shared by files a <= b (plan indexes). */
+  overlap: { a: number; b: number; n: string }[];
+  /** Per variant: the columns keys differ in between files, and how many keys differ. */
+  crossColumns: { variant: number; column: string; keys: string }[];
+  crossKeys: Map<number, number>;
+  existingKeys: number;
+}
+
+/** A count per staged file (by plan index), or per variant. */
+interface IndexedCount {
+  file?: number;
+  variant?: number;
+  n: string;
+}
+
+const countMap = (rows: IndexedCount[]) => new Map(rows.map((r) => [r.file ?? r.variant ?? 0, Number(r.n)]));
+
+export async function readAnalysis(client: PoolClient): Promise<PreviewAnalysis> {
+  return {
+    survivors: countMap((await client.query<IndexedCount>(survivorCountsSql)).rows),
+    duplicates: countMap((await client.query<IndexedCount>(duplicateCountsSql)).rows),
+    overlap: (await client.query<{ a: number; b: number; n: string }>(overlapSql)).rows,
+    crossColumns: (await client.query<{ variant: number; column: string; keys: string }>(crossColumnCountsSql)).rows,
+    crossKeys: countMap((await client.query<IndexedCount>(crossKeyCountSql)).rows),
+    existingKeys: Number((await client.query<{ n: string }>(existingKeyCountSql)).rows[0]?.n ?? 0),
+  };
+}
 
 export interface RankedPreview {
   plan: LoadPlan;
   shape: PreviewShape;
+  analysis: PreviewAnalysis;
+  ranking: Ranking;
   /** Every file of the plan, in the ranking's load order. */
   ordered: PreviewFileState[];
   order: FileOrder;
   policy: ConflictPolicy;
 }
 
-/** A count per staged file (by plan index). */
-interface FileCount {
-  file: number;
-  n: string;
-}
+/** The summary of a ranking; `started` is when re-ranking began. */
+export async function readSummary(client: PoolClient, ranked: RankedPreview, loadOrder: number[], started: number): Promise<PreviewSummary> {
+  const { plan, shape, ordered, analysis, ranking } = ranked;
+  const perFile = await client.query<{ file: number; outcome: string; n: string; protected: string }>(ranking.outcomesSql(loadOrder));
+  const target = await client.query<{ changed: string; protected: string }>(ranking.targetSql(loadOrder));
 
-/** The summary of a ranking already built in the session's temp tables; `started` is when re-ranking began. */
-export async function readSummary(client: PoolClient, ranked: RankedPreview, started: number): Promise<PreviewSummary> {
-  const { plan, shape, ordered } = ranked;
-  const perFile = await client.query<{ file: number; outcome: string; n: string; protected: string }>(outcomeCountsSql);
-  const survivors = await client.query<FileCount>(survivorCountsSql);
-  const dups = await client.query<FileCount>(duplicateCountsSql);
-  const overlapRows = await client.query<{ a: number; b: number; n: string }>(overlapSql(shape));
-  const cross = await client.query<{ column: string; keys: string }>(crossColumnCountsSql);
-  const crossKeys = await client.query<{ n: string }>(crossKeyCountSql);
-  const target = await client.query<{ existing: string; changed: string; protected: string }>(targetCountsSql(shape));
-
-  const number = (rows: FileCount[], file: number) => Number(rows.find((r) => r.file === file)?.n ?? 0);
   const outcome = (file: number, kind: string) => Number(perFile.rows.find((r) => r.file === file && r.outcome === kind)?.n ?? 0);
   const files: PreviewFile[] = ordered.map((f, position) => {
     const counts = { ...emptyCounts(), read: f.tracker.counts.read, rejected: f.tracker.counts.rejected };
@@ -54,15 +71,16 @@ export async function readSummary(client: PoolClient, ranked: RankedPreview, sta
     counts.inserted = outcome(f.planIndex, 'insert');
     counts.updated = outcome(f.planIndex, 'update');
     counts.unchanged = outcome(f.planIndex, 'unchanged');
-    counts.collapsed = staged - number(survivors.rows, f.planIndex) + outcome(f.planIndex, 'collapsed');
+    counts.collapsed = staged - (analysis.survivors.get(f.planIndex) ?? 0) + outcome(f.planIndex, 'collapsed');
     counts.superseded = outcome(f.planIndex, 'superseded');
     const protectedRows = perFile.rows.filter((r) => r.file === f.planIndex).reduce((n, r) => n + Number(r.protected), 0);
-    return { ...base, status: 'ready', duplicateKeys: number(dups.rows, f.planIndex), protected: protectedRows };
+    return { ...base, status: 'ready', duplicateKeys: analysis.duplicates.get(f.planIndex) ?? 0, protected: protectedRows };
   });
   const totals = {
     ...files.reduce((sum, f) => addCounts(sum, f.counts), emptyCounts()),
     protected: files.reduce((n, f) => n + f.protected, 0),
   };
+  const columns = analysis.crossColumns.filter((r) => r.variant === ranking.variant).map((r) => ({ column: r.column, keys: Number(r.keys) }));
   return {
     runId: plan.runId,
     table: displayName(plan.table),
@@ -72,17 +90,16 @@ export async function readSummary(client: PoolClient, ranked: RankedPreview, sta
     key: shape.key,
     files,
     totals,
-    overlap: overlapMatrix(ordered, overlapRows.rows),
-    crossFile: { keys: Number(crossKeys.rows[0]?.n ?? 0), columns: cross.rows.map((r) => ({ column: r.column, keys: Number(r.keys) })) },
+    overlap: overlapMatrix(ordered, analysis.overlap),
+    crossFile: { keys: analysis.crossKeys.get(ranking.variant) ?? 0, columns },
     target: {
-      existingKeys: Number(target.rows[0]?.existing ?? 0),
+      existingKeys: analysis.existingKeys,
       changed: Number(target.rows[0]?.changed ?? 0),
       protectedKeys: Number(target.rows[0]?.protected ?? 0),
     },
     seconds: (performance.now() - started) / 1000,
   };
 }
-
 /** overlap[i][j] in load order, from the query's pairs of plan indexes (a <= b). */
 function overlapMatrix(ordered: PreviewFileState[], pairs: { a: number; b: number; n: string }[]): number[][] {
   const shared = new Map<string, number>();

@@ -1,13 +1,13 @@
-// The SQL of a conflict preview. Everything runs over the staged files (the same staging a load
-// does) and session temp tables, so no key is ever held in JavaScript memory. Changing the order or
-// the policy re-runs these statements over the staged rows; the files are not read again.
-//   pv_dups     keys occurring more than once in a file (order and policy do not matter)
-//   pv_surv     each file's surviving row per key under the policy
-//   pv_outcome  what the load does with each survivor (written by its key's owner, or the serial fold)
-//   pv_cross    keys whose survivors differ between files, with the columns that differ
-// Which row wins is decided here only: survivorOrder (within a file), outcomesSql (which survivors
-// are applied, with the load's owners of contested keys) and winnersSql (whose values end up in the table).
-import type { ConflictPolicy, WriteMode } from '../../../shared/load-types.ts';
+// The SQL of a conflict preview's analysis, done once per session over the staged files (the same
+// staging a load does) into session temp tables, so no key is ever held in JavaScript memory:
+//   pv_dups   keys occurring more than once in a file
+//   pv_rows   each file's surviving row per key under every policy at once (`mask`: the policies it
+//             survives under), compared with the stored row
+//   pv_keys   per key: the files holding it, and the ones a version policy lets own it
+//   pv_cross  per policy: keys whose survivors differ between files, with the columns that differ
+// None of these depend on the file order, and re-ranking (ranking-sql.ts) only reads them. The page
+// statement at the end gathers a page of conflicting keys with all their versions.
+import type { ConflictPolicy } from '../../../shared/load-types.ts';
 import type { ConflictKind } from '../../../shared/preview-types.ts';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
 import { list, survivorOrder } from '../load/merge/sql.ts';
@@ -32,8 +32,19 @@ export interface PreviewShape {
   target: string | null;
 }
 
-const jsonOf = (alias: string, columns: string[]) => `jsonb_build_object(${columns.map((c) => `${quoteLiteral(c)}, ${alias}.${quoteIdent(c)}`).join(', ')})`;
-const keyMatch = (a: string, b: string, key: string[]) => key.map((k) => `${a}.${quoteIdent(k)} = ${b}.${quoteIdent(k)}`).join(' AND ');
+/**
+ * Which survivor of a file's duplicate keys a policy keeps: 0 the last row (last, error), 1 the
+ * first, 2 the highest version. A row of pv_rows survives under variant v when bit 1 << v of its mask is set.
+ */
+export type Variant = 0 | 1 | 2;
+const VARIANT_OF: Record<ConflictPolicy, Variant> = { last: 0, error: 0, first: 1, version: 2 };
+export const variantOf = (policy: ConflictPolicy): Variant => VARIANT_OF[policy];
+export const survivesIn = (alias: string, variant: Variant) => `${alias}.mask & ${1 << variant} <> 0`;
+/** The variants a session can rank under: version only with a version column. */
+export const variantsOf = (shape: PreviewShape): Variant[] => (shape.versionColumn ? [0, 1, 2] : [0, 1]);
+
+export const jsonOf = (alias: string, columns: string[]) => `jsonb_build_object(${columns.map((c) => `${quoteLiteral(c)}, ${alias}.${quoteIdent(c)}`).join(', ')})`;
+export const keyMatch = (a: string, b: string, key: string[]) => key.map((k) => `${a}.${quoteIdent(k)} = ${b}.${quoteIdent(k)}`).join(' AND ');
 const nonKey = (shape: PreviewShape, columns: string[]) => columns.filter((c) => !shape.key.includes(c));
 
 /** An index on the key, so per-key lookups and joins on `table` do not scan it. */
@@ -41,163 +52,103 @@ export function keyIndexSql(table: string, key: string[]): string {
   return `CREATE INDEX ON ${table} (${list(key)})`;
 }
 
-/** Duplicate keys within each file (independent of order and policy). */
+/** Duplicate keys within each file. */
 export function duplicatesSql(shape: PreviewShape): string {
-  // No staged file: an empty table, so the statements that read it still run.
-  if (shape.sources.length === 0) return `CREATE TEMP TABLE pv_dups AS SELECT 0 AS file, 0::bigint AS n WHERE false`;
   const perFile = shape.sources.map((s) => `SELECT ${s.file} AS file, ${list(shape.key)}, count(*) AS n FROM ${s.table} GROUP BY ${list(shape.key)} HAVING count(*) > 1`);
   return `CREATE TEMP TABLE pv_dups AS ${perFile.join(' UNION ALL ')}`;
 }
 
-/** Drops what a previous order and policy left, before re-ranking. */
-export const dropRankingSql = 'DROP TABLE IF EXISTS pg_temp.pv_surv, pg_temp.pv_outcome, pg_temp.pv_cross';
-
-/** A temp table of the ranking indexed on the key and analysed, for the joins that follow. */
-export function indexRankingSql(table: 'pv_surv' | 'pv_outcome', key: string[]): string {
-  return `${keyIndexSql(`pg_temp.${table}`, key)}; ANALYZE pg_temp.${table}`;
-}
-
-/** One surviving row per key and file under the policy, with its non-key values as jsonb. */
-export function survivorsSql(shape: PreviewShape, policy: ConflictPolicy): string {
-  const order = survivorOrder({ policy, versionColumn: shape.versionColumn ?? undefined });
+/**
+ * One file's survivors: a key it holds once survives under every policy (mask 7); of a duplicated
+ * key, the rows each policy keeps, with the policies in the mask.
+ */
+function fileSurvivorsSql(shape: PreviewShape, source: StagedSource): string {
+  const dup = `SELECT 1 FROM pg_temp.pv_dups d WHERE d.file = ${source.file} AND ${keyMatch('d', 's', shape.key)}`;
+  const byKey = `PARTITION BY ${list(shape.key)}`;
+  const keeps = (policy: ConflictPolicy, bit: number) => `CASE WHEN row_number() OVER (${byKey} ORDER BY ${survivorOrder({ policy, versionColumn: shape.versionColumn ?? undefined })}) = 1 THEN ${bit} ELSE 0 END`;
+  const mask = [keeps('last', 1), keeps('first', 2), shape.versionColumn ? keeps('version', 4) : '0'].join(' | ');
+  // "#mask" next to the staged columns, which are the table's own names plus "#ord" and "#line".
   const version = shape.versionColumn ? `s.${quoteIdent(shape.versionColumn)}` : 'NULL::int';
-  const perFile = shape.sources.map(
-    (s) => `SELECT ${s.file} AS file, s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${list(shape.key, 's.')},
-      ${jsonOf('s', nonKey(shape, s.columns))} AS v, ${version} AS ver
-      FROM (SELECT DISTINCT ON (${list(shape.key)}) * FROM ${s.table} ORDER BY ${list(shape.key)}, ${order}) s`,
-  );
-  return `CREATE TEMP TABLE pv_surv AS ${perFile.join(' UNION ALL ')}`;
+  return `SELECT ${source.file} AS file, s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${list(shape.key, 's.')},
+      ${jsonOf('s', nonKey(shape, source.columns))} AS v, ${version} AS ver, s."#mask" AS mask
+    FROM (SELECT s.*, 7 AS "#mask" FROM ${source.table} s WHERE NOT EXISTS (${dup})
+          UNION ALL
+          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${source.table} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s`;
 }
 
 /**
- * What the load would do with each survivor ($1 = file indexes in load order, $2 = the mode):
- * insert, update, unchanged, superseded (another file owns the key), collapsed (the fold below) or
- * error (insert mode, key exists). With exact owners (as the load's contested keys), only the
- * owner of a key several files hold writes it, compared with the stored row.
+ * pv_rows: every file's survivors under every policy, each compared once with the stored row:
+ * in_table, same_as_table (the stored row already holds its values), diff (the columns it would
+ * change) and kept (a version policy keeps the stored row: it is as new or newer). Only the stored
+ * rows of staged keys are read.
  */
-export function outcomesSql(shape: PreviewShape, mode: WriteMode, policy: ConflictPolicy, ownersExact: boolean): string {
-  return ownersExact ? ownedOutcomesSql(shape, mode, policy) : foldedOutcomesSql(shape, policy);
-}
-
-function storedJoinOf(shape: PreviewShape): string {
-  const storedVersion = shape.versionColumn && shape.target ? `t.${quoteIdent(shape.versionColumn)}` : 'NULL::int';
-  return shape.target
-    ? `LEFT JOIN (SELECT ${list(shape.key)}, ${jsonOf('t', shape.valueColumns)} AS stored, ${storedVersion} AS stored_ver FROM ${shape.target} t) t ON ${keyMatch('t', 'r', shape.key)}`
-    : 'LEFT JOIN (SELECT NULL::jsonb AS stored, NULL::int AS stored_ver) t ON false';
-}
-
-const nullRowOf = (shape: PreviewShape) => `jsonb_build_object(${shape.valueColumns.map((c) => `${quoteLiteral(c)}, NULL`).join(', ')})`;
-
-/** The owner of each key as the load's contested keys pick it, by load position instead of rank. */
-function ownerOrder(mode: WriteMode, policy: ConflictPolicy, shape: PreviewShape): string {
-  if (mode === 'ignore' || policy === 'first') return 'p.pos ASC';
-  if (policy === 'version' && shape.versionColumn) return 's.ver DESC NULLS LAST, CASE WHEN s.ver IS NULL THEN -p.pos ELSE p.pos END';
-  return 'p.pos DESC';
-}
-
-function ownedOutcomesSql(shape: PreviewShape, mode: WriteMode, policy: ConflictPolicy): string {
-  // The version policy never overwrites a stored row that is as new or newer.
-  const kept = policy === 'version' && shape.versionColumn ? 'x.stored_ver IS NOT NULL AND NOT COALESCE(x.ver > x.stored_ver, false)' : 'false';
-  const byKey = `PARTITION BY ${list(shape.key, 's.')}`;
-  return `CREATE TEMP TABLE pv_outcome AS
-    WITH ranked AS (
-      SELECT s.*, p.pos, row_number() OVER (${byKey} ORDER BY p.pos) AS seq, count(*) OVER (${byKey}) AS holders,
-             first_value(s.file) OVER (${byKey} ORDER BY ${ownerOrder(mode, policy, shape)}) AS owner
-      FROM pv_surv s JOIN unnest($1::int[]) WITH ORDINALITY AS p(file, pos) ON p.file = s.file
-    ), judged AS (
-      SELECT x.*, (x.holders > 1 AND x.file <> x.owner) AS superseded, (x.stored IS NOT NULL AND ${kept}) AS kept
-      FROM (SELECT r.*, t.stored, t.stored_ver FROM ranked r ${storedJoinOf(shape)}) x
-    )
-    SELECT file, pos, seq, ord, line, ${list(shape.key)}, v, stored, COALESCE(stored, ${nullRowOf(shape)}) AS state,
-           NOT superseded AND NOT kept AND (stored IS NULL OR $2 = 'upsert') AS applied,
-           NOT superseded AND kept AS protected,
-           CASE WHEN superseded THEN 'superseded'
-                WHEN stored IS NULL THEN 'insert'
-                WHEN $2 = 'insert' THEN 'error'
-                WHEN $2 <> 'upsert' OR kept OR COALESCE(stored, ${nullRowOf(shape)}) @> v THEN 'unchanged'
-                ELSE 'update' END AS outcome
-    FROM judged`;
+export function rowsSql(shape: PreviewShape): string {
+  const survivors = shape.sources.map((s) => fileSurvivorsSql(shape, s)).join(' UNION ALL ');
+  if (!shape.target) {
+    return `CREATE TEMP TABLE pv_rows AS SELECT r.*, false AS in_table, false AS same_as_table, '{}'::text[] AS diff, false AS kept FROM (${survivors}) r`;
+  }
+  const storedVersion = shape.versionColumn ? `t.${quoteIdent(shape.versionColumn)}` : 'NULL::int';
+  const firstKey = quoteIdent(shape.key[0] as string);
+  return `CREATE TEMP TABLE pv_rows AS
+    SELECT x.file, x.ord, x.line, ${list(shape.key, 'x.')}, x.v, x.ver, x.mask,
+           x.stored IS NOT NULL AS in_table, COALESCE(x.stored @> x.v, false) AS same_as_table,
+           CASE WHEN x.stored IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT c FROM jsonb_object_keys(x.v) c WHERE x.stored -> c IS DISTINCT FROM x.v -> c) END AS diff,
+           x.stored_ver IS NOT NULL AND NOT COALESCE(x.ver > x.stored_ver, false) AS kept
+    FROM (SELECT r.*, CASE WHEN t.${firstKey} IS NOT NULL THEN ${jsonOf('t', shape.valueColumns)} END AS stored, ${storedVersion} AS stored_ver
+          FROM (${survivors}) r LEFT JOIN ${shape.target} t ON ${keyMatch('t', 'r', shape.key)}) x`;
 }
 
 /**
- * Loading the files one at a time, each writing all its keys (files that map different columns):
- * the state a row is compared with is the stored row overlaid with the earlier survivors that were
- * applied.
+ * pv_keys: per key, the files holding it (holders), whether the table has it, and for the version
+ * policy the holders whose version is the highest (vtops; all holders when no row has a version).
  */
-function foldedOutcomesSql(shape: PreviewShape, policy: ConflictPolicy): string {
-  const current = 'GREATEST(x.stored_ver, x.prev_ver)';
-  const applied =
-    policy === 'first'
-      ? 'x.seq = 1 AND (x.stored IS NULL OR $2 = \'upsert\')'
-      : `CASE WHEN $2 <> 'upsert' THEN x.seq = 1 AND x.stored IS NULL
-              ${policy === 'version' ? `WHEN x.seq = 1 AND x.stored IS NULL THEN true ELSE ${current} IS NULL OR x.ver > ${current}` : 'ELSE true'} END`;
-  const window = `PARTITION BY ${list(shape.key)} ORDER BY pos`;
-  return `CREATE TEMP TABLE pv_outcome AS
-    WITH ranked AS (
-      SELECT s.*, p.pos, row_number() OVER w AS seq, max(s.ver) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ver
-      FROM pv_surv s JOIN unnest($1::int[]) WITH ORDINALITY AS p(file, pos) ON p.file = s.file
-      WINDOW w AS (PARTITION BY ${list(shape.key, 's.')} ORDER BY p.pos)
-    ), judged AS (
-      SELECT x.*, ${applied} AS applied,
-             x.stored_ver IS NOT NULL AND x.ver IS NOT NULL AND x.stored_ver >= x.ver AND x.stored_ver >= COALESCE(x.prev_ver, x.stored_ver) AS protected
-      FROM (SELECT r.*, t.stored, t.stored_ver FROM ranked r ${storedJoinOf(shape)}) x
-    ), folded AS (
-      SELECT j.*, COALESCE(j.stored, ${nullRowOf(shape)}) || COALESCE(pg_temp.keyload_jsonb_fold(j.v) FILTER (WHERE j.applied)
-               OVER (${window} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), '{}') AS state
-      FROM judged j
-    )
-    SELECT file, pos, seq, ord, line, ${list(shape.key)}, v, stored, state, applied,
-           (NOT applied AND ${policy === 'version' ? 'protected' : 'false'}) AS protected,
-           CASE WHEN ${policy === 'first' ? 'seq > 1' : 'false'} THEN 'collapsed'
-                WHEN seq = 1 AND stored IS NULL THEN 'insert'
-                WHEN $2 = 'insert' THEN 'error'
-                WHEN NOT applied OR state @> v THEN 'unchanged'
-                ELSE 'update' END AS outcome
-    FROM folded`;
+export function keysSql(shape: PreviewShape): string {
+  const k = list(shape.key);
+  const tops = shape.versionColumn
+    ? `CASE WHEN k.top_ver IS NULL OR cardinality(k.holders) = 1 THEN k.holders
+            ELSE ARRAY(SELECT r.file FROM pg_temp.pv_rows r WHERE ${keyMatch('r', 'k', shape.key)} AND ${survivesIn('r', 2)} AND r.ver = k.top_ver ORDER BY r.file) END`
+    : 'k.holders';
+  return `CREATE TEMP TABLE pv_keys AS
+    SELECT k.*, ${tops} AS vtops
+    FROM (SELECT ${k}, array_agg(DISTINCT file ORDER BY file) AS holders, bool_or(in_table) AS in_table,
+                 max(ver) FILTER (WHERE ${survivesIn('pv_rows', 2)}) AS top_ver
+          FROM pg_temp.pv_rows GROUP BY ${k}) k`;
 }
 
-/** jsonb || jsonb as an aggregate, so a window can fold earlier rows into a state. */
-export const foldAggregateSql = `CREATE OR REPLACE AGGREGATE pg_temp.keyload_jsonb_fold(jsonb) (SFUNC = jsonb_concat, STYPE = jsonb, INITCOND = '{}')`;
-
-/** Keys whose surviving rows differ between files, with the columns that differ. */
+/** pv_cross: per variant, the keys whose survivors differ between files, with the columns that differ. */
 export function crossFileSql(shape: PreviewShape): string {
-  const differs = shape.valueColumns.map(
-    (c) => `CASE WHEN count(DISTINCT v -> ${quoteLiteral(c)}) FILTER (WHERE v ? ${quoteLiteral(c)}) > 1 THEN ${quoteLiteral(c)} END`,
+  const differs = shape.valueColumns.map((c) => `CASE WHEN count(DISTINCT r.v -> ${quoteLiteral(c)}) FILTER (WHERE r.v ? ${quoteLiteral(c)}) > 1 THEN ${quoteLiteral(c)} END`);
+  const perVariant = variantsOf(shape).map(
+    (variant) => `SELECT ${variant} AS variant, ${list(shape.key, 'r.')}, array_remove(ARRAY[${differs.join(', ') || 'NULL'}]::text[], NULL) AS columns
+      FROM pg_temp.pv_rows r JOIN pg_temp.pv_keys k ON ${keyMatch('k', 'r', shape.key)} AND cardinality(k.holders) > 1
+      WHERE ${survivesIn('r', variant)} GROUP BY ${list(shape.key, 'r.')}`,
   );
-  return `CREATE TEMP TABLE pv_cross AS
-    SELECT * FROM (
-      SELECT ${list(shape.key)}, array_remove(ARRAY[${differs.join(', ') || 'NULL'}]::text[], NULL) AS columns
-      FROM pv_surv GROUP BY ${list(shape.key)} HAVING count(*) > 1) c
-    WHERE cardinality(columns) > 0`;
+  return `CREATE TEMP TABLE pv_cross AS SELECT * FROM (${perVariant.join(' UNION ALL ')}) c WHERE cardinality(columns) > 0`;
+}
+
+/** Indexes the analysis for the per-key joins of pages and re-ranking, and gives the planner statistics. */
+export function indexAnalysisSql(shape: PreviewShape, table: 'pv_rows' | 'pv_keys' | 'pv_cross'): string {
+  const columns = table === 'pv_cross' ? ['variant', ...shape.key] : shape.key;
+  return `${keyIndexSql(`pg_temp.${table}`, columns)}; ANALYZE pg_temp.${table}`;
 }
 
 /** overlap[a][b] for a <= b: keys present in both files (a = b: the file's distinct keys). */
-export function overlapSql(shape: PreviewShape): string {
-  return `SELECT a.file AS a, b.file AS b, count(*)::bigint AS n FROM pv_surv a JOIN pv_surv b ON ${keyMatch('a', 'b', shape.key)} AND a.file <= b.file GROUP BY 1, 2`;
-}
-
-/** Per file and outcome: how many survivors, and how many of them the version policy protects. */
-export const outcomeCountsSql = `SELECT file, outcome, count(*) AS n, count(*) FILTER (WHERE protected) AS protected FROM pg_temp.pv_outcome GROUP BY 1, 2`;
+export const overlapSql = `SELECT a, b, count(*)::bigint AS n FROM pg_temp.pv_keys, unnest(holders) a, unnest(holders) b WHERE a <= b GROUP BY 1, 2`;
 
 /** Per file: how many keys survive (the rest of its staged rows collapsed into them). */
-export const survivorCountsSql = `SELECT file, count(*) AS n FROM pg_temp.pv_surv GROUP BY 1`;
+export const survivorCountsSql = `SELECT file, count(*) AS n FROM pg_temp.pv_rows WHERE ${survivesIn('pv_rows', 0)} GROUP BY 1`;
 
 /** Per file: how many keys occur more than once. */
 export const duplicateCountsSql = `SELECT file, count(*) AS n FROM pg_temp.pv_dups GROUP BY 1`;
 
-/** Per column: how many keys differ between files in it. */
-export const crossColumnCountsSql = `SELECT c AS column, count(*) AS keys FROM pg_temp.pv_cross, unnest(columns) c GROUP BY c ORDER BY c`;
+/** Per variant and column: how many keys differ between files in it. */
+export const crossColumnCountsSql = `SELECT variant, c AS column, count(*) AS keys FROM pg_temp.pv_cross, unnest(columns) c GROUP BY 1, 2 ORDER BY 2`;
 
-export const crossKeyCountSql = `SELECT count(*) AS n FROM pg_temp.pv_cross`;
+/** Per variant: how many keys differ between files. */
+export const crossKeyCountSql = `SELECT variant, count(*) AS n FROM pg_temp.pv_cross GROUP BY 1`;
 
-/** Keys already in the table: how many, how many the load changes, how many the version policy protects. */
-export function targetCountsSql(shape: PreviewShape): string {
-  const k = list(shape.key);
-  return `SELECT count(DISTINCT (${k})) FILTER (WHERE stored IS NOT NULL) AS existing,
-              count(DISTINCT (${k})) FILTER (WHERE stored IS NOT NULL AND outcome = 'update') AS changed,
-              count(DISTINCT (${k})) FILTER (WHERE protected) AS protected
-       FROM pg_temp.pv_outcome`;
-}
+/** Keys already in the table. */
+export const existingKeyCountSql = `SELECT count(*) AS n FROM pg_temp.pv_keys WHERE in_table`;
 
 export type ConflictKeyKind = Exclude<ConflictKind, 'rejected'>;
 
@@ -214,15 +165,28 @@ export interface ConflictFilter {
   column?: string;
 }
 
-function conflictKeysSql(shape: PreviewShape, kind: ConflictKeyKind): string {
+/**
+ * What a page needs of the current ranking, as SQL over the analysis ($1 = the staged files' plan
+ * indexes in load order): the keys whose winner changes or is refused by the table, and per key of
+ * a relation, the row whose values end up in the table (none when the stored row stays).
+ */
+export interface PageRanking {
+  variant: Variant;
+  /** Rows (key columns, kind = 'target'). */
+  targetKeysSql: string;
+  /** Rows (key columns as `keys`' with prefix p., file, ord, v) for the keys of the relation `keys` aliased p. */
+  winnersSql(keys: string): string;
+}
+
+function conflictKeysSql(shape: PreviewShape, kind: ConflictKeyKind, ranking: PageRanking): string {
   const k = list(shape.key);
   if (kind === 'duplicate') return `SELECT DISTINCT ${k}, 'duplicate' AS kind FROM pg_temp.pv_dups`;
-  if (kind === 'cross-file') return `SELECT ${k}, 'cross-file' AS kind FROM pg_temp.pv_cross`;
-  return `SELECT DISTINCT ${k}, 'target' AS kind FROM pg_temp.pv_outcome WHERE stored IS NOT NULL AND (outcome IN ('update', 'error') OR protected)`;
+  if (kind === 'cross-file') return `SELECT ${k}, 'cross-file' AS kind FROM pg_temp.pv_cross WHERE variant = ${ranking.variant}`;
+  return ranking.targetKeysSql;
 }
 
 /** The conflicting keys that pass the filter (alias c), one row per key with its kind. Pushes its parameters onto `params`. */
-function candidatesSql(shape: PreviewShape, filter: ConflictFilter, params: unknown[]): string {
+function candidatesSql(shape: PreviewShape, filter: ConflictFilter, ranking: PageRanking, params: unknown[]): string {
   const k = list(shape.key);
   const where: string[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
@@ -230,26 +194,16 @@ function candidatesSql(shape: PreviewShape, filter: ConflictFilter, params: unkn
     where.push(`concat_ws(', ', ${shape.key.map((c) => `c.${quoteIdent(c)}::text`).join(', ')}) ILIKE ${param(`%${filter.key}%`)}`);
   }
   for (const file of filter.files ?? []) {
-    where.push(`EXISTS (SELECT 1 FROM pg_temp.pv_surv s WHERE s.file = ${param(file)} AND ${keyMatch('s', 'c', shape.key)})`);
+    where.push(`EXISTS (SELECT 1 FROM pg_temp.pv_rows s WHERE s.file = ${param(file)} AND ${keyMatch('s', 'c', shape.key)})`);
   }
   if (filter.column !== undefined) {
     const p = param(filter.column);
-    where.push(`(EXISTS (SELECT 1 FROM pg_temp.pv_cross x WHERE ${keyMatch('x', 'c', shape.key)} AND ${p} = ANY(x.columns))
-        OR EXISTS (SELECT 1 FROM pg_temp.pv_outcome o WHERE ${keyMatch('o', 'c', shape.key)} AND o.stored IS NOT NULL AND o.v ? ${p} AND o.stored -> ${p} IS DISTINCT FROM o.v -> ${p}))`);
+    where.push(`(EXISTS (SELECT 1 FROM pg_temp.pv_cross x WHERE x.variant = ${ranking.variant} AND ${keyMatch('x', 'c', shape.key)} AND ${p} = ANY(x.columns))
+        OR EXISTS (SELECT 1 FROM pg_temp.pv_rows r WHERE ${keyMatch('r', 'c', shape.key)} AND ${survivesIn('r', ranking.variant)} AND ${p} = ANY(r.diff)))`);
   }
   const priority = `array_position(ARRAY[${CONFLICT_KEY_KINDS.map(quoteLiteral).join(', ')}], kind)`;
-  const candidates = `SELECT DISTINCT ON (${k}) * FROM (${filter.kinds.map((kind) => conflictKeysSql(shape, kind)).join(' UNION ALL ')}) u ORDER BY ${k}, ${priority}`;
+  const candidates = `SELECT DISTINCT ON (${k}) * FROM (${filter.kinds.map((kind) => conflictKeysSql(shape, kind, ranking)).join(' UNION ALL ')}) u ORDER BY ${k}, ${priority}`;
   return `SELECT * FROM (${candidates}) c${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
-}
-
-/**
- * The row whose values end up in the table, per key of `keys`: the last applied survivor that
- * changed something, else the last applied one; none when the policy applies none (the stored row stays).
- */
-function winnersSql(shape: PreviewShape, keys: string): string {
-  return `SELECT DISTINCT ON (${list(shape.key, 'p.')}) ${list(shape.key, 'p.')}, o.file, o.ord, o.v
-    FROM ${keys} p JOIN pg_temp.pv_outcome o ON ${keyMatch('o', 'p', shape.key)}
-    WHERE o.applied ORDER BY ${list(shape.key, 'p.')}, o.outcome <> 'unchanged' DESC, o.pos DESC`;
 }
 
 /**
@@ -259,9 +213,15 @@ function winnersSql(shape: PreviewShape, keys: string): string {
  * row of the key in every file as jsonb [{file, line, values, winner}], in load order then line.
  * $1 = the staged files' plan indexes in load order.
  */
-export function conflictPageSql(shape: PreviewShape, filter: ConflictFilter, page: { offset: number; limit: number }, loadOrder: number[]): { text: string; values: unknown[] } {
+export function conflictPageSql(
+  shape: PreviewShape,
+  filter: ConflictFilter,
+  ranking: PageRanking,
+  page: { offset: number; limit: number },
+  loadOrder: number[],
+): { text: string; values: unknown[] } {
   const values: unknown[] = [loadOrder];
-  const candidates = candidatesSql(shape, filter, values);
+  const candidates = candidatesSql(shape, filter, ranking, values);
   const limit = `$${values.push(page.limit)}`;
   const offset = `$${values.push(page.offset)}`;
   const k = list(shape.key);
@@ -271,11 +231,13 @@ export function conflictPageSql(shape: PreviewShape, filter: ConflictFilter, pag
     (s) => `SELECT ${pk}, ${s.file} AS file, s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${jsonOf('s', s.columns)} AS values
       FROM page p JOIN ${s.table} s ON ${keyMatch('s', 'p', shape.key)}`,
   );
+  const stored = shape.target
+    ? `SELECT DISTINCT ON (${pk}) ${pk}, ${jsonOf('t', shape.valueColumns)} AS stored FROM page p JOIN ${shape.target} t ON ${keyMatch('t', 'p', shape.key)} ORDER BY ${pk}`
+    : `SELECT ${pk}, NULL::jsonb AS stored FROM page p WHERE false`;
   const text = `WITH candidates AS MATERIALIZED (${candidates}),
     page AS (SELECT * FROM candidates ORDER BY ${k} LIMIT ${limit} OFFSET ${offset}),
-    winners AS (${winnersSql(shape, 'page')}),
-    stored AS (
-      SELECT DISTINCT ON (${pk}) ${pk}, o.stored FROM page p JOIN pg_temp.pv_outcome o ON ${keyMatch('o', 'p', shape.key)} ORDER BY ${pk}, o.pos),
+    winners AS (${ranking.winnersSql('page')}),
+    stored AS (${stored}),
     versions AS (
       SELECT ${list(shape.key, 'r.')}, jsonb_agg(jsonb_build_object('file', r.file, 'line', r.line, 'values', r.values,
                'winner', COALESCE(r.file = w.file AND r.ord = w.ord, false)) ORDER BY array_position($1::int[], r.file), r.line) AS versions
@@ -286,7 +248,7 @@ export function conflictPageSql(shape: PreviewShape, filter: ConflictFilter, pag
              COALESCE(x.columns, ARRAY(SELECT c FROM jsonb_object_keys(w.v) c WHERE st.stored IS NOT NULL AND st.stored -> c IS DISTINCT FROM w.v -> c)) AS columns,
              st.stored, COALESCE(v.versions, '[]') AS versions
       FROM page p
-      LEFT JOIN pg_temp.pv_cross x ON ${keyMatch('x', 'p', shape.key)}
+      LEFT JOIN pg_temp.pv_cross x ON x.variant = ${ranking.variant} AND ${keyMatch('x', 'p', shape.key)}
       LEFT JOIN winners w ON ${keyMatch('w', 'p', shape.key)}
       LEFT JOIN stored st ON ${keyMatch('st', 'p', shape.key)}
       LEFT JOIN versions v ON ${keyMatch('v', 'p', shape.key)})
