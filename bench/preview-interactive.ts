@@ -1,9 +1,11 @@
-// `npm run bench:preview [-- --rows N] [--server debian]`: how the open conflict preview answers
+// `npm run bench:preview [-- --rows N] [--big] [--server debian]`: how the open conflict preview answers
 // the app. Stages the overlapping files against a pre-filled table, as the app's Preview step does
 // (same engine, same process model: the session's SQL is awaited on this thread while the files are
 // read in worker threads), then times what a user does there: re-rank under another policy, drag a
 // file, page, filter by a matrix cell, by column and by key, jump to the end. For each step it also
 // records the longest event-loop stall, which is how long the app's window would freeze.
+// The files: the parallel case's 8 files of N/4 rows (2N staged rows), or with --big the preview
+// memory check's 10 files of N rows (10N); the table holds the base file's N rows.
 // The report goes to stdout and bench/results/preview-interactive-<server>.md.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
@@ -147,8 +149,7 @@ async function main(): Promise<void> {
     await server.query(CREATE_TABLE);
     await copyInto(server.url, (await data.file('base')).paths[0] as string);
     await server.query(`VACUUM ANALYZE ${TABLE}`);
-    const names = big ? (['parallel', 'preview-big'] as const) : (['parallel'] as const);
-    for (const name of names) {
+    for (const name of [big ? ('preview-big' as const) : ('parallel' as const)]) {
       const files = await data.file(name);
       console.error(`[${files.label}]`);
       sets.push({ label: files.label, ...(await measureSet(server.url, files.paths)) });
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
   process.stdout.write(markdown);
   const results = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(results, { recursive: true });
-  await writeFile(join(results, `preview-interactive-${kind}.md`), markdown);
+  await writeFile(join(results, `preview-interactive-${kind}${big ? '-big' : ''}.md`), markdown);
 }
 
 await main();

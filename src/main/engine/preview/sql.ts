@@ -95,7 +95,9 @@ export function rowsSql(shape: PreviewShape): string {
            CASE WHEN x.stored IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT c FROM jsonb_object_keys(x.v) c WHERE x.stored -> c IS DISTINCT FROM x.v -> c) END AS diff,
            x.stored_ver IS NOT NULL AND NOT COALESCE(x.ver > x.stored_ver, false) AS kept
     FROM (SELECT r.*, CASE WHEN t.${firstKey} IS NOT NULL THEN ${jsonOf('t', shape.valueColumns)} END AS stored, ${storedVersion} AS stored_ver
-          FROM (${survivors}) r LEFT JOIN ${shape.target} t ON ${keyMatch('t', 'r', shape.key)}) x`;
+          FROM (${survivors}) r LEFT JOIN ${shape.target} t ON ${keyMatch('t', 'r', shape.key)}
+          -- OFFSET 0 keeps the subquery whole: pulled up, its stored row would be built once per use, column by column.
+          OFFSET 0) x`;
 }
 
 /**
