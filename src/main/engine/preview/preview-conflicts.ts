@@ -1,8 +1,8 @@
 // A page of conflicting keys, each with every version of the key, the winner and the stored row.
-// One statement per page whatever its size: the keys are picked and their versions gathered in SQL.
+// The keys passing a filter are listed once; a page then costs one statement whatever its size.
 import type { PoolClient } from 'pg';
 import type { ConflictEntry, ConflictPage } from '../../../shared/preview-types.ts';
-import { conflictPageSql, type ConflictFilter, type ConflictKeyKind, type PageRanking, type PreviewShape } from './sql.ts';
+import { conflictPageSql, dropPageKeysSql, keyIndexSql, pageKeysSql, type ConflictFilter, type ConflictKeyKind, type PageRanking, type PreviewShape } from './sql.ts';
 
 /** What a page needs to know of the session's current ranking. */
 export interface RankedFiles {
@@ -18,35 +18,46 @@ interface VersionRow {
   winner: boolean;
 }
 
-/** A row of the page statement: the total, and the entry's fields (NULL on the one row of an empty page). */
 type PageRow = Record<string, unknown> & {
-  total: string;
-  kind: ConflictKeyKind | null;
+  kind: ConflictKeyKind;
   columns: string[];
   stored: Record<string, unknown> | null;
   versions: VersionRow[];
 };
 
-const hasEntry = (row: PageRow): row is PageRow & { kind: ConflictKeyKind } => row.kind !== null;
+/**
+ * Pages of conflicting keys for one session. The keys passing a filter are listed once into
+ * pv_page_keys, while the filter, policy and order stay the same, so scrolling costs one statement
+ * per page, whatever its size.
+ */
+export class ConflictPager {
+  private listed: { signature: string; total: number } | null = null;
 
-export async function conflictPage(
-  client: PoolClient,
-  shape: PreviewShape,
-  ranking: PageRanking,
-  files: RankedFiles,
-  filter: ConflictFilter,
-  page: { offset: number; limit: number },
-): Promise<ConflictPage> {
-  const result = await client.query<PageRow>(conflictPageSql(shape, filter, ranking, page, files.loadOrder));
-  const entries = result.rows.filter(hasEntry).map((row): ConflictEntry => {
-    const key = Object.fromEntries(shape.key.map((c) => [c, row[c]]));
-    return {
-      kind: row.kind,
-      key,
-      columns: row.columns,
-      stored: row.stored ? { ...key, ...row.stored } : null,
-      versions: row.versions.map((v) => ({ file: files.pathOf(v.file), line: v.line, values: v.values, winner: v.winner })),
-    };
-  });
-  return { total: Number(result.rows[0]?.total ?? 0), offset: page.offset, limit: page.limit, entries };
+  async page(client: PoolClient, shape: PreviewShape, ranking: PageRanking, files: RankedFiles, filter: ConflictFilter, page: { offset: number; limit: number }): Promise<ConflictPage> {
+    const total = await this.list(client, shape, ranking, files, filter);
+    const result = await client.query<PageRow>(conflictPageSql(shape, ranking, page, files.loadOrder));
+    const entries = result.rows.map((row): ConflictEntry => {
+      const key = Object.fromEntries(shape.key.map((c) => [c, row[c]]));
+      return {
+        kind: row.kind,
+        key,
+        columns: row.columns,
+        stored: row.stored ? { ...key, ...row.stored } : null,
+        versions: row.versions.map((v) => ({ file: files.pathOf(v.file), line: v.line, values: v.values, winner: v.winner })),
+      };
+    });
+    return { total, offset: page.offset, limit: page.limit, entries };
+  }
+
+  /** How many keys pass the filter; lists them first when the filter or the ranking changed. */
+  private async list(client: PoolClient, shape: PreviewShape, ranking: PageRanking, files: RankedFiles, filter: ConflictFilter): Promise<number> {
+    const signature = JSON.stringify([filter, ranking.variant, files.loadOrder]);
+    if (this.listed?.signature === signature) return this.listed.total;
+    this.listed = null;
+    await client.query(dropPageKeysSql);
+    const listed = await client.query(pageKeysSql(shape, filter, ranking, files.loadOrder));
+    await client.query(`${keyIndexSql('pg_temp.pv_page_keys', shape.key)}; ANALYZE pg_temp.pv_page_keys`);
+    this.listed = { signature, total: listed.rowCount ?? 0 };
+    return this.listed.total;
+  }
 }

@@ -18,7 +18,7 @@ import { dropDeadStaging } from '../load/cleanup/leftovers.ts';
 import { lockRun } from '../load/runtime/run-locks.ts';
 import { dropStageTable, runTag } from '../load/stage/stage.ts';
 import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
-import { conflictPage } from './preview-conflicts.ts';
+import { ConflictPager } from './preview-conflicts.ts';
 import { inChosenOrder, inLoadOrder, type PreviewFileState } from './preview-files.ts';
 import { readAnalysis, readSummary, type PreviewAnalysis } from './preview-summary.ts';
 import { foldAggregateSql, groupsSql, rankingFor, type Ranking } from './ranking-sql.ts';
@@ -48,6 +48,7 @@ export class PreviewSession {
   /** Null until the analysis has run (none when no file could be staged). */
   private analysis: PreviewAnalysis | null = null;
   private ranking: Ranking | null = null;
+  private readonly pager = new ConflictPager();
 
   private constructor(plan: LoadPlan, pool: Pool, session: HeldClient, files: PreviewFileState[], shape: PreviewShape, rejects: RejectsTable) {
     this.plan = plan;
@@ -193,7 +194,7 @@ export class PreviewSession {
       ...(query.files ? { files: query.files.map((path) => this.fileIndex(path)) } : {}),
       ...(query.column ? { column: query.column } : {}),
     };
-    return conflictPage(this.client, this.shape, ranking, { loadOrder: this.loadOrder(), pathOf }, filter, { offset, limit });
+    return this.pager.page(this.client, this.shape, ranking, { loadOrder: this.loadOrder(), pathOf }, filter, { offset, limit });
   }
 
   /** Every page of every kind, for export. */

@@ -209,23 +209,27 @@ function candidatesSql(shape: PreviewShape, filter: ConflictFilter, ranking: Pag
 }
 
 /**
- * One page of conflicting keys in one statement, whatever the page size: the first row carries the
- * total of keys passing the filter; each row (none when the page is empty) carries an entry: the key
- * columns, its kind, the columns that differ, the stored row's values (or NULL), and every staged
- * row of the key in every file as jsonb [{file, line, values, winner}], in load order then line.
+ * pv_page_keys: the conflicting keys passing a filter, one row per key with its kind, indexed for
+ * paging. Listed once per filter and ranking; each page then reads a slice of it.
  * $1 = the staged files' plan indexes in load order.
  */
-export function conflictPageSql(
-  shape: PreviewShape,
-  filter: ConflictFilter,
-  ranking: PageRanking,
-  page: { offset: number; limit: number },
-  loadOrder: number[],
-): { text: string; values: unknown[] } {
+export function pageKeysSql(shape: PreviewShape, filter: ConflictFilter, ranking: PageRanking, loadOrder: number[]): { text: string; values: unknown[] } {
   const values: unknown[] = [loadOrder];
   const candidates = candidatesSql(shape, filter, ranking, values);
-  const limit = `$${values.push(page.limit)}`;
-  const offset = `$${values.push(page.offset)}`;
+  // The CTE types $1 for the kinds that do not read the load order.
+  return { text: `CREATE TEMP TABLE pv_page_keys AS WITH load_order AS (SELECT $1::int[]) ${candidates}`, values };
+}
+
+export const dropPageKeysSql = 'DROP TABLE IF EXISTS pg_temp.pv_page_keys';
+
+/**
+ * One page of pv_page_keys in one statement, whatever the page size: per key, the key columns, its
+ * kind, the columns that differ, the stored row's values (or NULL), and every staged row of the key
+ * in every file as jsonb [{file, line, values, winner}], in load order then line.
+ * $1 = the staged files' plan indexes in load order.
+ */
+export function conflictPageSql(shape: PreviewShape, ranking: PageRanking, page: { offset: number; limit: number }, loadOrder: number[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [loadOrder, page.limit, page.offset];
   const k = list(shape.key);
   const pk = list(shape.key, 'p.');
   // Per file, so each join uses that staging table's key index.
@@ -236,24 +240,22 @@ export function conflictPageSql(
   const stored = shape.target
     ? `SELECT DISTINCT ON (${pk}) ${pk}, ${jsonOf('t', shape.valueColumns)} AS stored FROM page p JOIN ${shape.target} t ON ${keyMatch('t', 'p', shape.key)} ORDER BY ${pk}`
     : `SELECT ${pk}, NULL::jsonb AS stored FROM page p WHERE false`;
-  const text = `WITH candidates AS MATERIALIZED (${candidates}),
-    page AS (SELECT * FROM candidates ORDER BY ${k} LIMIT ${limit} OFFSET ${offset}),
+  const text = `WITH page AS (SELECT * FROM pg_temp.pv_page_keys ORDER BY ${k} LIMIT $2 OFFSET $3),
     winners AS (${ranking.winnersSql('page')}),
     stored AS (${stored}),
     versions AS (
       SELECT ${list(shape.key, 'r.')}, jsonb_agg(jsonb_build_object('file', r.file, 'line', r.line, 'values', r.values,
                'winner', COALESCE(r.file = w.file AND r.ord = w.ord, false)) ORDER BY array_position($1::int[], r.file), r.line) AS versions
       FROM (${rows.join(' UNION ALL ')}) r LEFT JOIN winners w ON ${keyMatch('w', 'r', shape.key)}
-      GROUP BY ${list(shape.key, 'r.')}),
-    entries AS (
-      SELECT ${pk}, p.kind,
-             COALESCE(x.columns, ARRAY(SELECT c FROM jsonb_object_keys(w.v) c WHERE st.stored IS NOT NULL AND st.stored -> c IS DISTINCT FROM w.v -> c)) AS columns,
-             st.stored, COALESCE(v.versions, '[]') AS versions
-      FROM page p
-      LEFT JOIN pg_temp.pv_cross x ON x.variant = ${ranking.variant} AND ${keyMatch('x', 'p', shape.key)}
-      LEFT JOIN winners w ON ${keyMatch('w', 'p', shape.key)}
-      LEFT JOIN stored st ON ${keyMatch('st', 'p', shape.key)}
-      LEFT JOIN versions v ON ${keyMatch('v', 'p', shape.key)})
-    SELECT t.total, e.* FROM (SELECT count(*) AS total FROM candidates) t LEFT JOIN entries e ON true ORDER BY ${list(shape.key, 'e.')}`;
+      GROUP BY ${list(shape.key, 'r.')})
+    SELECT ${pk}, p.kind,
+           COALESCE(x.columns, ARRAY(SELECT c FROM jsonb_object_keys(w.v) c WHERE st.stored IS NOT NULL AND st.stored -> c IS DISTINCT FROM w.v -> c)) AS columns,
+           st.stored, COALESCE(v.versions, '[]') AS versions
+    FROM page p
+    LEFT JOIN pg_temp.pv_cross x ON x.variant = ${ranking.variant} AND ${keyMatch('x', 'p', shape.key)}
+    LEFT JOIN winners w ON ${keyMatch('w', 'p', shape.key)}
+    LEFT JOIN stored st ON ${keyMatch('st', 'p', shape.key)}
+    LEFT JOIN versions v ON ${keyMatch('v', 'p', shape.key)}
+    ORDER BY ${pk}`;
   return { text, values };
 }
