@@ -128,7 +128,7 @@ function render(server: string, sets: { label: string; staged: number; conflicts
     '',
     `- Command: \`${command}\``,
     `- Server: ${server}`,
-    `- Source: ${source.commit}${source.dirty ? ' (uncommitted changes)' : ''}`,
+    `- Source: ${source.commit}${source.dirty.length > 0 ? ` (uncommitted changes in ${source.dirty.join(', ')})` : ''}`,
     `- Each step's time is the median of ${REPEATS}, or one run for open and the steps that list a filter's keys; "stall" is the longest event-loop delay while it ran (the app's window freezes that long).`,
     `- Target: a re-rank within ${RERANK_TARGET_SECONDS} s for 1M staged rows; pages and filters never stall the event loop.`,
     '',

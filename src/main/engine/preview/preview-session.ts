@@ -100,6 +100,7 @@ export class PreviewSession {
         sources: states.flatMap((s) => (s.staged ? [{ file: s.planIndex, table: s.staged.table.parent, columns: s.columns }] : [])),
         valueColumns: [...new Set(states.flatMap((s) => (s.staged ? s.columns : [])))].filter((c) => !plan.key?.includes(c)),
         versionColumn: plan.options.versionColumn ?? null,
+        incomparable: plan.target.columns.filter((c) => !c.comparable).map((c) => c.name),
         target: plan.createTableSql ? null : qualifiedName(plan.table),
       };
       const preview = new PreviewSession(plan, pool, session, states, shape, rejects);

@@ -73,3 +73,13 @@ test('every kind of conflict, with versions, winners and stored rows; nothing is
   ]);
   expect(await t.db.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 's\\_%' AND relnamespace = 'keyload'::regnamespace`)).toEqual([{ n: 0 }]);
 });
+
+test('a column whose type has no equality (json) is compared as the load compares it, as text', async () => {
+  await t.db.query(`CREATE TABLE docs (id int PRIMARY KEY, body json)`);
+  await t.db.query(`INSERT INTO docs VALUES (1, '{"a": 1}'), (2, '{"a": 1}')`);
+  const file = await t.h.file('docs.csv', 'id,body\n1,"{""a"": 1}"\n2,"{""a"": 2}"\n3,"{}"\n');
+  const preview = await PreviewSession.open({ connectionString: t.db.url }, { files: [file], table: 'docs' });
+  const predicted = await preview.summary().finally(() => preview.close());
+  expect(predicted.files[0]?.counts).toMatchObject({ inserted: 1, updated: 1, unchanged: 1 });
+  expect((await t.h.load({ files: [file], table: 'docs' })).files[0]?.counts).toEqual(predicted.files[0]?.counts);
+});

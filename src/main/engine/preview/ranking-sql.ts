@@ -59,7 +59,7 @@ function ownerSql(tops: string, latest: string): string {
 export function groupsSql(shape: PreviewShape, mode: WriteMode): string {
   const perVariant = variantsOf(shape).map(
     (variant) => `SELECT ${variant} AS variant, ${topsSql(mode, variant)} AS tops, ${latestSql(mode, variant)} AS latest, r.file,
-        CASE WHEN NOT r.in_table THEN 'insert' WHEN ${mode !== 'upsert'} OR ${keptSql(variant)} OR r.same_as_table THEN 'unchanged' ELSE 'update' END AS outcome,
+        CASE WHEN NOT r.in_table THEN 'insert' WHEN ${mode !== 'upsert'} OR ${keptSql(variant)} OR cardinality(r.diff) = 0 THEN 'unchanged' ELSE 'update' END AS outcome,
         ${keptSql(variant)} AS kept
       FROM pg_temp.pv_rows r JOIN pg_temp.pv_keys k ON ${keyMatch('k', 'r', shape.key)} WHERE ${survivesIn('r', variant)}`,
   );
@@ -82,7 +82,7 @@ function ownedRanking(shape: PreviewShape, mode: WriteMode, variant: Variant): R
       values: [loadOrder],
     }),
     targetKeysSql: `SELECT ${list(shape.key, 'r.')}, 'target' AS kind FROM pg_temp.pv_rows r JOIN pg_temp.pv_keys k ON ${keyMatch('k', 'r', shape.key)}
-      WHERE ${survivesIn('r', variant)} AND r.in_table AND (${keptSql(variant)} OR (${mode === 'upsert'} AND NOT r.same_as_table)) AND ${owned}`,
+      WHERE ${survivesIn('r', variant)} AND r.in_table AND (${keptSql(variant)} OR (${mode === 'upsert'} AND NOT cardinality(r.diff) = 0)) AND ${owned}`,
     winnersSql: (keys) => `SELECT ${list(shape.key, 'p.')}, r.file, r.ord, r.v
       FROM ${keys} p JOIN pg_temp.pv_keys k ON ${keyMatch('k', 'p', shape.key)} JOIN pg_temp.pv_rows r ON ${keyMatch('r', 'p', shape.key)} AND ${survivesIn('r', variant)}
       WHERE ${owned} AND ${applied}`,

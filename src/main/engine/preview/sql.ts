@@ -2,7 +2,7 @@
 // staging a load does) into session temp tables, so no key is ever held in JavaScript memory:
 //   pv_dups   keys occurring more than once in a file
 //   pv_rows   each file's surviving row per key under every policy at once (`mask`: the policies it
-//             survives under), compared with the stored row
+//             survives under), compared with the stored row as the load compares it
 //   pv_keys   per key: the files holding it, and the ones a version policy lets own it
 //   pv_cross  per policy: keys whose survivors differ between files, with the columns that differ
 // None of these depend on the file order, and re-ranking (ranking-sql.ts) only reads them. The page
@@ -28,6 +28,8 @@ export interface PreviewShape {
   /** Every column some file provides, key excluded. */
   valueColumns: string[];
   versionColumn: string | null;
+  /** Columns whose type has no equality operator (json, xml, ...): compared as text, as the load does. */
+  incomparable: string[];
   /** The target table, or null when --create-table would create it (no stored rows). */
   target: string | null;
 }
@@ -59,45 +61,36 @@ export function duplicatesSql(shape: PreviewShape): string {
 }
 
 /**
- * One file's survivors: a key it holds once survives under every policy (mask 7); of a duplicated
- * key, the rows each policy keeps, with the policies in the mask.
+ * One file's survivors, compared with the stored row: a key the file holds once survives under
+ * every policy (mask 7); of a duplicated key, the rows each policy keeps, with the policies in the
+ * mask. in_table: the table has the key; diff: the columns the row would change, compared as the
+ * load compares them (typed, as text where the type has no equality); kept: a version policy keeps
+ * the stored row, which is as new or newer. Only the stored rows of staged keys are read.
  */
-function fileSurvivorsSql(shape: PreviewShape, source: StagedSource): string {
+function fileRowsSql(shape: PreviewShape, source: StagedSource): string {
   const dup = `SELECT 1 FROM pg_temp.pv_dups d WHERE d.file = ${source.file} AND ${keyMatch('d', 's', shape.key)}`;
   const byKey = `PARTITION BY ${list(shape.key)}`;
   const keeps = (policy: ConflictPolicy, bit: number) => `CASE WHEN row_number() OVER (${byKey} ORDER BY ${survivorOrder({ policy, versionColumn: shape.versionColumn ?? undefined })}) = 1 THEN ${bit} ELSE 0 END`;
   const mask = [keeps('last', 1), keeps('first', 2), shape.versionColumn ? keeps('version', 4) : '0'].join(' | ');
+  const version = (alias: string) => (shape.versionColumn ? `${alias}.${quoteIdent(shape.versionColumn)}` : 'NULL::int');
+  const values = nonKey(shape, source.columns);
+  const comparable = (alias: string, c: string) => `${alias}.${quoteIdent(c)}${shape.incomparable.includes(c) ? '::text' : ''}`;
+  const differing = values.map((c) => `CASE WHEN ${comparable('t', c)} IS DISTINCT FROM ${comparable('s', c)} THEN ${quoteLiteral(c)} END`);
+  const found = shape.target ? `t.${quoteIdent(shape.key[0] as string)} IS NOT NULL` : 'false';
   // "#mask" next to the staged columns, which are the table's own names plus "#ord" and "#line".
-  const version = shape.versionColumn ? `s.${quoteIdent(shape.versionColumn)}` : 'NULL::int';
   return `SELECT ${source.file} AS file, s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${list(shape.key, 's.')},
-      ${jsonOf('s', nonKey(shape, source.columns))} AS v, ${version} AS ver, s."#mask" AS mask
+      ${jsonOf('s', values)} AS v, ${version('s')} AS ver, s."#mask" AS mask, ${found} AS in_table,
+      CASE WHEN ${found} THEN array_remove(ARRAY[${differing.join(', ')}]::text[], NULL) ELSE '{}' END AS diff,
+      ${shape.target ? `${version('t')} IS NOT NULL AND NOT COALESCE(${version('s')} > ${version('t')}, false)` : 'false'} AS kept
     FROM (SELECT s.*, 7 AS "#mask" FROM ${source.table} s WHERE NOT EXISTS (${dup})
           UNION ALL
-          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${source.table} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s`;
+          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${source.table} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s
+    ${shape.target ? `LEFT JOIN ${shape.target} t ON ${keyMatch('t', 's', shape.key)}` : ''}`;
 }
 
-/**
- * pv_rows: every file's survivors under every policy, each compared once with the stored row:
- * in_table, same_as_table (the stored row already holds its values), diff (the columns it would
- * change) and kept (a version policy keeps the stored row: it is as new or newer). Only the stored
- * rows of staged keys are read.
- */
+/** pv_rows: every file's survivors under every policy, each compared once with the stored row. */
 export function rowsSql(shape: PreviewShape): string {
-  const survivors = shape.sources.map((s) => fileSurvivorsSql(shape, s)).join(' UNION ALL ');
-  if (!shape.target) {
-    return `CREATE TEMP TABLE pv_rows AS SELECT r.*, false AS in_table, false AS same_as_table, '{}'::text[] AS diff, false AS kept FROM (${survivors}) r`;
-  }
-  const storedVersion = shape.versionColumn ? `t.${quoteIdent(shape.versionColumn)}` : 'NULL::int';
-  const firstKey = quoteIdent(shape.key[0] as string);
-  return `CREATE TEMP TABLE pv_rows AS
-    SELECT x.file, x.ord, x.line, ${list(shape.key, 'x.')}, x.v, x.ver, x.mask,
-           x.stored IS NOT NULL AS in_table, COALESCE(x.stored @> x.v, false) AS same_as_table,
-           CASE WHEN x.stored IS NULL THEN '{}'::text[] ELSE ARRAY(SELECT c FROM jsonb_object_keys(x.v) c WHERE x.stored -> c IS DISTINCT FROM x.v -> c) END AS diff,
-           x.stored_ver IS NOT NULL AND NOT COALESCE(x.ver > x.stored_ver, false) AS kept
-    FROM (SELECT r.*, CASE WHEN t.${firstKey} IS NOT NULL THEN ${jsonOf('t', shape.valueColumns)} END AS stored, ${storedVersion} AS stored_ver
-          FROM (${survivors}) r LEFT JOIN ${shape.target} t ON ${keyMatch('t', 'r', shape.key)}
-          -- OFFSET 0 keeps the subquery whole: pulled up, its stored row would be built once per use, column by column.
-          OFFSET 0) x`;
+  return `CREATE TEMP TABLE pv_rows AS ${shape.sources.map((s) => fileRowsSql(shape, s)).join(' UNION ALL ')}`;
 }
 
 /**
