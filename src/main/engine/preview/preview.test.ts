@@ -83,3 +83,26 @@ test('a column whose type has no equality (json) is compared as the load compare
   expect(predicted.files[0]?.counts).toMatchObject({ inserted: 1, updated: 1, unchanged: 1 });
   expect((await t.h.load({ files: [file], table: 'docs' })).files[0]?.counts).toEqual(predicted.files[0]?.counts);
 });
+
+test('under the version policy, files tied on the highest version: the earliest in load order owns the key, as in the load', async () => {
+  await t.db.query(`CREATE TABLE tied (id int PRIMARY KEY, name text, v int)`);
+  const a = await t.h.file('tied-a.csv', 'id,name,v\n1,a,5\n2,a,1\n');
+  const b = await t.h.file('tied-b.csv', 'id,name,v\n1,b,5\n2,b,2\n');
+  const c = await t.h.file('tied-c.csv', 'id,name,v\n1,c,3\n');
+  const nameIn = new Map([[a, 'a'], [b, 'b'], [c, 'c']]);
+  const options = { table: 'tied', conflictPolicy: 'version' as const, versionColumn: 'v' };
+  const preview = await PreviewSession.open({ connectionString: t.db.url }, { ...options, files: [a, b, c] });
+  try {
+    for (const order of [[a, b, c], [b, a, c], [c, b, a]]) {
+      const predicted = await preview.summary({ files: order, policy: 'version' });
+      const winner = (await preview.conflicts({ key: '1' })).entries[0]?.versions.find((v) => v.winner);
+      expect(winner?.file).toBe(order.find((f) => f !== c));
+      const loaded = await t.h.load({ ...options, files: order, order: 'given', force: true });
+      expect(predicted.files.map((f) => f.counts)).toEqual(loaded.files.map((f) => f.counts));
+      expect(await t.db.query('SELECT name FROM tied WHERE id = 1')).toEqual([{ name: nameIn.get(winner?.file ?? '') }]);
+      await t.db.query('TRUNCATE tied');
+    }
+  } finally {
+    await preview.close();
+  }
+});

@@ -9,6 +9,7 @@ import {
   createManifestSql,
   forgetFileSql,
   loadingFilesSql,
+  MANIFEST_CURRENT_SQL,
   MANIFEST_LOCK_SQL,
   MANIFEST_UNLOCK_SQL,
   manifestTable,
@@ -36,8 +37,10 @@ export interface ManifestEntry extends ManifestState {
   seconds: number;
 }
 
-/** Creates the manifest once; an advisory lock keeps concurrent first runs from racing. */
+/** Creates (or upgrades) the manifest when needed; an advisory lock keeps concurrent first runs from racing. */
 export async function ensureManifest(client: ClientBase, schema: string): Promise<void> {
+  const current = await client.query<{ ok: boolean }>(MANIFEST_CURRENT_SQL, [manifestTable(schema), progressTable(schema)]);
+  if (current.rows[0]?.ok) return;
   await client.query(MANIFEST_LOCK_SQL, [`keyload_manifest:${schema}`]);
   try {
     for (const statement of createManifestSql(schema)) await client.query(statement);

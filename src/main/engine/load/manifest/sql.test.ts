@@ -12,6 +12,7 @@ import {
   CURRENT_IDENTITY_SQL,
   enqueueSql,
   forgetFileSql,
+  MANIFEST_CURRENT_SQL,
   manifestTable,
   markFailedSql,
   progressTable,
@@ -39,6 +40,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const exists = async (table: string) => (await db.query<{ ok: boolean }>(TABLE_EXISTS_SQL, [table]))[0]?.ok;
+const current = async () => (await db.query<{ ok: boolean }>(MANIFEST_CURRENT_SQL, [manifestTable(SCHEMA), progressTable(SCHEMA)]))[0]?.ok;
 
 test('the manifest is created once, and a manifest from an earlier version gains the later columns', async () => {
   expect(await exists(manifestTable(SCHEMA))).toBe(false);
@@ -50,7 +52,9 @@ test('the manifest is created once, and a manifest from an earlier version gains
     unchanged bigint NOT NULL, collapsed bigint NOT NULL, rejected bigint NOT NULL, run_id text NOT NULL, seconds double precision NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (sha256, target_table))`);
   await db.query(`INSERT INTO ${manifestTable(SCHEMA)} VALUES ('old', $1, '/old.csv', 1, now(), 'loaded', 'upsert', 10, 1, 1, 1, 0, 0, 0, 0, 'r0', 0.5)`, [TARGET]);
+  expect(await current()).toBe(false);
   await create();
+  expect(await current()).toBe(true);
   await create();
   expect(await exists(progressTable(SCHEMA))).toBe(true);
   expect(await db.query(readManifestSql(SCHEMA), ['old', TARGET])).toMatchObject([{ status: 'loaded', parts: 1, claimed_by: null, error: null, table_oid: null, table_storage: null }]);

@@ -15,6 +15,26 @@ export function progressTable(schema: string): string {
 export const MANIFEST_LOCK_SQL = 'SELECT pg_advisory_lock(hashtext($1))';
 export const MANIFEST_UNLOCK_SQL = 'SELECT pg_advisory_unlock(hashtext($1))';
 
+/** Columns added to the manifest after its first version, oldest first. */
+const ADDED_COLUMNS = [
+  'parts integer NOT NULL DEFAULT 1',
+  'superseded bigint NOT NULL DEFAULT 0',
+  'claimed_by text',
+  'lease_until timestamptz',
+  'error text',
+  'table_oid bigint',
+  'table_storage text',
+];
+
+/**
+ * $1 = the manifest, $2 = the progress table (qualified names): ok when both exist and the manifest
+ * has the newest column (the upgrade adds them all in one statement). A current manifest skips the
+ * DDL, whose ACCESS EXCLUSIVE lock would wait behind every running merge (they write the manifest
+ * in their transaction) and queue all other claimers' manifest queries behind itself.
+ */
+export const MANIFEST_CURRENT_SQL = `SELECT to_regclass($2) IS NOT NULL AND EXISTS (
+  SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = '${ADDED_COLUMNS.at(-1)?.split(' ')[0]}' AND NOT attisdropped) AS ok`;
+
 /** The statements that create (or upgrade) the schema, the manifest and the progress table, in order. */
 export function createManifestSql(schema: string): string[] {
   return [
@@ -42,13 +62,7 @@ export function createManifestSql(schema: string): string[] {
       PRIMARY KEY (sha256, target_table))`,
     // Manifests from earlier versions lack the later columns.
     `ALTER TABLE ${manifestTable(schema)}
-      ADD COLUMN IF NOT EXISTS parts integer NOT NULL DEFAULT 1,
-      ADD COLUMN IF NOT EXISTS superseded bigint NOT NULL DEFAULT 0,
-      ADD COLUMN IF NOT EXISTS claimed_by text,
-      ADD COLUMN IF NOT EXISTS lease_until timestamptz,
-      ADD COLUMN IF NOT EXISTS error text,
-      ADD COLUMN IF NOT EXISTS table_oid bigint,
-      ADD COLUMN IF NOT EXISTS table_storage text,
+      ${ADDED_COLUMNS.map((column) => `ADD COLUMN IF NOT EXISTS ${column}`).join(',\n      ')},
       DROP CONSTRAINT IF EXISTS keyload_manifest_status_check`,
     `CREATE TABLE IF NOT EXISTS ${progressTable(schema)} (
       sha256 text NOT NULL,
