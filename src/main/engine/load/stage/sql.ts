@@ -38,6 +38,23 @@ export function createStageTableSql(table: StageTable, columns: StagedColumn[], 
   ].join(';\n');
 }
 
+/**
+ * Numbers the rows a COPY sends without "#ord" and "#line" (staging's pass-through): a sequence per
+ * column, each one step per row in COPY's order, owned by its column so it goes with the table.
+ * Lines follow ordinals from `firstLine` on because the pass-through takes one line per record;
+ * the cache keeps nextval off shared memory (one session numbers the whole file, in order).
+ */
+export function rowNumberingSql(table: StageTable, firstLine: number): string {
+  const numbered = [
+    { column: ORD, sequence: table.sequences.ord, start: 0 },
+    { column: LINE, sequence: table.sequences.line, start: firstLine },
+  ];
+  return [
+    ...numbered.map((n) => `CREATE SEQUENCE ${n.sequence} MINVALUE 0 START ${n.start} CACHE 10000 OWNED BY ${table.parent}.${quoteIdent(n.column)}`),
+    `ALTER TABLE ${table.parent} ${numbered.map((n) => `ALTER COLUMN ${quoteIdent(n.column)} SET DEFAULT nextval(${quoteLiteral(n.sequence)}::regclass)`).join(', ')}`,
+  ].join(';\n');
+}
+
 /** COPY into `table`, into `columns` when given (else every column, in order). */
 export function copyInSql(table: string, columns?: string[]): string {
   return `COPY ${table}${columns ? ` (${list(columns)})` : ''} FROM STDIN`;

@@ -7,8 +7,10 @@ import type { PoolClient } from 'pg';
 import { quoteIdent } from '../../sql/identifiers.ts';
 import { copyIn, isDataError } from './copy.ts';
 import { acceptRejects, readBatches, stagedColumns, type FileContext } from '../file-context.ts';
-import { acquireClient, type HeldClient } from '../runtime/pool-client.ts';
-import { copyInSql, createStageTableSql, dropTableSql, insertSelectSql, NULL_REASON, rejectNullsSql } from './sql.ts';
+import { passThrough } from '../pass-through/csv-copy.ts';
+import { stagePassThrough } from '../pass-through/stage.ts';
+import { acquireClient, withClient, type HeldClient } from '../runtime/pool-client.ts';
+import { copyInSql, createStageTableSql, dropTableSql, insertSelectSql, NULL_REASON, rejectNullsSql, rowNumberingSql } from './sql.ts';
 import { BatchValidator, type StagedColumn } from './validation.ts';
 
 /**
@@ -22,6 +24,8 @@ export interface StageTable {
   parent: string;
   /** One table per hash partition (index = partition); empty when there is no key. */
   partitions: string[];
+  /** The sequences that number the rows of a pass-through COPY (rowNumberingSql). */
+  sequences: { ord: string; line: string };
 }
 
 /** Short tag naming a run's staging tables; live runs hold an advisory lock on it. */
@@ -32,7 +36,11 @@ export function runTag(runId: string): string {
 export function stageTable(schema: string, runId: string, rank: number, partitions: number): StageTable {
   const name = `s_${runTag(runId)}_${rank}`;
   const qualified = (n: string) => `${quoteIdent(schema)}.${quoteIdent(n)}`;
-  return { parent: qualified(name), partitions: Array.from({ length: partitions }, (_, p) => qualified(`${name}_${p}`)) };
+  return {
+    parent: qualified(name),
+    partitions: Array.from({ length: partitions }, (_, p) => qualified(`${name}_${p}`)),
+    sequences: { ord: qualified(`${name}_ord`), line: qualified(`${name}_line`) },
+  };
 }
 
 async function createStageTable(client: PoolClient, table: StageTable, columns: StagedColumn[], key: string[] | null): Promise<void> {
@@ -51,23 +59,38 @@ export interface StagedFile {
 }
 
 /**
- * Streams the file into its staging table over `internalConcurrency` connections (batches go to
- * them in turn: ordinals, not arrival order, decide which row wins), then removes rows with NULL
- * keys or NULLs in NOT NULL columns, which the merge would refuse.
+ * Stages the file: its own bytes through the server's CSV parser when it needs no reshaping
+ * (pass-through/stage.ts), else its rows from the reader; then removes rows with NULL keys or
+ * NULLs in NOT NULL columns, which the merge would refuse.
  */
 export async function stageFile(ctx: FileContext, table: StageTable, lanes: number): Promise<StagedFile> {
   const columns = stagedColumns(ctx);
+  const direct = passThrough(ctx);
+  await withClient(ctx.run.pool, async (client) => {
+    await createStageTable(client, table, columns, ctx.run.plan.key);
+    if (direct) await client.query(rowNumberingSql(table, direct.dialect.hasHeader ? 2 : 1));
+  });
+  ctx.tracker.stage('staging');
+  const staged = (direct ? await stagePassThrough(ctx, table, direct) : null) ?? (await stageRows(ctx, table, columns, lanes));
+  // No ANALYZE: on a partitioned table it samples every partition (seconds per million rows),
+  // and the merge plans (scan, sort, insert) do not depend on statistics; the planner sizes
+  // never-analysed tables from their pages.
+  return { table, rows: staged - (await withClient(ctx.run.pool, (client) => rejectNulls(ctx, client, table.parent, columns))) };
+}
+
+/**
+ * Streams the reader's batches into the staging table over `lanes` connections (batches go to
+ * them in turn: ordinals, not arrival order, decide which row wins); returns the rows staged.
+ */
+async function stageRows(ctx: FileContext, table: StageTable, columns: StagedColumn[], lanes: number): Promise<number> {
   const held: HeldClient[] = [];
   let healthy = false;
   try {
     for (let i = 0; i < lanes; i++) held.push(await acquireClient(ctx.run.pool));
-    const [first] = held as [HeldClient];
-    await createStageTable(first.client, table, columns, ctx.run.plan.key);
     const validators = held.map((h, i) => new BatchValidator(h.client, `${ctx.file.rank}_${i}`, columns, ctx.run.support, true));
     const inFlight: Promise<void>[] = [];
     let staged = 0;
     let lane = 0;
-    ctx.tracker.stage('staging');
     for await (const batch of readBatches(ctx, STAGE_ROWS, true)) {
       const slot = lane++ % held.length;
       await inFlight[slot];
@@ -90,12 +113,8 @@ export async function stageFile(ctx: FileContext, table: StageTable, lanes: numb
     }
     await Promise.all(inFlight);
     await Promise.all(validators.map((v) => v.drop()));
-    staged -= await rejectNulls(ctx, first.client, table.parent, columns);
-    // No ANALYZE: on a partitioned table it samples every partition (seconds per million rows),
-    // and the merge plans (scan, sort, insert) do not depend on statistics; the planner sizes
-    // never-analysed tables from their pages.
     healthy = true;
-    return { table, rows: staged };
+    return staged;
   } finally {
     for (const h of held) h.release(!healthy);
   }

@@ -2,7 +2,8 @@
 // a file into sub-batches of whole records for the server to parse. It counts records exactly as
 // the reader does, and gives up (`unsafe`) on anything where the reader and PostgreSQL's COPY could
 // read the bytes differently: a blank line, a quote inside an unquoted field, text after a closing
-// quote, a lone CR, an unterminated quote, or a line holding only `\.` (COPY's end of data).
+// quote, a lone CR, an unterminated quote, or a line holding only `\.` (COPY's end of data). Staging
+// also asks for one line per record: there, line numbers follow from the record count.
 const LF = 0x0a;
 const CR = 0x0d;
 const BACKSLASH = 0x5c;
@@ -34,8 +35,11 @@ export class CsvRecordScanner {
   private lineEmpty = true;
   private pendingCR = false;
   private marker: Marker = Marker.LineStart;
+  private readonly singleLine: boolean;
 
-  constructor(dialect: ScannerDialect, hasHeader: boolean) {
+  /** `singleLine`: a line break inside a quoted field is unsafe too. */
+  constructor(dialect: ScannerDialect, hasHeader: boolean, { singleLine = false } = {}) {
+    this.singleLine = singleLine;
     this.delimiter = dialect.delimiter.charCodeAt(0);
     this.quote = dialect.quote.charCodeAt(0);
     this.escape = dialect.escape.charCodeAt(0);
@@ -54,6 +58,7 @@ export class CsvRecordScanner {
       if (c === LF && this.marker === Marker.BackslashDot) return this.fail('a line holds only \\. (COPY would end the data there)');
       this.trackMarker(c);
       if (this.inQuote) {
+        if (c === LF && this.singleLine) return this.fail('a quoted field holds a line break');
         this.inQuoted(c);
         continue;
       }

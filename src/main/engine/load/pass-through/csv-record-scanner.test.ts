@@ -83,6 +83,11 @@ test('bytes COPY could read differently from the reader are refused, with the re
   expect(reasons('a,b\n1,2\n\\.')).toMatch(/only \\\./);
   // Fine: a header, CRLF, a backslash that is data, doubled quotes, an escape character.
   expect(reasons('a,b\r\n1,\\.x\r\n"2""",3\r\n')).toBeNull();
+  // Staging numbers lines from records, so it refuses a record over two lines, which is fine otherwise.
+  const staging = new CsvRecordScanner(dialect, true, { singleLine: true });
+  expect(staging.scanUntil(Buffer.from('a,b\n1,"x\ny"\n'), 0, Number.MAX_SAFE_INTEGER)).toBe(-1);
+  expect(staging.unsafe).toBe('a quoted field holds a line break');
+  expect(reasons('a,b\n1,"x\ny"\n')).toBeNull();
   const escaped = new CsvRecordScanner({ delimiter: ';', quote: "'", escape: '\\' }, false);
   expect(escaped.scanUntil(Buffer.from("'it\\'s';1\n"), 0, 1)).toBe(10);
 });
