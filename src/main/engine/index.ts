@@ -1,6 +1,7 @@
 // The engine's public API: plan -> run -> events -> result. The CLI, worker threads and the
 // desktop app's IPC handlers all drive the engine through these functions only.
-export { planLoad, type ConnectionConfig, type LoadPlan, type PlannedFile } from './load/plan.ts';
+export { planLoad, type LoadPlan, type PlannedFile } from './load/plan.ts';
+export type { ConnectionConfig } from './load/runtime/pool.ts';
 export { runLoad, type RunHooks } from './load/run.ts';
 export { proposeColumns, type ProposeOptions } from './target/propose-columns.ts';
 export { toErrorInfo } from './error-info.ts';

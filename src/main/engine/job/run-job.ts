@@ -5,7 +5,8 @@ import { ErrorCodes, KeyloadError, type ErrorInfo } from '../../../shared/errors
 import type { JobResult, JobTableResult, LoadEvent } from '../../../shared/load-types.ts';
 import { LOAD_DEFAULTS } from '../../../shared/vocabulary.ts';
 import { toErrorInfo } from '../error-info.ts';
-import { openPool, planLoad, type ConnectionConfig } from '../load/plan.ts';
+import { planLoad } from '../load/plan.ts';
+import { openPool, type ConnectionConfig } from '../load/runtime/pool.ts';
 import { freeConnections } from '../load/runtime/pool-budget.ts';
 import { acquireClient } from '../load/runtime/pool-client.ts';
 import { runLoad } from '../load/run.ts';

@@ -23,27 +23,9 @@ import { readManifest } from './manifest/manifest.ts';
 import { staleNotice } from './manifest/table-identity.ts';
 import { fitBudget, freeConnections, type PoolBudget } from './runtime/pool-budget.ts';
 import { acquireClient } from './runtime/pool-client.ts';
+import { openPool, type ConnectionConfig } from './runtime/pool.ts';
 import { retryMessage, withRetry } from './runtime/retry.ts';
 import { validationSupport, type ValidationSupport } from './stage/validation.ts';
-
-/** Where the engine connects; undefined connectionString means libpq's PG* variables. */
-export interface ConnectionConfig {
-  connectionString: string | undefined;
-  applicationName?: string;
-}
-
-/** `lockTimeoutMs` becomes the sessions' lock_timeout (--lock-timeout). */
-export function openPool(connection: ConnectionConfig, max: number, lockTimeoutMs?: number): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: connection.connectionString,
-    max,
-    application_name: connection.applicationName ?? 'keyload',
-    ...(lockTimeoutMs === undefined ? {} : { lock_timeout: lockTimeoutMs }),
-  });
-  // An idle connection dying must not crash the process; the next query on it reports the failure.
-  pool.on('error', () => {});
-  return pool;
-}
 
 export interface PlannedFile {
   path: string;

@@ -18,7 +18,8 @@ import { FileLocks, skipLoadedMeanwhile } from './manifest/file-lock.ts';
 import { ensureManifest, forgetStale, readManifest } from './manifest/manifest.ts';
 import { forgetTableSql } from './manifest/sql.ts';
 import { createdTableSql } from './runtime/sql.ts';
-import { openPool, tableExistsError, type LoadPlan, type PlannedFile } from './plan.ts';
+import { tableExistsError, type LoadPlan, type PlannedFile } from './plan.ts';
+import { openPool } from './runtime/pool.ts';
 import { PoolSampler } from './runtime/pool-metrics.ts';
 import { acquireClient, withClient, type HeldClient } from './runtime/pool-client.ts';
 import { FileTracker } from './progress.ts';
@@ -269,7 +270,8 @@ async function dropIfEmpty(coordinator: HeldClient, plan: LoadPlan, emit: (event
  * However the run ended, its staging tables go: on the coordinator, or on a fresh connection when the
  * coordinator's broke. What neither can drop, the next run's start (or keyload clean) drops. Dead
  * runs' tables are swept again here: a killed run's backend can still hold its lock when this run
- * starts (the server has not noticed the lost client yet), but not by the time this run ends.
+ * starts (the server has not noticed the lost client yet), but not by the time this run ends (its
+ * sessions check for a lost client every second: runtime/pool.ts).
  */
 async function dropOwnStaging(coordinator: HeldClient, pool: Pool, plan: LoadPlan, emit: (event: LoadEvent) => void): Promise<void> {
   const schema = plan.options.manifestSchema;

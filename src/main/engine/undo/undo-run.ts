@@ -9,7 +9,7 @@ import type { ClientBase } from 'pg';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import type { UndoConflict, UndoEntry, UndoOutcome } from '../../../shared/undo-types.ts';
 import { manifestTable, progressTable } from '../load/manifest/sql.ts';
-import { openPool, type ConnectionConfig } from '../load/plan.ts';
+import { openPool, type ConnectionConfig } from '../load/runtime/pool.ts';
 import { acquireClient } from '../load/runtime/pool-client.ts';
 import { list } from '../load/stage/sql.ts';
 import { quoteIdent } from '../sql/identifiers.ts';

@@ -1,7 +1,6 @@
 // `keyload clean`: drops the staging tables of dead runs (what a run's start would drop), reports
 // their size, and lists the files dead runs left partly loaded, which a re-run resumes.
-import type { ConnectionConfig } from '../plan.ts';
-import { openPool } from '../plan.ts';
+import { openPool, type ConnectionConfig } from '../runtime/pool.ts';
 import { readLoadingFiles, type LoadingFile } from '../manifest/manifest.ts';
 import { acquireClient } from '../runtime/pool-client.ts';
 import { whileRunDead } from '../runtime/run-locks.ts';
