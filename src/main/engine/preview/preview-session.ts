@@ -22,9 +22,10 @@ import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { ConflictPager } from './preview-conflicts.ts';
 import { inChosenOrder, inLoadOrder, type PreviewFileState } from './preview-files.ts';
 import { readAnalysis, readSummary, type PreviewAnalysis } from './preview-summary.ts';
-import { foldAggregateSql, groupsSql, rankingFor, type Ranking } from './ranking-sql.ts';
+import { rankingFor, type Ranking } from './ranking-sql.ts';
 import { RejectsTable } from './rejects-table.ts';
-import { CONFLICT_KEY_KINDS, crossFileSql, duplicatesSql, indexAnalysisSql, keyIndexSql, keysSql, rowsSql, type ConflictFilter, type PreviewShape } from './sql.ts';
+import { analyse } from './analysis.ts';
+import { analysisTables, CONFLICT_KEY_KINDS, dropAnalysisSql, type ConflictFilter, type PreviewShape } from './sql.ts';
 
 export interface PreviewHooks {
   onEvent?: (event: LoadEvent) => void;
@@ -98,6 +99,7 @@ export class PreviewSession {
       for (const s of states) if (s.failure) s.tracker.stage('failed');
       const shape: PreviewShape = {
         key: plan.key,
+        tables: analysisTables(schema, runTag(plan.runId)),
         sources: states.flatMap((s) => (s.staged ? [{ file: s.planIndex, table: s.staged.table.parent, columns: s.columns }] : [])),
         valueColumns: [...new Set(states.flatMap((s) => (s.staged ? s.columns : [])))].filter((c) => !plan.key?.includes(c)),
         versionColumn: plan.options.versionColumn ?? null,
@@ -122,18 +124,8 @@ export class PreviewSession {
   private async analyseStaged(): Promise<void> {
     if (this.shape.sources.length === 0) return;
     for (const s of this.files) if (s.staged) s.tracker.stage('merging');
-    const { shape, client } = this;
-    await client.query(foldAggregateSql);
-    for (const source of shape.sources) await client.query(keyIndexSql(source.table, shape.key));
-    await client.query(duplicatesSql(shape));
-    await client.query(rowsSql(shape));
-    await client.query(indexAnalysisSql(shape, 'pv_rows'));
-    await client.query(keysSql(shape));
-    await client.query(indexAnalysisSql(shape, 'pv_keys'));
-    await client.query(crossFileSql(shape));
-    await client.query(indexAnalysisSql(shape, 'pv_cross'));
-    await client.query(groupsSql(shape, this.plan.options.mode));
-    this.analysis = await readAnalysis(client);
+    await analyse(this.client, this.shape, this.plan.options.mode);
+    this.analysis = await readAnalysis(this.client, this.shape.tables);
   }
 
   /** Plan indexes of the staged files in the current load order. */
@@ -216,6 +208,7 @@ export class PreviewSession {
 
   async close(): Promise<void> {
     try {
+      for (const statement of dropAnalysisSql(this.shape.tables)) await this.client.query(statement);
       for (const f of this.files) if (f.staged) await dropStageTable(this.client, f.staged.table);
       await this.rejects.drop(this.client);
     } finally {

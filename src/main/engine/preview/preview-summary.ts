@@ -8,7 +8,7 @@ import type { LoadPlan } from '../load/plan.ts';
 import { displayName } from '../sql/identifiers.ts';
 import type { PreviewFileState } from './preview-files.ts';
 import type { Ranking } from './ranking-sql.ts';
-import { crossColumnCountsSql, crossKeyCountSql, duplicateCountsSql, existingKeyCountSql, overlapSql, survivorCountsSql, type PreviewShape } from './sql.ts';
+import { analysisCountsSql, type AnalysisTables, type PreviewShape } from './sql.ts';
 
 /** The order- and policy-independent counts, read once after the analysis. */
 export interface PreviewAnalysis {
@@ -33,14 +33,15 @@ interface IndexedCount {
 
 const countMap = (rows: IndexedCount[]) => new Map(rows.map((r) => [r.file ?? r.variant ?? 0, Number(r.n)]));
 
-export async function readAnalysis(client: PoolClient): Promise<PreviewAnalysis> {
+export async function readAnalysis(client: PoolClient, tables: AnalysisTables): Promise<PreviewAnalysis> {
+  const sql = analysisCountsSql(tables);
   return {
-    survivors: countMap((await client.query<IndexedCount>(survivorCountsSql)).rows),
-    duplicates: countMap((await client.query<IndexedCount>(duplicateCountsSql)).rows),
-    overlap: (await client.query<{ a: number; b: number; n: string }>(overlapSql)).rows,
-    crossColumns: (await client.query<{ variant: number; column: string; keys: string }>(crossColumnCountsSql)).rows,
-    crossKeys: countMap((await client.query<IndexedCount>(crossKeyCountSql)).rows),
-    existingKeys: Number((await client.query<{ n: string }>(existingKeyCountSql)).rows[0]?.n ?? 0),
+    survivors: countMap((await client.query<IndexedCount>(sql.survivors)).rows),
+    duplicates: countMap((await client.query<IndexedCount>(sql.duplicates)).rows),
+    overlap: (await client.query<{ a: number; b: number; n: string }>(sql.overlap)).rows,
+    crossColumns: (await client.query<{ variant: number; column: string; keys: string }>(sql.crossColumns)).rows,
+    crossKeys: countMap((await client.query<IndexedCount>(sql.crossKeys)).rows),
+    existingKeys: Number((await client.query<{ n: string }>(sql.existingKeys)).rows[0]?.n ?? 0),
   };
 }
 

@@ -7,11 +7,12 @@
 //           file combination, whatever the number of staged rows.
 //   folded  files that map different columns load one after another, each overwriting its own
 //           columns: the state a row meets depends on the order, so pv_outcome is rebuilt per order.
-// Which row wins is decided here and in the survivor masks of sql.ts only.
+// pv_outcome, rebuilt per order through a session aggregate, stays a temp table. Which row wins is
+// decided here and in the survivor masks of sql.ts only.
 import type { ConflictPolicy, WriteMode } from '../../../shared/load-types.ts';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
 import { list } from '../load/merge/sql.ts';
-import { jsonOf, keyIndexSql, keyMatch, survivesIn, variantOf, variantsOf, type PageRanking, type PreviewShape, type Variant } from './sql.ts';
+import { byVariant, eachVariantSql, jsonOf, keyIndexSql, keyMatch, survivesIn, survivesInEach, variantOf, type PageRanking, type PreviewShape, type Variant } from './sql.ts';
 
 export interface Statement {
   text: string;
@@ -56,20 +57,19 @@ function ownerSql(tops: string, latest: string): string {
  * and what loading them does if they own it: insert (no stored row), unchanged (equal to it, kept by
  * the version policy, or ignore mode) or update.
  */
-export function groupsSql(shape: PreviewShape, mode: WriteMode): string {
-  const perVariant = variantsOf(shape).map(
-    (variant) => `SELECT ${variant} AS variant, ${topsSql(mode, variant)} AS tops, ${latestSql(mode, variant)} AS latest, r.file,
-        CASE WHEN NOT r.in_table THEN 'insert' WHEN ${mode !== 'upsert'} OR ${keptSql(variant)} OR cardinality(r.diff) = 0 THEN 'unchanged' ELSE 'update' END AS outcome,
-        ${keptSql(variant)} AS kept
-      FROM pg_temp.pv_rows r JOIN pg_temp.pv_keys k ON ${keyMatch('k', 'r', shape.key)} WHERE ${survivesIn('r', variant)}`,
-  );
-  return `CREATE TEMP TABLE pv_groups AS SELECT variant, tops, latest, file, outcome, kept, count(*) AS n FROM (${perVariant.join(' UNION ALL ')}) g GROUP BY 1, 2, 3, 4, 5, 6`;
+export function groupsSelect(shape: PreviewShape, mode: WriteMode): string {
+  const kept = byVariant(shape, keptSql);
+  return `SELECT v.variant, ${byVariant(shape, (variant) => topsSql(mode, variant))} AS tops, ${byVariant(shape, (variant) => latestSql(mode, variant))} AS latest, r.file,
+        CASE WHEN NOT r.in_table THEN 'insert' WHEN ${mode !== 'upsert'} OR ${kept} OR cardinality(r.diff) = 0 THEN 'unchanged' ELSE 'update' END AS outcome,
+        ${kept} AS kept, count(*) AS n
+      FROM ${shape.tables.rows} r JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'r', shape.key)} ${eachVariantSql(shape)}
+      WHERE ${survivesInEach('r')} GROUP BY 1, 2, 3, 4, 5, 6`;
 }
 
 function ownedRanking(shape: PreviewShape, mode: WriteMode, variant: Variant): Ranking {
   const outcomes = `SELECT g.file, CASE WHEN g.file = o.owner THEN g.outcome ELSE 'superseded' END AS outcome, sum(g.n)::bigint AS n,
       COALESCE(sum(g.n) FILTER (WHERE g.file = o.owner AND g.kept), 0)::bigint AS protected
-    FROM pg_temp.pv_groups g CROSS JOIN LATERAL (SELECT ${ownerSql('g.tops', 'g.latest')} AS owner) o
+    FROM ${shape.tables.groups} g CROSS JOIN LATERAL (SELECT ${ownerSql('g.tops', 'g.latest')} AS owner) o
     WHERE g.variant = ${variant} GROUP BY 1, 2`;
   const owned = `r.file = ${ownerSql(topsSql(mode, variant), latestSql(mode, variant))}`;
   const applied = `NOT ${keptSql(variant)} AND (NOT r.in_table OR ${mode === 'upsert'})`;
@@ -81,10 +81,10 @@ function ownedRanking(shape: PreviewShape, mode: WriteMode, variant: Variant): R
       text: `SELECT COALESCE(sum(n) FILTER (WHERE outcome = 'update'), 0) AS changed, COALESCE(sum(protected), 0) AS protected FROM (${outcomes}) o`,
       values: [loadOrder],
     }),
-    targetKeysSql: `SELECT ${list(shape.key, 'r.')}, 'target' AS kind FROM pg_temp.pv_rows r JOIN pg_temp.pv_keys k ON ${keyMatch('k', 'r', shape.key)}
+    targetKeysSql: `SELECT ${list(shape.key, 'r.')}, 'target' AS kind FROM ${shape.tables.rows} r JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'r', shape.key)}
       WHERE ${survivesIn('r', variant)} AND r.in_table AND (${keptSql(variant)} OR (${mode === 'upsert'} AND NOT cardinality(r.diff) = 0)) AND ${owned}`,
     winnersSql: (keys) => `SELECT ${list(shape.key, 'p.')}, r.file, r.ord, r.v
-      FROM ${keys} p JOIN pg_temp.pv_keys k ON ${keyMatch('k', 'p', shape.key)} JOIN pg_temp.pv_rows r ON ${keyMatch('r', 'p', shape.key)} AND ${survivesIn('r', variant)}
+      FROM ${keys} p JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'p', shape.key)} JOIN ${shape.tables.rows} r ON ${keyMatch('r', 'p', shape.key)} AND ${survivesIn('r', variant)}
       WHERE ${owned} AND ${applied}`,
   };
 }
@@ -116,7 +116,7 @@ function foldedOutcomeSql(shape: PreviewShape, mode: WriteMode, policy: Conflict
       : `CASE WHEN NOT ${upsert} THEN x.seq = 1 AND x.stored IS NULL
               ${policy === 'version' ? `WHEN x.seq = 1 AND x.stored IS NULL THEN true ELSE ${current} IS NULL OR x.ver > ${current}` : 'ELSE true'} END`;
   const window = `PARTITION BY ${list(shape.key)} ORDER BY pos`;
-  const survivors = `SELECT file, ord, line, ${list(shape.key)}, v, ver FROM pg_temp.pv_rows r WHERE ${survivesIn('r', variantOf(policy))}`;
+  const survivors = `SELECT file, ord, line, ${list(shape.key)}, v, ver FROM ${shape.tables.rows} r WHERE ${survivesIn('r', variantOf(policy))}`;
   return `CREATE TEMP TABLE pv_outcome AS
     WITH ranked AS (
       SELECT s.*, p.pos, row_number() OVER w AS seq, max(s.ver) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ver

@@ -5,8 +5,11 @@
 //             survives under), compared with the stored row as the load compares it
 //   pv_keys   per key: the files holding it, and the ones a version policy lets own it
 //   pv_cross  per policy: keys whose survivors differ between files, with the columns that differ
-// None of these depend on the file order, and re-ranking (ranking-sql.ts) only reads them. The page
-// statement at the end gathers a page of conflicting keys with all their versions.
+// None of these depend on the file order, and re-ranking (ranking-sql.ts) only reads them. They are
+// unlogged tables of the preview's run in the manifest schema, named like its staging tables (so a
+// dead preview's go with its staging), not temp tables: the server's parallel workers cannot scan
+// temp tables, and the analysis is mostly scans, joins and sorts. The page statement at the end
+// gathers a page of conflicting keys with all their versions.
 import type { ConflictPolicy } from '../../../shared/load-types.ts';
 import type { ConflictKind } from '../../../shared/preview-types.ts';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
@@ -22,8 +25,23 @@ export interface StagedSource {
   columns: string[];
 }
 
+/** The analysis tables, qualified. */
+export interface AnalysisTables {
+  dups: string;
+  rows: string;
+  keys: string;
+  cross: string;
+  groups: string;
+}
+
+export function analysisTables(schema: string, runTag: string): AnalysisTables {
+  const name = (table: string) => `${quoteIdent(schema)}.${quoteIdent(`s_${runTag}_pv_${table}`)}`;
+  return { dups: name('dups'), rows: name('rows'), keys: name('keys'), cross: name('cross'), groups: name('groups') };
+}
+
 export interface PreviewShape {
   key: string[];
+  tables: AnalysisTables;
   sources: StagedSource[];
   /** Every column some file provides, key excluded. */
   valueColumns: string[];
@@ -55,9 +73,9 @@ export function keyIndexSql(table: string, key: string[]): string {
 }
 
 /** Duplicate keys within each file. */
-export function duplicatesSql(shape: PreviewShape): string {
-  const perFile = shape.sources.map((s) => `SELECT ${s.file} AS file, ${list(shape.key)}, count(*) AS n FROM ${s.table} GROUP BY ${list(shape.key)} HAVING count(*) > 1`);
-  return `CREATE TEMP TABLE pv_dups AS ${perFile.join(' UNION ALL ')}`;
+export function duplicatesSelect(shape: PreviewShape): string {
+  const k = list(shape.key);
+  return shape.sources.map((s) => `SELECT ${s.file} AS file, ${k}, count(*) AS n FROM ${s.table} GROUP BY ${k} HAVING count(*) > 1`).join(' UNION ALL ');
 }
 
 /**
@@ -67,8 +85,9 @@ export function duplicatesSql(shape: PreviewShape): string {
  * load compares them (typed, as text where the type has no equality); kept: a version policy keeps
  * the stored row, which is as new or newer. Only the stored rows of staged keys are read.
  */
-function fileRowsSql(shape: PreviewShape, source: StagedSource): string {
-  const dup = `SELECT 1 FROM pg_temp.pv_dups d WHERE d.file = ${source.file} AND ${keyMatch('d', 's', shape.key)}`;
+function fileRowsSelect(shape: PreviewShape, source: StagedSource): string {
+  const staged = source.table;
+  const dup = `SELECT 1 FROM ${shape.tables.dups} d WHERE d.file = ${source.file} AND ${keyMatch('d', 's', shape.key)}`;
   const byKey = `PARTITION BY ${list(shape.key)}`;
   const keeps = (policy: ConflictPolicy, bit: number) => `CASE WHEN row_number() OVER (${byKey} ORDER BY ${survivorOrder({ policy, versionColumn: shape.versionColumn ?? undefined })}) = 1 THEN ${bit} ELSE 0 END`;
   const mask = [keeps('last', 1), keeps('first', 2), shape.versionColumn ? keeps('version', 4) : '0'].join(' | ');
@@ -82,68 +101,84 @@ function fileRowsSql(shape: PreviewShape, source: StagedSource): string {
       ${jsonOf('s', values)} AS v, ${version('s')} AS ver, s."#mask" AS mask, ${found} AS in_table,
       CASE WHEN ${found} THEN array_remove(ARRAY[${differing.join(', ')}]::text[], NULL) ELSE '{}' END AS diff,
       ${shape.target ? `${version('t')} IS NOT NULL AND NOT COALESCE(${version('s')} > ${version('t')}, false)` : 'false'} AS kept
-    FROM (SELECT s.*, 7 AS "#mask" FROM ${source.table} s WHERE NOT EXISTS (${dup})
+    FROM (SELECT s.*, 7 AS "#mask" FROM ${staged} s WHERE NOT EXISTS (${dup})
           UNION ALL
-          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${source.table} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s
+          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${staged} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s
     ${shape.target ? `LEFT JOIN ${shape.target} t ON ${keyMatch('t', 's', shape.key)}` : ''}`;
 }
 
 /** pv_rows: every file's survivors under every policy, each compared once with the stored row. */
-export function rowsSql(shape: PreviewShape): string {
-  return `CREATE TEMP TABLE pv_rows AS ${shape.sources.map((s) => fileRowsSql(shape, s)).join(' UNION ALL ')}`;
+export function rowsSelect(shape: PreviewShape): string {
+  return shape.sources.map((s) => fileRowsSelect(shape, s)).join(' UNION ALL ');
 }
 
 /**
  * pv_keys: per key, the files holding it (holders), whether the table has it, and for the version
  * policy the holders whose version is the highest (vtops; all holders when no row has a version).
  */
-export function keysSql(shape: PreviewShape): string {
+export function keysSelect(shape: PreviewShape): string {
   const k = list(shape.key);
-  const tops = shape.versionColumn
-    ? `CASE WHEN k.top_ver IS NULL OR cardinality(k.holders) = 1 THEN k.holders
-            ELSE ARRAY(SELECT r.file FROM pg_temp.pv_rows r WHERE ${keyMatch('r', 'k', shape.key)} AND ${survivesIn('r', 2)} AND r.ver = k.top_ver ORDER BY r.file) END`
-    : 'k.holders';
-  return `CREATE TEMP TABLE pv_keys AS
-    SELECT k.*, ${tops} AS vtops
-    FROM (SELECT ${k}, array_agg(DISTINCT file ORDER BY file) AS holders, bool_or(in_table) AS in_table,
-                 max(ver) FILTER (WHERE ${survivesIn('pv_rows', 2)}) AS top_ver
-          FROM pg_temp.pv_rows GROUP BY ${k}) k`;
+  const holders = 'array_agg(DISTINCT file ORDER BY file)';
+  if (!shape.versionColumn) {
+    return `SELECT ${k}, ${holders} AS holders, bool_or(in_table) AS in_table, NULL::int AS top_ver, ${holders} AS vtops FROM ${shape.tables.rows} r GROUP BY ${k}`;
+  }
+  // A file has one version survivor per key: its row whose version is the key's top is a top holder.
+  const versioned = survivesIn('r', 2);
+  return `SELECT ${k}, holders, in_table, top_ver, CASE WHEN top_ver IS NULL OR cardinality(holders) = 1 THEN holders ELSE tops END AS vtops
+    FROM (SELECT ${k}, ${holders} AS holders, bool_or(in_table) AS in_table, max(top) AS top_ver,
+                 array_agg(file ORDER BY file) FILTER (WHERE ${versioned} AND ver = top) AS tops
+          FROM (SELECT r.*, max(r.ver) FILTER (WHERE ${versioned}) OVER (PARTITION BY ${list(shape.key, 'r.')}) AS top FROM ${shape.tables.rows} r) r
+          GROUP BY ${k}) k`;
 }
 
+/**
+ * For a statement over pv_rows r that needs every variant: each row once per variant it survives
+ * under, as v.variant, so pv_rows is scanned and joined once rather than once per variant.
+ */
+export const eachVariantSql = (shape: PreviewShape) => `CROSS JOIN unnest(ARRAY[${variantsOf(shape).join(', ')}]::int[]) v(variant)`;
+export const survivesInEach = (alias: string) => `${alias}.mask & (1 << v.variant) <> 0`;
+/** An expression that differs per variant, in a statement using eachVariantSql. */
+export const byVariant = (shape: PreviewShape, sql: (variant: Variant) => string) => `CASE v.variant ${variantsOf(shape).map((x) => `WHEN ${x} THEN ${sql(x)}`).join(' ')} END`;
+
 /** pv_cross: per variant, the keys whose survivors differ between files, with the columns that differ. */
-export function crossFileSql(shape: PreviewShape): string {
+export function crossSelect(shape: PreviewShape): string {
   const differs = shape.valueColumns.map((c) => `CASE WHEN count(DISTINCT r.v -> ${quoteLiteral(c)}) FILTER (WHERE r.v ? ${quoteLiteral(c)}) > 1 THEN ${quoteLiteral(c)} END`);
-  const perVariant = variantsOf(shape).map(
-    (variant) => `SELECT ${variant} AS variant, ${list(shape.key, 'r.')}, array_remove(ARRAY[${differs.join(', ') || 'NULL'}]::text[], NULL) AS columns
-      FROM pg_temp.pv_rows r JOIN pg_temp.pv_keys k ON ${keyMatch('k', 'r', shape.key)} AND cardinality(k.holders) > 1
-      WHERE ${survivesIn('r', variant)} GROUP BY ${list(shape.key, 'r.')}`,
-  );
-  return `CREATE TEMP TABLE pv_cross AS SELECT * FROM (${perVariant.join(' UNION ALL ')}) c WHERE cardinality(columns) > 0`;
+  return `SELECT * FROM (
+      SELECT v.variant, ${list(shape.key, 'r.')}, array_remove(ARRAY[${differs.join(', ') || 'NULL'}]::text[], NULL) AS columns
+      FROM ${shape.tables.rows} r JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'r', shape.key)} AND cardinality(k.holders) > 1 ${eachVariantSql(shape)}
+      WHERE ${survivesInEach('r')} GROUP BY v.variant, ${list(shape.key, 'r.')}) c
+    WHERE cardinality(columns) > 0`;
 }
 
 /** Indexes the analysis for the per-key joins of pages and re-ranking, and gives the planner statistics. */
-export function indexAnalysisSql(shape: PreviewShape, table: 'pv_rows' | 'pv_keys' | 'pv_cross'): string {
-  const columns = table === 'pv_cross' ? ['variant', ...shape.key] : shape.key;
-  return `${keyIndexSql(`pg_temp.${table}`, columns)}; ANALYZE pg_temp.${table}`;
+export function indexAnalysisSql(shape: PreviewShape, table: 'rows' | 'keys' | 'cross'): string {
+  const columns = table === 'cross' ? ['variant', ...shape.key] : shape.key;
+  return `${keyIndexSql(shape.tables[table], columns)}; ANALYZE ${shape.tables[table]}`;
 }
 
-/** overlap[a][b] for a <= b: keys present in both files (a = b: the file's distinct keys). */
-export const overlapSql = `SELECT a, b, count(*)::bigint AS n FROM pg_temp.pv_keys, unnest(holders) a, unnest(holders) b WHERE a <= b GROUP BY 1, 2`;
+/** The summary's counts over the analysis, whatever the order and policy. */
+export function analysisCountsSql(t: AnalysisTables) {
+  return {
+    /** overlap[a][b] for a <= b: keys present in both files (a = b: the file's distinct keys). Keys are grouped by their holders first: few combinations, whatever the keys. */
+    overlap: `SELECT a, b, sum(h.n)::bigint AS n FROM (SELECT holders, count(*) AS n FROM ${t.keys} GROUP BY holders) h, unnest(h.holders) a, unnest(h.holders) b
+      WHERE a <= b GROUP BY 1, 2`,
+    /** Per file: how many keys survive (the rest of its staged rows collapsed into them). */
+    survivors: `SELECT file, count(*) AS n FROM ${t.rows} r WHERE ${survivesIn('r', 0)} GROUP BY 1`,
+    /** Per file: how many keys occur more than once. */
+    duplicates: `SELECT file, count(*) AS n FROM ${t.dups} GROUP BY 1`,
+    /** Per variant and column: how many keys differ between files in it. */
+    crossColumns: `SELECT variant, c AS column, count(*) AS keys FROM ${t.cross}, unnest(columns) c GROUP BY 1, 2 ORDER BY 2`,
+    /** Per variant: how many keys differ between files. */
+    crossKeys: `SELECT variant, count(*) AS n FROM ${t.cross} GROUP BY 1`,
+    /** Keys already in the table. */
+    existingKeys: `SELECT count(*) AS n FROM ${t.keys} WHERE in_table`,
+  };
+}
 
-/** Per file: how many keys survive (the rest of its staged rows collapsed into them). */
-export const survivorCountsSql = `SELECT file, count(*) AS n FROM pg_temp.pv_rows WHERE ${survivesIn('pv_rows', 0)} GROUP BY 1`;
-
-/** Per file: how many keys occur more than once. */
-export const duplicateCountsSql = `SELECT file, count(*) AS n FROM pg_temp.pv_dups GROUP BY 1`;
-
-/** Per variant and column: how many keys differ between files in it. */
-export const crossColumnCountsSql = `SELECT variant, c AS column, count(*) AS keys FROM pg_temp.pv_cross, unnest(columns) c GROUP BY 1, 2 ORDER BY 2`;
-
-/** Per variant: how many keys differ between files. */
-export const crossKeyCountSql = `SELECT variant, count(*) AS n FROM pg_temp.pv_cross GROUP BY 1`;
-
-/** Keys already in the table. */
-export const existingKeyCountSql = `SELECT count(*) AS n FROM pg_temp.pv_keys WHERE in_table`;
+/** Drops the analysis tables (one statement each, as staging's). */
+export function dropAnalysisSql(t: AnalysisTables): string[] {
+  return Object.values(t).map((table) => `DROP TABLE IF EXISTS ${table}`);
+}
 
 export type ConflictKeyKind = Exclude<ConflictKind, 'rejected'>;
 
@@ -175,8 +210,8 @@ export interface PageRanking {
 
 function conflictKeysSql(shape: PreviewShape, kind: ConflictKeyKind, ranking: PageRanking): string {
   const k = list(shape.key);
-  if (kind === 'duplicate') return `SELECT DISTINCT ${k}, 'duplicate' AS kind FROM pg_temp.pv_dups`;
-  if (kind === 'cross-file') return `SELECT ${k}, 'cross-file' AS kind FROM pg_temp.pv_cross WHERE variant = ${ranking.variant}`;
+  if (kind === 'duplicate') return `SELECT DISTINCT ${k}, 'duplicate' AS kind FROM ${shape.tables.dups}`;
+  if (kind === 'cross-file') return `SELECT ${k}, 'cross-file' AS kind FROM ${shape.tables.cross} WHERE variant = ${ranking.variant}`;
   return ranking.targetKeysSql;
 }
 
@@ -189,12 +224,12 @@ function candidatesSql(shape: PreviewShape, filter: ConflictFilter, ranking: Pag
     where.push(`concat_ws(', ', ${shape.key.map((c) => `c.${quoteIdent(c)}::text`).join(', ')}) ILIKE ${param(`%${filter.key}%`)}`);
   }
   for (const file of filter.files ?? []) {
-    where.push(`EXISTS (SELECT 1 FROM pg_temp.pv_rows s WHERE s.file = ${param(file)} AND ${keyMatch('s', 'c', shape.key)})`);
+    where.push(`EXISTS (SELECT 1 FROM ${shape.tables.rows} s WHERE s.file = ${param(file)} AND ${keyMatch('s', 'c', shape.key)})`);
   }
   if (filter.column !== undefined) {
     const p = param(filter.column);
-    where.push(`(EXISTS (SELECT 1 FROM pg_temp.pv_cross x WHERE x.variant = ${ranking.variant} AND ${keyMatch('x', 'c', shape.key)} AND ${p} = ANY(x.columns))
-        OR EXISTS (SELECT 1 FROM pg_temp.pv_rows r WHERE ${keyMatch('r', 'c', shape.key)} AND ${survivesIn('r', ranking.variant)} AND ${p} = ANY(r.diff)))`);
+    where.push(`(EXISTS (SELECT 1 FROM ${shape.tables.cross} x WHERE x.variant = ${ranking.variant} AND ${keyMatch('x', 'c', shape.key)} AND ${p} = ANY(x.columns))
+        OR EXISTS (SELECT 1 FROM ${shape.tables.rows} r WHERE ${keyMatch('r', 'c', shape.key)} AND ${survivesIn('r', ranking.variant)} AND ${p} = ANY(r.diff)))`);
   }
   const priority = `array_position(ARRAY[${CONFLICT_KEY_KINDS.map(quoteLiteral).join(', ')}], kind)`;
   const candidates = `SELECT DISTINCT ON (${k}) * FROM (${filter.kinds.map((kind) => conflictKeysSql(shape, kind, ranking)).join(' UNION ALL ')}) u ORDER BY ${k}, ${priority}`;
@@ -245,7 +280,7 @@ export function conflictPageSql(shape: PreviewShape, ranking: PageRanking, page:
            COALESCE(x.columns, ARRAY(SELECT c FROM jsonb_object_keys(w.v) c WHERE st.stored IS NOT NULL AND st.stored -> c IS DISTINCT FROM w.v -> c)) AS columns,
            st.stored, COALESCE(v.versions, '[]') AS versions
     FROM page p
-    LEFT JOIN pg_temp.pv_cross x ON x.variant = ${ranking.variant} AND ${keyMatch('x', 'p', shape.key)}
+    LEFT JOIN ${shape.tables.cross} x ON x.variant = ${ranking.variant} AND ${keyMatch('x', 'p', shape.key)}
     LEFT JOIN winners w ON ${keyMatch('w', 'p', shape.key)}
     LEFT JOIN stored st ON ${keyMatch('st', 'p', shape.key)}
     LEFT JOIN versions v ON ${keyMatch('v', 'p', shape.key)}
