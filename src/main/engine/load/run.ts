@@ -181,6 +181,8 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
       pool = sampler.stop();
       await connections.end();
     }
+  } else if (!options.dryRun) {
+    await sweepDeadStaging(plan, emit);
   }
 
   const files = runs.map(resultOf);
@@ -290,6 +292,21 @@ async function dropOwnStaging(coordinator: HeldClient, pool: Pool, plan: LoadPla
     });
   } catch (error) {
     emit({ type: 'notice', message: `Could not drop this run's staging tables (${toErrorInfo(error).message}); the next run or keyload clean drops them` });
+  }
+}
+
+/**
+ * A run with nothing to load still drops dead runs' staging tables: a run killed after its
+ * manifest commit, before its drops, leaves every file `loaded`, so its re-run has nothing to load.
+ */
+async function sweepDeadStaging(plan: LoadPlan, emit: (event: LoadEvent) => void): Promise<void> {
+  const pool = openPool(plan.connection, 1, plan.options.lockTimeoutMs);
+  try {
+    await withClient(pool, (client) => dropDeadStaging(client, plan.options.manifestSchema, { ownRunId: plan.runId }));
+  } catch (error) {
+    emit({ type: 'notice', message: `Could not drop dead runs' staging tables (${toErrorInfo(error).message}); the next run or keyload clean drops them` });
+  } finally {
+    await pool.end();
   }
 }
 

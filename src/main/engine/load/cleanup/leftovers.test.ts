@@ -80,6 +80,16 @@ test('after SIGKILL mid-staging, a plain re-run leaves no staging table and no f
   expect(await t.db.query('SELECT count(*)::int AS n FROM big')).toEqual([{ n: ROWS }]);
 }, 240_000);
 
+test('a re-run with every file already loaded still drops what a dead run left', async () => {
+  // A run killed after its manifest commit and before its drops leaves tables and every file loaded.
+  const path = await t.h.file('loaded.csv', 'id,v\n1,a\n2,b\n');
+  await run(process.execPath, ['bin/keyload.js', 'load', '--dsn', t.db.url, '--table', 'big', path], { env: env() });
+  await t.db.query('CREATE UNLOGGED TABLE keyload.s_0badf00d_c3 (id int)');
+  const again = await run(process.execPath, ['bin/keyload.js', 'load', '--dsn', t.db.url, '--table', 'big', '--json', path], { env: env() });
+  expect(JSON.parse(again.stdout).files[0]).toMatchObject({ status: 'skipped' });
+  expect(await stagingTables()).toEqual([]);
+});
+
 test('keyload clean leaves a live run\'s staging tables alone and reports files dead runs left partly loaded', async () => {
   const live = new pg.Client({ connectionString: t.db.url });
   await live.connect();
