@@ -17,6 +17,7 @@ import { acquireClient, type HeldClient } from '../load/runtime/pool-client.ts';
 import { FileTracker } from '../load/progress.ts';
 import { dropDeadStaging } from '../load/cleanup/leftovers.ts';
 import { lockRun } from '../load/runtime/run-locks.ts';
+import { dropTableSql } from '../load/stage/sql.ts';
 import { dropStageTable, runTag } from '../load/stage/stage.ts';
 import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { ConflictPager } from './preview-conflicts.ts';
@@ -25,7 +26,7 @@ import { readAnalysis, readSummary, type PreviewAnalysis } from './preview-summa
 import { rankingFor, type Ranking } from './ranking-sql.ts';
 import { RejectsTable } from './rejects-table.ts';
 import { analyse } from './analysis.ts';
-import { analysisTables, CONFLICT_KEY_KINDS, dropAnalysisSql, type ConflictFilter, type PreviewShape } from './sql.ts';
+import { analysisTables, CONFLICT_KEY_KINDS, type ConflictFilter, type PreviewShape } from './sql.ts';
 
 export interface PreviewHooks {
   onEvent?: (event: LoadEvent) => void;
@@ -208,7 +209,7 @@ export class PreviewSession {
 
   async close(): Promise<void> {
     try {
-      for (const statement of dropAnalysisSql(this.shape.tables)) await this.client.query(statement);
+      for (const table of Object.values(this.shape.tables)) await this.client.query(dropTableSql(table));
       for (const f of this.files) if (f.staged) await dropStageTable(this.client, f.staged.table);
       await this.rejects.drop(this.client);
     } finally {

@@ -86,7 +86,6 @@ export function duplicatesSelect(shape: PreviewShape): string {
  * the stored row, which is as new or newer. Only the stored rows of staged keys are read.
  */
 function fileRowsSelect(shape: PreviewShape, source: StagedSource): string {
-  const staged = source.table;
   const dup = `SELECT 1 FROM ${shape.tables.dups} d WHERE d.file = ${source.file} AND ${keyMatch('d', 's', shape.key)}`;
   const byKey = `PARTITION BY ${list(shape.key)}`;
   const keeps = (policy: ConflictPolicy, bit: number) => `CASE WHEN row_number() OVER (${byKey} ORDER BY ${survivorOrder({ policy, versionColumn: shape.versionColumn ?? undefined })}) = 1 THEN ${bit} ELSE 0 END`;
@@ -101,9 +100,9 @@ function fileRowsSelect(shape: PreviewShape, source: StagedSource): string {
       ${jsonOf('s', values)} AS v, ${version('s')} AS ver, s."#mask" AS mask, ${found} AS in_table,
       CASE WHEN ${found} THEN array_remove(ARRAY[${differing.join(', ')}]::text[], NULL) ELSE '{}' END AS diff,
       ${shape.target ? `${version('t')} IS NOT NULL AND NOT COALESCE(${version('s')} > ${version('t')}, false)` : 'false'} AS kept
-    FROM (SELECT s.*, 7 AS "#mask" FROM ${staged} s WHERE NOT EXISTS (${dup})
+    FROM (SELECT s.*, 7 AS "#mask" FROM ${source.table} s WHERE NOT EXISTS (${dup})
           UNION ALL
-          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${staged} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s
+          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${source.table} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s
     ${shape.target ? `LEFT JOIN ${shape.target} t ON ${keyMatch('t', 's', shape.key)}` : ''}`;
 }
 
@@ -173,11 +172,6 @@ export function analysisCountsSql(t: AnalysisTables) {
     /** Keys already in the table. */
     existingKeys: `SELECT count(*) AS n FROM ${t.keys} WHERE in_table`,
   };
-}
-
-/** Drops the analysis tables (one statement each, as staging's). */
-export function dropAnalysisSql(t: AnalysisTables): string[] {
-  return Object.values(t).map((table) => `DROP TABLE IF EXISTS ${table}`);
 }
 
 export type ConflictKeyKind = Exclude<ConflictKind, 'rejected'>;

@@ -14,8 +14,8 @@ export interface ConnectionConfig {
  * when the client is gone (PostgreSQL 14+, Linux servers; older servers keep their behaviour:
  * they notice when they next write to the client).
  */
-export const CLIENT_CHECK_INTERVAL = '1s';
-export const WATCH_LOST_CLIENT_SQL = `SELECT set_config('client_connection_check_interval', '${CLIENT_CHECK_INTERVAL}', false)
+const CLIENT_CHECK_INTERVAL = '1s';
+const WATCH_LOST_CLIENT_SQL = `SELECT set_config('client_connection_check_interval', '${CLIENT_CHECK_INTERVAL}', false)
      WHERE current_setting('server_version_num')::int >= 140000`;
 
 /** `lockTimeoutMs` becomes the sessions' lock_timeout (--lock-timeout). */
