@@ -21,7 +21,7 @@ import { listFiles } from './file-list.ts';
 import { openOptions } from './open-options.ts';
 import { readManifest } from './manifest/manifest.ts';
 import { staleNotice } from './manifest/table-identity.ts';
-import { fitBudget, freeConnections, type PoolBudget } from './runtime/pool-budget.ts';
+import { fitBudget, freeConnections, localServerCores, type PoolBudget } from './runtime/pool-budget.ts';
 import { acquireClient } from './runtime/pool-client.ts';
 import { openPool, type ConnectionConfig } from './runtime/pool.ts';
 import { retryMessage, withRetry } from './runtime/retry.ts';
@@ -240,6 +240,7 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
   try {
     let target = await introspectTable(client, table);
     const free = await freeConnections(client);
+    const serverCores = await localServerCores(client);
     const support = await validationSupport(client);
     const infos = await reading;
     let createSql: string | null = null;
@@ -302,7 +303,7 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
       });
     }
     const internal = options.disableInternalParallelism ? 1 : options.internalConcurrency;
-    const budget = fitBudget({ concurrency: options.concurrency, internalConcurrency: internal }, free);
+    const budget = fitBudget({ concurrency: options.concurrency, internalConcurrency: internal }, free, serverCores);
     if (budget.notice) notices.push(budget.notice);
     const largest = Math.max(0, ...files.map((f) => f.info?.totalBytes ?? 0));
     const resumed = files.find((f) => f.resumeParts !== null && !f.alreadyLoaded)?.resumeParts;

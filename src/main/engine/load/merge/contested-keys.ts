@@ -7,6 +7,10 @@
 // ignore mode (later files never touch a key an earlier one wrote). When files map different
 // columns under last, error or version, a later file's row overwrites only its own columns, so
 // every file writes its keys in file order, as one by one would.
+//
+// Files that write the same columns merge a partition together in one statement instead
+// (partition-merge.ts); these tables serve --atomic-file, files with different columns, and the
+// one-file-at-a-time retry of a partition whose joint merge failed.
 import type { PoolClient } from 'pg';
 import type { ConflictPolicy, WriteMode } from '../../../../shared/load-types.ts';
 import { quoteIdent } from '../../sql/identifiers.ts';
@@ -23,9 +27,28 @@ export interface ContestingFile {
 /** Whether owning a key decides the table exactly (the preview asks the same question). */
 export function ownersAreExact(mode: WriteMode, policy: ConflictPolicy, columnSets: string[][]): boolean {
   if (mode === 'insert') return false;
-  if (mode === 'ignore' || policy === 'first') return true;
+  return mode === 'ignore' || policy === 'first' || sameColumns(columnSets);
+}
+
+/** Whether every file writes the same target columns (in any order). */
+export function sameColumns(columnSets: string[][]): boolean {
   const signature = (columns: string[]) => [...columns].sort().join('\u0000');
   return columnSets.every((columns) => signature(columns) === signature(columnSets[0] ?? []));
+}
+
+export function writtenColumns(files: ContestingFile[]): string[][] {
+  return files.map((f) => f.ctx.file.mapping.mapped.map((m) => m.target));
+}
+
+/** Whether any key can be contested and its owner decides the table: two files or more, and exact owners. */
+export function ownersDecide(run: RunContext, files: ContestingFile[], mode: KeyedMode): boolean {
+  return files.length >= 2 && ownersAreExact(mode, run.plan.options.conflictPolicy, writtenColumns(files));
+}
+
+/** Counts `n` of the file's keys as superseded: another file owns them. */
+export function countSuperseded(ctx: FileContext, n: number): void {
+  ctx.tracker.counts.superseded += n;
+  ctx.tracker.merged(n);
 }
 
 function contestedTable(run: RunContext, part: number): string {
@@ -38,8 +61,7 @@ function contestedTable(run: RunContext, part: number): string {
  * in two files fails the later one), or owners that would not be exact.
  */
 async function contestPartition(client: PoolClient, run: RunContext, files: ContestingFile[], part: number, mode: KeyedMode): Promise<ContestedKeys | null> {
-  const columnSets = files.map((f) => f.ctx.file.mapping.mapped.map((m) => m.target));
-  if (files.length < 2 || !ownersAreExact(mode, run.plan.options.conflictPolicy, columnSets)) return null;
+  if (!ownersDecide(run, files, mode)) return null;
   const table = contestedTable(run, part);
   const { options } = run.plan;
   const spec = { key: run.plan.key ?? [], mode, policy: options.conflictPolicy, ...(options.versionColumn ? { versionColumn: options.versionColumn } : {}) };
@@ -49,9 +71,7 @@ async function contestPartition(client: PoolClient, run: RunContext, files: Cont
   const superseded = await client.query<{ rank: number; n: string }>(supersededSql(table));
   for (const row of superseded.rows) {
     const file = files.find((f) => f.ctx.file.rank === row.rank);
-    if (!file) continue;
-    file.ctx.tracker.counts.superseded += Number(row.n);
-    file.ctx.tracker.merged(Number(row.n));
+    if (file) countSuperseded(file.ctx, Number(row.n));
   }
   return { table };
 }

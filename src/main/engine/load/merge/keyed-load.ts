@@ -1,7 +1,8 @@
 // Upsert, insert and ignore over many files, in parallel and still deterministic. Files stage in
-// parallel; then merge workers each take a hash partition of the key, find the partition's keys
-// several files hold and which file owns each (contested-keys.ts), and merge every file's rows of
-// that partition in file order, each file writing only the keys it owns. Each key lives in exactly
+// parallel; then merge workers each take a hash partition of the key and write each key's winner
+// across the files once: in one statement for the partition when the files write the same columns
+// (partition-merge.ts), else file by file in file order, each file writing only the keys it owns
+// (contested-keys.ts). Each key lives in exactly
 // one partition, so two workers never touch the same key (no deadlocks, no "cannot affect row a
 // second time"), every key is written once per run, and the table ends up the same as loading the
 // files one by one, whatever the concurrency. With --atomic-file each file merges in one
@@ -16,8 +17,9 @@ import { recordFile } from '../manifest/file-status.ts';
 import { fileOutcome, type FileOutcome } from '../outcome.ts';
 import { readProgress, type UnitProgress } from '../manifest/manifest.ts';
 import { disagreementsSql, existingKeysSql, list, type ContestedKeys, type KeyedMode } from './sql.ts';
-import { ContestedPartitions } from './contested-keys.ts';
-import { freshProgress, mergeUnit } from './merge-unit.ts';
+import { ContestedPartitions, countSuperseded, type ContestingFile } from './contested-keys.ts';
+import { countUnit, freshProgress, mergeUnit } from './merge-unit.ts';
+import { mergePartition, mergesTogether, type MergedPartition } from './partition-merge.ts';
 import { acquireClient, withClient } from '../runtime/pool-client.ts';
 import { isTransient, retrying } from '../runtime/retry.ts';
 import { dropStageTable, stageFile, stageTable, type StagedFile } from '../stage/stage.ts';
@@ -170,48 +172,97 @@ function forgetUnit(file: KeyedFile, unit: UnitProgress): void {
   tracker.merged(-(unit.inserted + unit.updated + unit.unchanged));
 }
 
+/** A file's unit of a partition that merges now. */
+interface DueUnit extends StagedKeyedFile {
+  unit: UnitProgress;
+  /** An interrupted run merged it already; it merges again after an earlier file's unit. */
+  again: boolean;
+}
+
 /**
- * Merges all files' units: partitions in parallel, files in order within each partition. A unit an
- * interrupted run already merged is skipped, unless an earlier file's unit of the same partition
- * merges now (it had failed): then the later file's unit merges again after it, as loading the
- * files one by one would (upsert and ignore write the same rows again; insert has no such case).
+ * The units of partition `part` to merge, in file order. A unit an interrupted run already merged
+ * is skipped, unless an earlier file's unit of the same partition merges now (it had failed): then
+ * the later file's unit merges again after it, as loading the files one by one would (upsert and
+ * ignore write the same rows again; insert has no such case).
  */
-async function mergeByPartition(run: RunContext, files: KeyedFile[], mode: KeyedMode, contested: ContestedPartitions): Promise<void> {
-  // One merge worker per file slot: measured on 2 cores, 8 workers merged slower than 2.
-  const workers = run.budget.concurrency;
-  const partitions = Array.from({ length: run.partitions }, (_, p) => p);
-  await mapLimit(partitions, workers, async (part) => {
-    let owners: ContestedKeys | null;
+function dueUnits(ready: StagedKeyedFile[], part: number, mode: KeyedMode): DueUnit[] {
+  const due: DueUnit[] = [];
+  for (const { file, staged } of ready) {
+    const unit = file.units[part];
+    if (file.error || !unit) continue;
+    const again = unit.done && due.length > 0 && mode !== 'insert';
+    if (!unit.done || again) due.push({ file, staged, unit, again });
+  }
+  return due;
+}
+
+/**
+ * Merges the partition's units in one statement (partition-merge.ts). False, with nothing written,
+ * when that failed for good: the caller merges them one at a time, which names the file at fault.
+ */
+async function mergeTogether(run: RunContext, part: number, sources: ContestingFile[], due: DueUnit[], mode: KeyedMode): Promise<boolean> {
+  for (const { file } of due) file.ctx.tracker.stage('merging');
+  const writers = due.map(({ file, staged, unit, again }) => ({ ctx: file.ctx, staged, again, unit: again ? freshProgress(part, run.partitions, run.plan.options.batchSize) : unit }));
+  let merged: MergedPartition;
+  try {
+    merged = await mergePartition(run, part, sources, writers, mode);
+  } catch (error) {
+    if (run.signal?.aborted) {
+      for (const { file } of due) fail(file, error);
+      return true;
+    }
+    run.emit({ type: 'notice', message: `Merging partition ${part} of the files together failed (${toErrorInfo(error).message}); merging its files one at a time` });
+    return false;
+  }
+  for (const source of sources) countSuperseded(source.ctx, merged.superseded.get(source.ctx.file.rank) ?? 0);
+  for (const [i, { file, unit, again }] of due.entries()) {
+    const next = merged.units[i];
+    if (!next) continue;
+    if (again) forgetUnit(file, unit);
+    file.units[part] = next;
+    countUnit(file.ctx, next, true);
+  }
+  return true;
+}
+
+/** Merges the partition's units one statement per file, each writing the contested keys it owns. */
+async function mergeOneByOne(run: RunContext, part: number, files: KeyedFile[], due: DueUnit[], mode: KeyedMode, contested: ContestedPartitions): Promise<void> {
+  let owners: ContestedKeys | null;
+  try {
+    owners = await retrying(run, 'Finding the keys several files hold', () => withClient(run.pool, (client) => contested.of(part, client)));
+  } catch (error) {
+    for (const file of files) fail(file, error);
+    return;
+  }
+  for (const { file, staged, unit, again } of due) {
+    if (again) forgetUnit(file, unit);
     try {
-      owners = await retrying(run, 'Finding the keys several files hold', () => withClient(run.pool, (client) => contested.of(part, client)));
+      file.ctx.tracker.stage('merging');
+      file.units[part] = await retrying(run, file.ctx.file.path, (attempt) =>
+        withClient(run.pool, async (client) => {
+          const fresh = freshProgress(part, run.partitions, run.plan.options.batchSize);
+          // After a failure, trust only what was committed: re-read this unit's progress (a unit
+          // merging again has an earlier run's, so it starts over: writing it twice is harmless).
+          const saved = attempt > 0 && !again ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
+          return mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, saved ?? (again ? fresh : unit), { client, contested: owners, inCallerTransaction: false });
+        }),
+      );
     } catch (error) {
-      for (const file of files) fail(file, error);
-      return;
+      fail(file, error);
     }
-    let earlierMerges = false;
-    for (const file of files) {
-      const staged = await file.staged;
-      const unit = file.units[part];
-      if (!staged || file.error || !unit) continue;
-      const again = unit.done && earlierMerges && mode !== 'insert';
-      if (unit.done && !again) continue;
-      earlierMerges = true;
-      if (again) forgetUnit(file, unit);
-      try {
-        file.ctx.tracker.stage('merging');
-        file.units[part] = await retrying(run, file.ctx.file.path, (attempt) =>
-          withClient(run.pool, async (client) => {
-            const fresh = freshProgress(part, run.partitions, run.plan.options.batchSize);
-            // After a failure, trust only what was committed: re-read this unit's progress (a unit
-            // merging again has an earlier run's, so it starts over: writing it twice is harmless).
-            const saved = attempt > 0 && !again ? (await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx))).find((u) => u.part === part) : undefined;
-            return mergeUnit(file.ctx, mergeSpec(file.ctx, mode), staged.table.partitions[part] ?? staged.table.parent, saved ?? (again ? fresh : unit), { client, contested: owners, inCallerTransaction: false });
-          }),
-        );
-      } catch (error) {
-        fail(file, error);
-      }
-    }
+  }
+}
+
+/**
+ * Merges all files' units: partitions in parallel, files in order within each partition; together
+ * in one statement per partition when `together` (the run's staged files) can, else one by one.
+ */
+async function mergeByPartition(run: RunContext, files: KeyedFile[], ready: StagedKeyedFile[], mode: KeyedMode, contested: ContestedPartitions, together: ContestingFile[] | null): Promise<void> {
+  const partitions = Array.from({ length: run.partitions }, (_, p) => p);
+  await mapLimit(partitions, run.budget.mergeWorkers, async (part) => {
+    const due = dueUnits(ready, part, mode);
+    if (together && (await mergeTogether(run, part, together, due, mode))) return;
+    await mergeOneByOne(run, part, files, due, mode, contested);
   });
 }
 
@@ -316,7 +367,7 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
   const contested = new ContestedPartitions(run, merging, mode);
   try {
     if (run.plan.options.atomicFile) await mergeFileByFile(run, files, mode, contested);
-    else await mergeByPartition(run, files, mode, contested);
+    else await mergeByPartition(run, files, staged, mode, contested, mergesTogether(run, merging, mode) ? merging : null);
     await finishAll(run, files, mode);
   } finally {
     await retrying(run, 'Dropping the staging tables', () =>

@@ -37,13 +37,18 @@ export async function mergeUnit(ctx: FileContext, spec: MergeSpec, source: strin
     return next;
   };
   const next = target.inCallerTransaction ? await merge() : await inTransaction(target.client, merge, true);
-  const { counts } = ctx.tracker;
-  counts.inserted += next.inserted;
-  counts.updated += next.updated;
-  counts.unchanged += next.unchanged;
   // Inside a caller's transaction nothing is committed until the caller commits.
-  if (!target.inCallerTransaction) ctx.tracker.committedRows += next.inserted + next.updated;
-  ctx.tracker.merged(next.inserted + next.updated + next.unchanged);
-  ctx.tracker.update();
+  countUnit(ctx, next, !target.inCallerTransaction);
   return next;
+}
+
+/** Adds a merged unit to its file's counts and progress; `committed` when its transaction has committed. */
+export function countUnit(ctx: FileContext, unit: UnitProgress, committed: boolean): void {
+  const { counts } = ctx.tracker;
+  counts.inserted += unit.inserted;
+  counts.updated += unit.updated;
+  counts.unchanged += unit.unchanged;
+  if (committed) ctx.tracker.committedRows += unit.inserted + unit.updated;
+  ctx.tracker.merged(unit.inserted + unit.updated + unit.unchanged);
+  ctx.tracker.update();
 }

@@ -1,7 +1,9 @@
 // The set-based SQL that moves staged rows into the target. A merge unit is one hash partition of
 // one file's staged rows: it keeps each key's winning row (DISTINCT ON, by explicit ordinal or
 // version, never ctid) and upserts them in key order, in one statement. A key several files hold
-// is written once per run: only by the file that owns it (see contestedKeysSql). Counts come back
+// is written once per run: only by the file that owns it. When the files write the same columns,
+// one statement merges a partition of every file at once (partitionMergeSql); otherwise, or one
+// file at a time, each file's unit writes the keys it owns (contestedKeysSql). Counts come back
 // from the statement itself, and so does the undo state, when the run keeps it (undo/sql.ts).
 import type { ConflictPolicy } from '../../../../shared/load-types.ts';
 import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
@@ -68,25 +70,60 @@ function conflictClause(spec: MergeSpec): string {
  * total (surviving rows it owns: written or unchanged) and superseded (owned by another file).
  */
 export function unitMergeSql(spec: MergeSpec, source: string, contested: ContestedKeys | null, rank: number): string {
+  const owned = contested
+    ? ` WHERE NOT EXISTS (SELECT 1 FROM ${contested.table} o WHERE o.${quoteIdent(FILE)} = ${Math.trunc(rank)} AND o.${quoteIdent(OWNER)} <> ${Math.trunc(rank)} AND ${spec.key.map((k) => `o.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ')})`
+    : '';
+  return `WITH src AS MATERIALIZED (SELECT * FROM (${survivorsSql(spec, source)}) s${owned}),
+    ${mergedCte(spec, 'src')}
+    SELECT count(*) FILTER (WHERE "#inserted")::bigint AS inserted,
+           count(*) FILTER (WHERE NOT "#inserted")::bigint AS updated,
+           (SELECT count(*) FROM src)::bigint AS total
+    FROM merged`;
+}
+
+/**
+ * The "merged" CTE (and the undo CTEs after it): upserts `rows` in key order, returning per written
+ * row "#inserted" and its key as "#k0", "#k1"...
+ */
+function mergedCte(spec: MergeSpec, rows: string, where = ''): string {
   const insertColumns = [...spec.columns, ...(spec.touchColumn ? [spec.touchColumn] : [])];
   const selectList = `${list(spec.columns)}${spec.touchColumn ? ', now()' : ''}`;
   const overriding = spec.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
   // "#" names cannot collide with the table's columns.
   const inserted = spec.mode === 'upsert' ? '(xmax = 0)' : 'true';
-  const returning = [`${inserted} AS "#inserted"`, ...(spec.undo ? spec.key.map((k, i) => `t.${quoteIdent(k)} AS ${quoteIdent(`#k${i}`)}`) : [])].join(', ');
+  const returning = [`${inserted} AS "#inserted"`, ...spec.key.map((k, i) => `t.${quoteIdent(k)} AS ${quoteIdent(`#k${i}`)}`)].join(', ');
   const undo = spec.undo ? `,\n    ${recordUndoCtes(spec.undo, spec.target, spec.key, 'merged')}` : '';
-  const owned = contested
-    ? ` WHERE NOT EXISTS (SELECT 1 FROM ${contested.table} o WHERE o.${quoteIdent(FILE)} = ${Math.trunc(rank)} AND o.${quoteIdent(OWNER)} <> ${Math.trunc(rank)} AND ${spec.key.map((k) => `o.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ')})`
-    : '';
-  return `WITH src AS MATERIALIZED (SELECT * FROM (${survivorsSql(spec, source)}) s${owned}),
-    merged AS (
+  return `merged AS (
       INSERT INTO ${spec.target} AS t (${list(insertColumns)})${overriding}
-      SELECT ${selectList} FROM src ORDER BY ${list(spec.key)}${conflictClause(spec)}
-      RETURNING ${returning})${undo}
-    SELECT count(*) FILTER (WHERE "#inserted")::bigint AS inserted,
-           count(*) FILTER (WHERE NOT "#inserted")::bigint AS updated,
-           (SELECT count(*) FROM src)::bigint AS total
-    FROM merged`;
+      SELECT ${selectList} FROM ${rows}${where} ORDER BY ${list(spec.key)}${conflictClause(spec)}
+      RETURNING ${returning})${undo}`;
+}
+
+/**
+ * One partition of every file at once (the files write the same columns, so owning is exact):
+ * each file's winning row per key (its survivor), then across the files the owner's, as loading
+ * them one by one would leave it. Only owners among `writers` (ranks) are written; the others
+ * merged in an earlier run. One row per file: superseded (its keys another file owns), total (the
+ * keys it owns), and of those, inserted and updated.
+ */
+export function partitionMergeSql(spec: MergeSpec, sources: StagedPartition[], writers: number[]): string {
+  const rank = quoteIdent(FILE);
+  const rowNumber = quoteIdent('#rn');
+  const version = spec.policy === 'version' && spec.versionColumn ? quoteIdent(spec.versionColumn) : 'NULL';
+  const rows = sources.map((s) => `SELECT ${Math.trunc(s.rank)} AS ${rank}, ${quoteIdent(ORD)}, ${list(spec.columns)} FROM ${s.table}`).join(' UNION ALL ');
+  const matches = spec.key.map((k, i) => `m.${quoteIdent(`#k${i}`)} = r.${quoteIdent(k)}`).join(' AND ');
+  const owned = ` WHERE ${rowNumber} = 1 AND ${rank} = ANY (ARRAY[${writers.map((w) => Math.trunc(w)).join(', ')}]::int[])`;
+  return `WITH ranked AS MATERIALIZED (
+      SELECT s.*, row_number() OVER (PARTITION BY ${list(spec.key)} ORDER BY ${ownerOrder(spec.mode, spec, version)}) AS ${rowNumber}
+      FROM (SELECT DISTINCT ON (${list(spec.key)}, ${rank}) * FROM (${rows}) u ORDER BY ${list(spec.key)}, ${rank}, ${survivorOrder(spec)}) s),
+    ${mergedCte(spec, 'ranked', owned)}
+    SELECT r.${rank} AS rank,
+           count(*) FILTER (WHERE r.${rowNumber} > 1)::bigint AS superseded,
+           count(*) FILTER (WHERE r.${rowNumber} = 1)::bigint AS total,
+           count(*) FILTER (WHERE m."#inserted")::bigint AS inserted,
+           count(*) FILTER (WHERE NOT m."#inserted")::bigint AS updated
+    FROM ranked r LEFT JOIN merged m ON r.${rowNumber} = 1 AND ${matches}
+    GROUP BY 1`;
 }
 
 /**
@@ -104,15 +141,18 @@ export interface ContestedKeys {
 export const FILE = '#file';
 export const OWNER = '#owner';
 
-/** Which file's row serial order leaves in the table, as an ORDER BY over the files' best rows. */
-function ownerOrder(mode: KeyedMode, spec: Pick<MergeSpec, 'policy' | 'versionColumn'>): string {
+/**
+ * Which file's row serial order leaves in the table, as an ORDER BY over the files' best rows;
+ * `v` is the version of a file's best row.
+ */
+function ownerOrder(mode: KeyedMode, spec: Pick<MergeSpec, 'policy' | 'versionColumn'>, v = 'v'): string {
   const file = quoteIdent(FILE);
   // Ignore keeps the first file's row; so does the first policy.
   if (mode === 'ignore' || spec.policy === 'first') return `${file} ASC`;
   // The version policy overwrites only with a strictly newer version, and a NULL version with
   // anything: the owner is the newest non-NULL version, the earliest file on ties, and the last
   // file when every version is NULL.
-  if (spec.policy === 'version' && spec.versionColumn) return `v DESC NULLS LAST, CASE WHEN v IS NULL THEN -${file} ELSE ${file} END`;
+  if (spec.policy === 'version' && spec.versionColumn) return `${v} DESC NULLS LAST, CASE WHEN ${v} IS NULL THEN -${file} ELSE ${file} END`;
   return `${file} DESC`;
 }
 

@@ -75,3 +75,24 @@ test('under the version policy the newest version owns the key, and a stored new
     { id: 9, name: 'stored', version: 50 },
   ]);
 });
+
+test('a row the table refuses fails only its file: the partition merges again one file at a time to find it', async () => {
+  await t.db.query('ALTER TABLE owned ADD CONSTRAINT version_below_100 CHECK (version < 100)');
+  const f1 = await t.h.file('c1.csv', 'id,name,version\n1,a,1\n2,a,1\n');
+  const f2 = await t.h.file('c2.csv', 'id,name,version\n2,b,2\n3,b,2\n4,refused,500\n');
+  const f3 = await t.h.file('c3.csv', 'id,name,version\n3,c,3\n5,c,3\n');
+  const result = await t.h.load({ files: [f1, f2, f3], table: 'owned' });
+  // c2's units in other partitions commit, so it is failed or partly loaded.
+  expect(result.files.map((f) => f.status)).toEqual(['loaded', expect.stringMatching(/^(failed|partly-loaded)$/), 'loaded']);
+  expect(result.files[1]?.error).toMatchObject({ code: '23514', file: f2 });
+  expect(result.files[1]?.error?.message).toContain('version_below_100');
+  expect(result.events.some((e) => e.type === 'notice' && /one at a time/.test(e.message))).toBe(true);
+  // Key 2 is c2's (the last file holding it): written only if its partition is not key 4's; 3 is c3's.
+  const rows = await t.db.query<{ id: number; name: string }>('SELECT id, name FROM owned ORDER BY id');
+  expect(rows.filter((r) => r.id !== 2)).toEqual([
+    { id: 1, name: 'a' },
+    { id: 3, name: 'c' },
+    { id: 5, name: 'c' },
+  ]);
+  expect(rows.filter((r) => r.id === 2).map((r) => r.name)).not.toContain('a');
+});

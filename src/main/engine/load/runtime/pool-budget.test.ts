@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/database.ts';
-import { fitBudget, freeConnections } from './pool-budget.ts';
+import { availableParallelism } from 'node:os';
+import { fitBudget, freeConnections, localServerCores } from './pool-budget.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -21,6 +22,27 @@ test('the budget always fits the free connections, shrinking internal concurrenc
       if (budget.concurrency < concurrency) expect(budget.internalConcurrency).toBe(1);
     }),
   );
+});
+
+test('merge workers: one per file slot, at most the cores of a server on this machine, never none', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 2, max: 300 }), fc.option(fc.integer({ min: 1, max: 64 })), (concurrency, free, cores) => {
+      const budget = fitBudget({ concurrency, internalConcurrency: 2 }, free, cores);
+      expect(budget.mergeWorkers).toBeGreaterThanOrEqual(1);
+      expect(budget.mergeWorkers).toBeLessThanOrEqual(budget.concurrency);
+      if (cores !== null) expect(budget.mergeWorkers).toBeLessThanOrEqual(cores);
+      // Nothing to fit: every file slot merges.
+      if (cores === null || cores >= budget.concurrency) expect(budget.mergeWorkers).toBe(budget.concurrency);
+    }),
+  );
+});
+
+test('a server reached over loopback counts as on this machine', async () => {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const cores = await localServerCores(client).finally(() => client.end());
+  expect(new URL(db.url).hostname).toMatch(/^(127\.|localhost$|\[::1\]$)/);
+  expect(cores).toBe(availableParallelism());
 });
 
 test('free connections come from the real server and drop as connections are opened', async () => {

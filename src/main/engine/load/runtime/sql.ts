@@ -1,5 +1,5 @@
 // The SQL of the run's machinery: advisory locks, how many connections the server still accepts,
-// and how sub-batch transactions commit. Values stay $n parameters.
+// whether it runs on this machine, and how sub-batch transactions commit. Values stay $n parameters.
 
 /** $1 = lock class (an int), $2 = text hashed into the lock's second key. Held until unlocked or the session ends. */
 export const ADVISORY_LOCK_SQL = 'SELECT pg_advisory_lock($1, hashtext($2))';
@@ -8,6 +8,9 @@ export const TRY_ADVISORY_LOCK_SQL = 'SELECT pg_try_advisory_lock($1, hashtext($
 export const ADVISORY_UNLOCK_SQL = 'SELECT pg_advisory_unlock($1, hashtext($2))';
 /** As ADVISORY_LOCK_SQL, released when the transaction ends. */
 export const ADVISORY_XACT_LOCK_SQL = 'SELECT pg_advisory_xact_lock($1, hashtext($2))';
+
+/** Whether the session came in over a Unix socket or loopback: the server shares this machine's cores. */
+export const SERVER_IS_LOCAL_SQL = `SELECT coalesce(inet_server_addr() <<= inet '127.0.0.0/8' OR inet_server_addr() = inet '::1', true) AS local`;
 
 /**
  * How many more connections the server accepts from us (free): the tightest of the server's
