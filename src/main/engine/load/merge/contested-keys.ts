@@ -41,7 +41,7 @@ export function writtenColumns(files: ContestingFile[]): string[][] {
 }
 
 /** Whether any key can be contested and its owner decides the table: two files or more, and exact owners. */
-export function ownersDecide(run: RunContext, files: ContestingFile[], mode: KeyedMode): boolean {
+function ownersDecide(run: RunContext, files: ContestingFile[], mode: KeyedMode): boolean {
   return files.length >= 2 && ownersAreExact(mode, run.plan.options.conflictPolicy, writtenColumns(files));
 }
 

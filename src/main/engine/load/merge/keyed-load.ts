@@ -367,7 +367,7 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
   const contested = new ContestedPartitions(run, merging, mode);
   try {
     if (run.plan.options.atomicFile) await mergeFileByFile(run, files, mode, contested);
-    else await mergeByPartition(run, files, staged, mode, contested, mergesTogether(run, merging, mode) ? merging : null);
+    else await mergeByPartition(run, files, staged, mode, contested, mergesTogether(merging, mode) ? merging : null);
     await finishAll(run, files, mode);
   } finally {
     await retrying(run, 'Dropping the staging tables', () =>

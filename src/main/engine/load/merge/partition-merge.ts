@@ -11,12 +11,15 @@ import { withClient } from '../runtime/pool-client.ts';
 import { retrying } from '../runtime/retry.ts';
 import { lockPartition } from '../runtime/run-locks.ts';
 import { inTransaction } from '../runtime/transaction.ts';
-import { ownersDecide, sameColumns, writtenColumns, type ContestingFile } from './contested-keys.ts';
+import { sameColumns, writtenColumns, type ContestingFile } from './contested-keys.ts';
 import { partitionMergeSql, type KeyedMode } from './sql.ts';
 
-/** Whether the files' partitions can merge together: owners decide, and one INSERT fits every file's columns. */
-export function mergesTogether(run: RunContext, files: ContestingFile[], mode: KeyedMode): boolean {
-  return ownersDecide(run, files, mode) && sameColumns(writtenColumns(files));
+/**
+ * Whether the files' partitions can merge together: two files or more that write the same columns
+ * (so owners decide the table, and one INSERT fits them all), in a mode with owners.
+ */
+export function mergesTogether(files: ContestingFile[], mode: KeyedMode): boolean {
+  return files.length >= 2 && mode !== 'insert' && sameColumns(writtenColumns(files));
 }
 
 /** A file whose unit of the partition merges now. */

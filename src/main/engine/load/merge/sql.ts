@@ -83,15 +83,15 @@ export function unitMergeSql(spec: MergeSpec, source: string, contested: Contest
 
 /**
  * The "merged" CTE (and the undo CTEs after it): upserts `rows` in key order, returning per written
- * row "#inserted" and its key as "#k0", "#k1"...
+ * row "#inserted" and, when `withKeys` or undo needs it, its key as "#k0", "#k1"...
  */
-function mergedCte(spec: MergeSpec, rows: string, where = ''): string {
+function mergedCte(spec: MergeSpec, rows: string, where = '', withKeys = false): string {
   const insertColumns = [...spec.columns, ...(spec.touchColumn ? [spec.touchColumn] : [])];
   const selectList = `${list(spec.columns)}${spec.touchColumn ? ', now()' : ''}`;
   const overriding = spec.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
   // "#" names cannot collide with the table's columns.
   const inserted = spec.mode === 'upsert' ? '(xmax = 0)' : 'true';
-  const returning = [`${inserted} AS "#inserted"`, ...spec.key.map((k, i) => `t.${quoteIdent(k)} AS ${quoteIdent(`#k${i}`)}`)].join(', ');
+  const returning = [`${inserted} AS "#inserted"`, ...(withKeys || spec.undo ? spec.key.map((k, i) => `t.${quoteIdent(k)} AS ${quoteIdent(`#k${i}`)}`) : [])].join(', ');
   const undo = spec.undo ? `,\n    ${recordUndoCtes(spec.undo, spec.target, spec.key, 'merged')}` : '';
   return `merged AS (
       INSERT INTO ${spec.target} AS t (${list(insertColumns)})${overriding}
@@ -116,7 +116,7 @@ export function partitionMergeSql(spec: MergeSpec, sources: StagedPartition[], w
   return `WITH ranked AS MATERIALIZED (
       SELECT s.*, row_number() OVER (PARTITION BY ${list(spec.key)} ORDER BY ${ownerOrder(spec.mode, spec, version)}) AS ${rowNumber}
       FROM (SELECT DISTINCT ON (${list(spec.key)}, ${rank}) * FROM (${rows}) u ORDER BY ${list(spec.key)}, ${rank}, ${survivorOrder(spec)}) s),
-    ${mergedCte(spec, 'ranked', owned)}
+    ${mergedCte(spec, 'ranked', owned, true)}
     SELECT r.${rank} AS rank,
            count(*) FILTER (WHERE r.${rowNumber} > 1)::bigint AS superseded,
            count(*) FILTER (WHERE r.${rowNumber} = 1)::bigint AS total,
