@@ -1,23 +1,92 @@
-// The preview's analysis (sql.ts), built once per session: each table in one statement over the
-// staged files, then indexed for the per-key lookups of pages and re-ranking. Being unlogged
-// tables rather than temp ones, the statements can use the server's parallel workers.
-import type { PoolClient } from 'pg';
+// The preview's analysis (sql.ts), built once per session in jobs that run at once, one session
+// each, as the merge runs its partitions: job j reads the staging partitions whose remainder is j
+// modulo the job count and writes partition j of each analysis table. The analysis tables are
+// hash-partitioned on the key like staging, with the job count as modulus, a power of two dividing
+// staging's: a key of staging partition p then belongs to analysis partition p mod jobs, so a job
+// needs no other job's rows (and inserting into the partition itself checks that it holds). Being
+// unlogged tables rather than temp ones, the other sessions can write them, and a statement can
+// use the server's parallel workers.
+import type { Pool, PoolClient } from 'pg';
 import type { WriteMode } from '../../../shared/load-types.ts';
+import { checkCancelled } from '../load/file-context.ts';
+import { list } from '../load/merge/sql.ts';
+import { withClient } from '../load/runtime/pool-client.ts';
 import { foldAggregateSql, groupsSelect } from './ranking-sql.ts';
-import { crossSelect, duplicatesSelect, indexAnalysisSql, keyIndexSql, keysSelect, rowsSelect, type PreviewShape } from './sql.ts';
+import { crossSelect, duplicatesSelect, indexAnalysisSql, keyIndexSql, keysSelect, rowsSelect, type AnalysisTables, type PreviewShape } from './sql.ts';
 
-export async function analyse(client: PoolClient, shape: PreviewShape, mode: WriteMode): Promise<void> {
-  const t = shape.tables;
-  const create = (table: string, select: string) => client.query(`CREATE UNLOGGED TABLE ${table} AS ${select}`);
-  await client.query(foldAggregateSql);
+/** How the analysis splits: `jobs` at once, job j writing the tables `partitionTables(j)`. */
+export interface AnalysisLayout {
+  jobs: number;
+  partitionTables(job: number): AnalysisTables;
+  signal?: AbortSignal;
+}
+
+/** The job count for `workers` sessions and staging's `partitions` (a power of two): the largest power of two within both. */
+export function analysisJobs(workers: number, partitions: number): number {
+  let jobs = 1;
+  while (jobs * 2 <= Math.min(workers, partitions)) jobs *= 2;
+  return jobs;
+}
+
+/** The keyed analysis tables in the order they are built (each reads the ones before it). */
+const KEYED_TABLES = [
+  ['dups', duplicatesSelect],
+  ['rows', rowsSelect],
+  ['keys', keysSelect],
+  ['cross', crossSelect],
+] as const;
+
+/**
+ * Runs the analysis: `session` creates the tables, runs job 0 and gathers the statistics; the other
+ * jobs take connections of `pool`. Every job ends before this returns or throws.
+ */
+export async function analyse(session: PoolClient, pool: Pool, shape: PreviewShape, mode: WriteMode, layout: AnalysisLayout): Promise<void> {
+  await session.query(foldAggregateSql);
+  await createTables(session, shape, mode, layout);
+  const jobs = Array.from({ length: layout.jobs }, (_, job) => {
+    const run = (client: PoolClient) => analyseJob(client, jobShape(shape, job, layout), mode, layout.signal);
+    return job === 0 ? run(session) : withClient(pool, run);
+  });
+  const failed = (await Promise.allSettled(jobs)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  // The planner's statistics of the parents, for the summary's and pages' joins over all partitions.
+  for (const table of ['rows', 'keys', 'cross'] as const) await session.query(`ANALYZE ${shape.tables[table]}`);
+}
+
+/** The partitioned tables, typed as their statements' results (a temp view's columns), and groups, which jobs add rows to. */
+async function createTables(session: PoolClient, shape: PreviewShape, mode: WriteMode, layout: AnalysisLayout): Promise<void> {
+  for (const [table, select] of KEYED_TABLES) {
+    const parent = shape.tables[table];
+    await session.query(`CREATE TEMP VIEW pv_columns AS ${select(shape)}`);
+    await session.query(`CREATE TABLE ${parent} (LIKE pg_temp.pv_columns) PARTITION BY HASH (${list(shape.key)})`);
+    await session.query('DROP VIEW pg_temp.pv_columns');
+    for (let job = 0; job < layout.jobs; job++) {
+      await session.query(`CREATE UNLOGGED TABLE ${layout.partitionTables(job)[table]} PARTITION OF ${parent} FOR VALUES WITH (MODULUS ${layout.jobs}, REMAINDER ${job})`);
+    }
+  }
+  await session.query(`CREATE UNLOGGED TABLE ${shape.tables.groups} AS ${groupsSelect(shape, mode)} WITH NO DATA`);
+}
+
+/** The shape a job's statements read and write: its staging partitions, its analysis partitions, and the shared groups table. */
+function jobShape(shape: PreviewShape, job: number, layout: AnalysisLayout): PreviewShape {
+  const sources = shape.sources.map((source) => {
+    const partitions = source.partitions.filter((_, part) => part % layout.jobs === job);
+    const table = partitions.length === 1 ? (partitions[0] as string) : `(${partitions.map((p) => `SELECT * FROM ${p}`).join(' UNION ALL ')})`;
+    return { ...source, table, partitions };
+  });
+  return { ...shape, sources, tables: { ...layout.partitionTables(job), groups: shape.tables.groups } };
+}
+
+async function analyseJob(client: PoolClient, job: PreviewShape, mode: WriteMode, signal: AbortSignal | undefined): Promise<void> {
+  const step = async (sql: string) => {
+    checkCancelled(signal);
+    await client.query(sql);
+  };
   // Pages read a key's staged rows in every file.
-  for (const source of shape.sources) await client.query(keyIndexSql(source.table, shape.key));
-  await create(t.dups, duplicatesSelect(shape));
-  await create(t.rows, rowsSelect(shape));
-  await client.query(indexAnalysisSql(shape, 'rows'));
-  await create(t.keys, keysSelect(shape));
-  await client.query(indexAnalysisSql(shape, 'keys'));
-  await create(t.cross, crossSelect(shape));
-  await client.query(indexAnalysisSql(shape, 'cross'));
-  await create(t.groups, groupsSelect(shape, mode));
+  for (const source of job.sources) for (const part of source.partitions) await step(keyIndexSql(part, job.key));
+  for (const [table, select] of KEYED_TABLES) {
+    await step(`INSERT INTO ${job.tables[table]} ${select(job)}`);
+    if (table !== 'dups') await step(indexAnalysisSql(job, table));
+  }
+  await step(`INSERT INTO ${job.tables.groups} ${groupsSelect(job, mode)}`);
 }

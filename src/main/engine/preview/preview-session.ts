@@ -25,7 +25,7 @@ import { inChosenOrder, inLoadOrder, type PreviewFileState } from './preview-fil
 import { readAnalysis, readSummary, type PreviewAnalysis } from './preview-summary.ts';
 import { rankingFor, type Ranking } from './ranking-sql.ts';
 import { RejectsTable } from './rejects-table.ts';
-import { analyse } from './analysis.ts';
+import { analyse, analysisJobs } from './analysis.ts';
 import { analysisTables, CONFLICT_KEY_KINDS, type ConflictFilter, type PreviewShape } from './sql.ts';
 
 export interface PreviewHooks {
@@ -101,14 +101,14 @@ export class PreviewSession {
       const shape: PreviewShape = {
         key: plan.key,
         tables: analysisTables(schema, runTag(plan.runId)),
-        sources: states.flatMap((s) => (s.staged ? [{ file: s.planIndex, table: s.staged.table.parent, columns: s.columns }] : [])),
+        sources: states.flatMap((s) => (s.staged ? [{ file: s.planIndex, table: s.staged.table.parent, partitions: s.staged.table.partitions, columns: s.columns }] : [])),
         valueColumns: [...new Set(states.flatMap((s) => (s.staged ? s.columns : [])))].filter((c) => !plan.key?.includes(c)),
         versionColumn: plan.options.versionColumn ?? null,
         incomparable: plan.target.columns.filter((c) => !c.comparable).map((c) => c.name),
         target: plan.createTableSql ? null : qualifiedName(plan.table),
       };
       const preview = new PreviewSession(plan, pool, session, states, shape, rejects);
-      await preview.analyseStaged();
+      await preview.analyseStaged(hooks.signal);
       return preview;
     } catch (error) {
       session.release(true);
@@ -122,10 +122,15 @@ export class PreviewSession {
   }
 
   /** The analysis, which depends on neither order nor policy: re-ranking only reads it. */
-  private async analyseStaged(): Promise<void> {
+  private async analyseStaged(signal: AbortSignal | undefined): Promise<void> {
     if (this.shape.sources.length === 0) return;
     for (const s of this.files) if (s.staged) s.tracker.stage('merging');
-    await analyse(this.client, this.shape, this.plan.options.mode);
+    const tag = runTag(this.plan.runId);
+    await analyse(this.client, this.pool, this.shape, this.plan.options.mode, {
+      jobs: analysisJobs(this.plan.budget.mergeWorkers, this.plan.partitions),
+      partitionTables: (job) => analysisTables(this.plan.options.manifestSchema, tag, job),
+      signal,
+    });
     this.analysis = await readAnalysis(this.client, this.shape.tables);
   }
 

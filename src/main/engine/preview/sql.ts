@@ -19,8 +19,10 @@ import { LINE, ORD } from '../load/stage/validation.ts';
 export interface StagedSource {
   /** Index of the file in the plan (its staging rank). */
   file: number;
-  /** The staged rows (staging parent table). */
+  /** The staged rows: the staging parent table, or in an analysis job its partitions (analysis.ts). */
   table: string;
+  /** The staging table's hash partitions, by remainder. */
+  partitions: string[];
   /** Table columns the file provides, key included. */
   columns: string[];
 }
@@ -34,8 +36,9 @@ export interface AnalysisTables {
   groups: string;
 }
 
-export function analysisTables(schema: string, runTag: string): AnalysisTables {
-  const name = (table: string) => `${quoteIdent(schema)}.${quoteIdent(`s_${runTag}_pv_${table}`)}`;
+/** The analysis tables of a run, or with `part` the names of their partitions (analysis.ts). */
+export function analysisTables(schema: string, runTag: string, part?: number): AnalysisTables {
+  const name = (table: string) => `${quoteIdent(schema)}.${quoteIdent(`s_${runTag}_pv_${table}${part === undefined ? '' : `_${part}`}`)}`;
   return { dups: name('dups'), rows: name('rows'), keys: name('keys'), cross: name('cross'), groups: name('groups') };
 }
 
@@ -75,7 +78,7 @@ export function keyIndexSql(table: string, key: string[]): string {
 /** Duplicate keys within each file. */
 export function duplicatesSelect(shape: PreviewShape): string {
   const k = list(shape.key);
-  return shape.sources.map((s) => `SELECT ${s.file} AS file, ${k}, count(*) AS n FROM ${s.table} GROUP BY ${k} HAVING count(*) > 1`).join(' UNION ALL ');
+  return shape.sources.map((s) => `SELECT ${s.file} AS file, ${k}, count(*) AS n FROM ${s.table} s GROUP BY ${k} HAVING count(*) > 1`).join(' UNION ALL ');
 }
 
 /**
