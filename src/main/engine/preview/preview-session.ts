@@ -103,6 +103,7 @@ export class PreviewSession {
         tables: analysisTables(schema, runTag(plan.runId)),
         sources: states.flatMap((s) => (s.staged ? [{ file: s.planIndex, table: s.staged.table.parent, partitions: s.staged.table.partitions, columns: s.columns }] : [])),
         valueColumns: [...new Set(states.flatMap((s) => (s.staged ? s.columns : [])))].filter((c) => !plan.key?.includes(c)),
+        types: Object.fromEntries(plan.target.columns.map((c) => [c.name, c.type])),
         versionColumn: plan.options.versionColumn ?? null,
         incomparable: plan.target.columns.filter((c) => !c.comparable).map((c) => c.name),
         target: plan.createTableSql ? null : qualifiedName(plan.table),

@@ -106,3 +106,22 @@ test('under the version policy, files tied on the highest version: the earliest 
     await preview.close();
   }
 });
+
+test('files that map different columns: each row is compared in its own columns only, as the load compares it', async () => {
+  await t.db.query(`CREATE TABLE split (id int PRIMARY KEY, name text, city text)`);
+  await t.db.query(`INSERT INTO split VALUES (1, 'Ann', 'Oslo'), (2, 'Bob', 'Rome')`);
+  // cities changes key 1's city; names repeats key 1 after it, and changes key 2's name only.
+  const cities = await t.h.file('split-cities.csv', 'id,city\n1,Lima\n');
+  const names = await t.h.file('split-names.csv', 'id,name,city\n1,Ann,Lima\n2,Bo,Rome\n');
+  const options = { table: 'split', order: 'given' as const };
+  const preview = await PreviewSession.open({ connectionString: t.db.url }, { ...options, files: [cities, names] });
+  const predicted = await preview.summary().finally(() => preview.close());
+  // After cities set Lima, names' row for key 1 changes nothing; without a name, cities' row says nothing about names.
+  expect(predicted.files.map((f) => f.counts)).toMatchObject([
+    { updated: 1, unchanged: 0 },
+    { updated: 1, unchanged: 1 },
+  ]);
+  expect(predicted.crossFile).toEqual({ keys: 0, columns: [] });
+  const loaded = await t.h.load({ ...options, files: [cities, names] });
+  expect(loaded.files.map((f) => f.counts)).toEqual(predicted.files.map((f) => f.counts));
+});

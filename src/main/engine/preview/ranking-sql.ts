@@ -12,7 +12,7 @@
 import type { ConflictPolicy, WriteMode } from '../../../shared/load-types.ts';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
 import { list } from '../load/merge/sql.ts';
-import { byVariant, eachVariantSql, jsonOf, keyIndexSql, keyMatch, survivesIn, survivesInEach, variantOf, type PageRanking, type PreviewShape, type Variant } from './sql.ts';
+import { byVariant, eachVariantSql, jsonOf, keyIndexSql, keyMatch, rowValuesSql, survivesIn, survivesInEach, variantOf, type PageRanking, type PreviewShape, type Variant } from './sql.ts';
 
 export interface Statement {
   text: string;
@@ -83,7 +83,7 @@ function ownedRanking(shape: PreviewShape, mode: WriteMode, variant: Variant): R
     }),
     targetKeysSql: `SELECT ${list(shape.key, 'r.')}, 'target' AS kind FROM ${shape.tables.rows} r JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'r', shape.key)}
       WHERE ${survivesIn('r', variant)} AND r.in_table AND (${keptSql(variant)} OR (${mode === 'upsert'} AND NOT cardinality(r.diff) = 0)) AND ${owned}`,
-    winnersSql: (keys) => `SELECT ${list(shape.key, 'p.')}, r.file, r.ord, r.v
+    winnersSql: (keys) => `SELECT ${list(shape.key, 'p.')}, r.file, r.ord, ${rowValuesSql(shape, 'r')} AS v
       FROM ${keys} p JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'p', shape.key)} JOIN ${shape.tables.rows} r ON ${keyMatch('r', 'p', shape.key)} AND ${survivesIn('r', variant)}
       WHERE ${owned} AND ${applied}`,
   };
@@ -116,7 +116,7 @@ function foldedOutcomeSql(shape: PreviewShape, mode: WriteMode, policy: Conflict
       : `CASE WHEN NOT ${upsert} THEN x.seq = 1 AND x.stored IS NULL
               ${policy === 'version' ? `WHEN x.seq = 1 AND x.stored IS NULL THEN true ELSE ${current} IS NULL OR x.ver > ${current}` : 'ELSE true'} END`;
   const window = `PARTITION BY ${list(shape.key)} ORDER BY pos`;
-  const survivors = `SELECT file, ord, line, ${list(shape.key)}, v, ver FROM ${shape.tables.rows} r WHERE ${survivesIn('r', variantOf(policy))}`;
+  const survivors = `SELECT file, ord, line, ${list(shape.key)}, ${rowValuesSql(shape, 'r')} AS v, ver FROM ${shape.tables.rows} r WHERE ${survivesIn('r', variantOf(policy))}`;
   return `CREATE TEMP TABLE pv_outcome AS
     WITH ranked AS (
       SELECT s.*, p.pos, row_number() OVER w AS seq, max(s.ver) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ver

@@ -48,6 +48,8 @@ export interface PreviewShape {
   sources: StagedSource[];
   /** Every column some file provides, key excluded. */
   valueColumns: string[];
+  /** Each value column's type (format_type), for the files without it. */
+  types: Record<string, string>;
   versionColumn: string | null;
   /** Columns whose type has no equality operator (json, xml, ...): compared as text, as the load does. */
   incomparable: string[];
@@ -66,7 +68,22 @@ export const survivesIn = (alias: string, variant: Variant) => `${alias}.mask & 
 /** The variants a session can rank under: version only with a version column. */
 export const variantsOf = (shape: PreviewShape): Variant[] => (shape.versionColumn ? [0, 1, 2] : [0, 1]);
 
-export const jsonOf = (alias: string, columns: string[]) => `jsonb_build_object(${columns.map((c) => `${quoteLiteral(c)}, ${alias}.${quoteIdent(c)}`).join(', ')})`;
+export const jsonOf = (alias: string, columns: string[], column = quoteIdent) => `jsonb_build_object(${columns.map((c) => `${quoteLiteral(c)}, ${alias}.${column(c)}`).join(', ')})`;
+/** A value column of pv_rows: typed, named apart from the key and the analysis' own columns. */
+const valueColumn = (c: string) => quoteIdent(`#${c}`);
+
+/**
+ * A pv_rows row's values as the file gave them, as jsonb: its columns only (a file without a column
+ * leaves it as it is). Built where the re-ranking and pages need it, not stored: building it for
+ * every staged row cost more than the rest of pv_rows (about 3 µs a row).
+ */
+export function rowValuesSql(shape: PreviewShape, alias: string): string {
+  const of = (s: StagedSource) => jsonOf(alias, nonKey(shape, s.columns), valueColumn);
+  const [first, ...rest] = shape.sources;
+  if (!first) return `'{}'::jsonb`;
+  if (rest.every((s) => s.columns.join('\0') === first.columns.join('\0'))) return of(first);
+  return `CASE ${alias}.file ${shape.sources.map((s) => `WHEN ${s.file} THEN ${of(s)}`).join(' ')} END`;
+}
 export const keyMatch = (a: string, b: string, key: string[]) => key.map((k) => `${a}.${quoteIdent(k)} = ${b}.${quoteIdent(k)}`).join(' AND ');
 const nonKey = (shape: PreviewShape, columns: string[]) => columns.filter((c) => !shape.key.includes(c));
 
@@ -84,7 +101,8 @@ export function duplicatesSelect(shape: PreviewShape): string {
 /**
  * One file's survivors, compared with the stored row: a key the file holds once survives under
  * every policy (mask 7); of a duplicated key, the rows each policy keeps, with the policies in the
- * mask. in_table: the table has the key; diff: the columns the row would change, compared as the
+ * mask. The values are typed columns "#<column>" (NULL where the file has no such column).
+ * in_table: the table has the key; diff: the columns the row would change, compared as the
  * load compares them (typed, as text where the type has no equality); kept: a version policy keeps
  * the stored row, which is as new or newer. Only the stored rows of staged keys are read.
  */
@@ -95,12 +113,13 @@ function fileRowsSelect(shape: PreviewShape, source: StagedSource): string {
   const mask = [keeps('last', 1), keeps('first', 2), shape.versionColumn ? keeps('version', 4) : '0'].join(' | ');
   const version = (alias: string) => (shape.versionColumn ? `${alias}.${quoteIdent(shape.versionColumn)}` : 'NULL::int');
   const values = nonKey(shape, source.columns);
+  const typed = shape.valueColumns.map((c) => `${values.includes(c) ? `s.${quoteIdent(c)}` : `NULL::${shape.types[c]}`} AS ${valueColumn(c)}`);
   const comparable = (alias: string, c: string) => `${alias}.${quoteIdent(c)}${shape.incomparable.includes(c) ? '::text' : ''}`;
   const differing = values.map((c) => `CASE WHEN ${comparable('t', c)} IS DISTINCT FROM ${comparable('s', c)} THEN ${quoteLiteral(c)} END`);
   const found = shape.target ? `t.${quoteIdent(shape.key[0] as string)} IS NOT NULL` : 'false';
   // "#mask" next to the staged columns, which are the table's own names plus "#ord" and "#line".
   return `SELECT ${source.file} AS file, s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${list(shape.key, 's.')},
-      ${jsonOf('s', values)} AS v, ${version('s')} AS ver, s."#mask" AS mask, ${found} AS in_table,
+      ${typed.join(', ')}, ${version('s')} AS ver, s."#mask" AS mask, ${found} AS in_table,
       CASE WHEN ${found} THEN array_remove(ARRAY[${differing.join(', ')}]::text[], NULL) ELSE '{}' END AS diff,
       ${shape.target ? `${version('t')} IS NOT NULL AND NOT COALESCE(${version('s')} > ${version('t')}, false)` : 'false'} AS kept
     FROM (SELECT s.*, 7 AS "#mask" FROM ${source.table} s WHERE NOT EXISTS (${dup})
@@ -142,9 +161,17 @@ export const survivesInEach = (alias: string) => `${alias}.mask & (1 << v.varian
 /** An expression that differs per variant, in a statement using eachVariantSql. */
 export const byVariant = (shape: PreviewShape, sql: (variant: Variant) => string) => `CASE v.variant ${variantsOf(shape).map((x) => `WHEN ${x} THEN ${sql(x)}`).join(' ')} END`;
 
-/** pv_cross: per variant, the keys whose survivors differ between files, with the columns that differ. */
+/**
+ * pv_cross: per variant, the keys whose survivors differ between files, with the columns that
+ * differ: among the files with the column, two distinct values, NULL counting as one.
+ */
 export function crossSelect(shape: PreviewShape): string {
-  const differs = shape.valueColumns.map((c) => `CASE WHEN count(DISTINCT r.v -> ${quoteLiteral(c)}) FILTER (WHERE r.v ? ${quoteLiteral(c)}) > 1 THEN ${quoteLiteral(c)} END`);
+  const differs = shape.valueColumns.map((c) => {
+    const providers = shape.sources.filter((s) => s.columns.includes(c));
+    const among = providers.length === shape.sources.length ? '' : ` FILTER (WHERE r.file IN (${providers.map((s) => s.file).join(', ')}))`;
+    const value = `r.${valueColumn(c)}${shape.incomparable.includes(c) ? '::text' : ''}`;
+    return `CASE WHEN count(DISTINCT ${value})${among} + (bool_or(${value} IS NULL)${among})::int > 1 THEN ${quoteLiteral(c)} END`;
+  });
   return `SELECT * FROM (
       SELECT v.variant, ${list(shape.key, 'r.')}, array_remove(ARRAY[${differs.join(', ') || 'NULL'}]::text[], NULL) AS columns
       FROM ${shape.tables.rows} r JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'r', shape.key)} AND cardinality(k.holders) > 1 ${eachVariantSql(shape)}
