@@ -172,10 +172,15 @@ export function crossSelect(shape: PreviewShape): string {
     const value = `r.${valueColumn(c)}${shape.incomparable.includes(c) ? '::text' : ''}`;
     return `CASE WHEN count(DISTINCT ${value})${among} + (bool_or(${value} IS NULL)${among})::int > 1 THEN ${quoteLiteral(c)} END`;
   });
+  const columns = `array_remove(ARRAY[${differs.join(', ') || 'NULL'}]::text[], NULL) AS columns`;
+  const shared = `FROM ${shape.tables.rows} r JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'r', shape.key)} AND cardinality(k.holders) > 1`;
+  const duplicated = `EXISTS (SELECT 1 FROM ${shape.tables.dups} d WHERE ${keyMatch('d', 'r', shape.key)})`;
+  const key = list(shape.key, 'r.');
+  // A key no file holds twice has the same survivors under every policy: compared once, listed under each.
   return `SELECT * FROM (
-      SELECT v.variant, ${list(shape.key, 'r.')}, array_remove(ARRAY[${differs.join(', ') || 'NULL'}]::text[], NULL) AS columns
-      FROM ${shape.tables.rows} r JOIN ${shape.tables.keys} k ON ${keyMatch('k', 'r', shape.key)} AND cardinality(k.holders) > 1 ${eachVariantSql(shape)}
-      WHERE ${survivesInEach('r')} GROUP BY v.variant, ${list(shape.key, 'r.')}) c
+      SELECT v.variant, c.* FROM (SELECT ${key}, ${columns} ${shared} WHERE NOT ${duplicated} GROUP BY ${key}) c ${eachVariantSql(shape)}
+      UNION ALL
+      SELECT v.variant, ${key}, ${columns} ${shared} ${eachVariantSql(shape)} WHERE ${duplicated} AND ${survivesInEach('r')} GROUP BY v.variant, ${key}) c
     WHERE cardinality(columns) > 0`;
 }
 
