@@ -13,12 +13,12 @@ function readerPool(): Piscina {
     // One thread per core (at least 2): each holds its own V8 heap and module graph (~40 MB idle),
     // and reading is CPU-bound. A file beyond them waits for a thread (its stall watchdog starts
     // with the worker's first message). Measured on 2 cores, 8 Parquet files at --concurrency 4:
-    // 17.6 and 21.1 s with 2 threads against 17.2 and 17.5 s with 4, at 273 MB peak RSS against 430.
+    // 17.6 and 21.1 s with 2 threads against 17.2 and 17.5 s with 4, at 266 MB peak RSS against 418-423.
     maxThreads: Math.max(2, availableParallelism()),
     idleTimeout: 5_000,
     // Parsing makes short-lived garbage; a small young generation makes V8 collect it early instead
     // of growing each worker's heap (the process's peak memory is the sum of them). 16 MB -> 4 MB:
-    // the same 4-thread run peaked at 361-368 MB instead of 430, in the same time.
+    // the same 4-thread run peaked at 352-359 MB instead of 418-423, in the same time.
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 },
   });
   return pool;
