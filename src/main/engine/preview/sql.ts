@@ -13,6 +13,7 @@
 import type { ConflictPolicy } from '../../../shared/load-types.ts';
 import type { ConflictKind } from '../../../shared/preview-types.ts';
 import { quoteIdent, quoteLiteral } from '../sql/identifiers.ts';
+import { sameColumns } from '../load/merge/contested-keys.ts';
 import { list, survivorOrder } from '../load/merge/sql.ts';
 import { LINE, ORD } from '../load/stage/validation.ts';
 
@@ -79,9 +80,9 @@ const valueColumn = (c: string) => quoteIdent(`#${c}`);
  */
 export function rowValuesSql(shape: PreviewShape, alias: string): string {
   const of = (s: StagedSource) => jsonOf(alias, nonKey(shape, s.columns), valueColumn);
-  const [first, ...rest] = shape.sources;
+  const [first] = shape.sources;
   if (!first) return `'{}'::jsonb`;
-  if (rest.every((s) => s.columns.join('\0') === first.columns.join('\0'))) return of(first);
+  if (sameColumns(shape.sources.map((s) => s.columns))) return of(first);
   return `CASE ${alias}.file ${shape.sources.map((s) => `WHEN ${s.file} THEN ${of(s)}`).join(' ')} END`;
 }
 export const keyMatch = (a: string, b: string, key: string[]) => key.map((k) => `${a}.${quoteIdent(k)} = ${b}.${quoteIdent(k)}`).join(' AND ');
