@@ -12,7 +12,7 @@ import { checkCancelled } from '../load/file-context.ts';
 import { list } from '../load/merge/sql.ts';
 import { withClient } from '../load/runtime/pool-client.ts';
 import { foldAggregateSql, groupsSelect } from './ranking-sql.ts';
-import { crossSelect, duplicatesSelect, indexAnalysisSql, keyIndexSql, keysSelect, rowsSelect, type AnalysisTables, type PreviewShape } from './sql.ts';
+import { analyzeSql, crossSelect, duplicatesSelect, indexAnalysisSql, keyIndexSql, keysSelect, rowsSelect, STATISTICS_TABLES, type AnalysisTables, type PreviewShape } from './sql.ts';
 
 /** How the analysis splits: `jobs` at once, job j writing the tables `partitionTables(j)`. */
 export interface AnalysisLayout {
@@ -37,20 +37,39 @@ const KEYED_TABLES = [
 ] as const;
 
 /**
- * Runs the analysis: `session` creates the tables, runs job 0 and gathers the statistics; the other
- * jobs take connections of `pool`. Every job ends before this returns or throws.
+ * Runs `tasks` over `lanes` connections at once, lane 0 on `session` and the others on connections of
+ * `pool` (so a pool of one connection cannot deadlock); returns their results in order. After a
+ * failure no lane starts another task, and every task ends before this returns or throws.
  */
+export async function inLanes<R>(session: PoolClient, pool: Pool, lanes: number, tasks: ((client: PoolClient) => Promise<R>)[]): Promise<R[]> {
+  const results = new Array<R>(tasks.length);
+  let next = 0;
+  let failed = false;
+  const lane = async (client: PoolClient) => {
+    while (next < tasks.length && !failed) {
+      const index = next++;
+      try {
+        results[index] = await (tasks[index] as (client: PoolClient) => Promise<R>)(client);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(lanes, tasks.length)) }, (_, l) => (l === 0 ? lane(session) : withClient(pool, lane))));
+  const failure = settled.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results;
+}
+
+/** Runs the analysis: `session` creates the tables, then the jobs run at once (inLanes). */
 export async function analyse(session: PoolClient, pool: Pool, shape: PreviewShape, mode: WriteMode, layout: AnalysisLayout): Promise<void> {
   await session.query(foldAggregateSql);
   await createTables(session, shape, mode, layout);
-  const jobs = Array.from({ length: layout.jobs }, (_, job) => {
-    const run = (client: PoolClient) => analyseJob(client, jobShape(shape, job, layout), mode, layout.signal);
-    return job === 0 ? run(session) : withClient(pool, run);
-  });
-  const failed = (await Promise.allSettled(jobs)).find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  const jobs = Array.from({ length: layout.jobs }, (_, job) => (client: PoolClient) => analyseJob(client, jobShape(shape, job, layout), mode, layout.signal));
+  await inLanes(session, pool, layout.jobs, jobs);
   // The planner's statistics of the parents, for the summary's and pages' joins over all partitions.
-  for (const table of ['rows', 'keys', 'cross'] as const) await session.query(`ANALYZE ${shape.tables[table]}`);
+  await inLanes(session, pool, layout.jobs, STATISTICS_TABLES.map((table) => (client: PoolClient) => client.query(analyzeSql(shape, table))));
 }
 
 /** The partitioned tables, typed as their statements' results (a temp view's columns), and groups, which jobs add rows to. */
@@ -88,5 +107,7 @@ async function analyseJob(client: PoolClient, job: PreviewShape, mode: WriteMode
     await step(`INSERT INTO ${job.tables[table]} ${select(job)}`);
     if (table !== 'dups') await step(indexAnalysisSql(job, table));
   }
-  await step(`INSERT INTO ${job.tables.groups} ${groupsSelect(job, mode)}`);
+  // The planner cannot tell how few outcome groups there are (a few per combination of files, where
+  // it expects one per row), so it sorted millions of rows on disk; hashing them fits in memory.
+  await step(`BEGIN; SET LOCAL enable_sort = off; INSERT INTO ${job.tables.groups} ${groupsSelect(job, mode)}; COMMIT`);
 }

@@ -2,7 +2,7 @@
 // workers, same validation, same rejects), nothing is written to the target, and the analysis
 // stays in the database for the desktop app to page through. Close the session to drop it.
 import { basename } from 'node:path';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { ErrorCodes, KeyloadError } from '../../../shared/errors.ts';
 import type { LoadOptionsInput } from '../../../shared/load-options.ts';
 import type { ConflictPolicy, FileOrder, LoadEvent } from '../../../shared/load-types.ts';
@@ -25,7 +25,7 @@ import { inChosenOrder, inLoadOrder, type PreviewFileState } from './preview-fil
 import { readAnalysis, readSummary, type PreviewAnalysis } from './preview-summary.ts';
 import { rankingFor, type Ranking } from './ranking-sql.ts';
 import { RejectsTable } from './rejects-table.ts';
-import { analyse, analysisJobs } from './analysis.ts';
+import { analyse, analysisJobs, inLanes } from './analysis.ts';
 import { analysisTables, CONFLICT_KEY_KINDS, type ConflictFilter, type PreviewShape } from './sql.ts';
 
 export interface PreviewHooks {
@@ -127,12 +127,14 @@ export class PreviewSession {
     if (this.shape.sources.length === 0) return;
     for (const s of this.files) if (s.staged) s.tracker.stage('merging');
     const tag = runTag(this.plan.runId);
+    const jobs = analysisJobs(this.plan.budget.mergeWorkers, this.plan.partitions);
     await analyse(this.client, this.pool, this.shape, this.plan.options.mode, {
-      jobs: analysisJobs(this.plan.budget.mergeWorkers, this.plan.partitions),
+      jobs,
       partitionTables: (job) => analysisTables(this.plan.options.manifestSchema, tag, job),
       signal,
     });
-    this.analysis = await readAnalysis(this.client, this.shape.tables);
+    const queryAll = (statements: string[]) => inLanes(this.client, this.pool, jobs, statements.map((sql) => async (client: PoolClient) => (await client.query(sql)).rows));
+    this.analysis = await readAnalysis(queryAll, this.shape.tables);
   }
 
   /** Plan indexes of the staged files in the current load order. */

@@ -1,7 +1,7 @@
 // The preview's summary: what the analysis counted once (survivors, duplicates, the overlap matrix,
 // the cross-file columns, the keys already in the table) and what the current ranking counts per
 // file (outcomes, superseded rows, protected rows, keys the load changes).
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import { addCounts, emptyCounts, type ConflictPolicy, type FileOrder } from '../../../shared/load-types.ts';
 import type { PreviewFile, PreviewSummary } from '../../../shared/preview-types.ts';
 import type { LoadPlan } from '../load/plan.ts';
@@ -33,15 +33,19 @@ interface IndexedCount {
 
 const countMap = (rows: IndexedCount[]) => new Map(rows.map((r) => [r.file ?? r.variant ?? 0, Number(r.n)]));
 
-export async function readAnalysis(client: PoolClient, tables: AnalysisTables): Promise<PreviewAnalysis> {
+/** Runs the statements, at once where it can, and returns each one's rows, in order. */
+export type QueryAll = (statements: string[]) => Promise<QueryResultRow[][]>;
+
+export async function readAnalysis(queryAll: QueryAll, tables: AnalysisTables): Promise<PreviewAnalysis> {
   const sql = analysisCountsSql(tables);
+  const [survivors, duplicates, overlap, crossColumns, crossKeys, existingKeys] = await queryAll([sql.survivors, sql.duplicates, sql.overlap, sql.crossColumns, sql.crossKeys, sql.existingKeys]);
   return {
-    survivors: countMap((await client.query<IndexedCount>(sql.survivors)).rows),
-    duplicates: countMap((await client.query<IndexedCount>(sql.duplicates)).rows),
-    overlap: (await client.query<{ a: number; b: number; n: string }>(sql.overlap)).rows,
-    crossColumns: (await client.query<{ variant: number; column: string; keys: string }>(sql.crossColumns)).rows,
-    crossKeys: countMap((await client.query<IndexedCount>(sql.crossKeys)).rows),
-    existingKeys: Number((await client.query<{ n: string }>(sql.existingKeys)).rows[0]?.n ?? 0),
+    survivors: countMap(survivors as IndexedCount[]),
+    duplicates: countMap(duplicates as IndexedCount[]),
+    overlap: overlap as PreviewAnalysis['overlap'],
+    crossColumns: crossColumns as PreviewAnalysis['crossColumns'],
+    crossKeys: countMap(crossKeys as IndexedCount[]),
+    existingKeys: Number((existingKeys as { n: string }[])[0]?.n ?? 0),
   };
 }
 

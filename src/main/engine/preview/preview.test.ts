@@ -124,4 +124,18 @@ test('files that map different columns: each row is compared in its own columns 
   expect(predicted.crossFile).toEqual({ keys: 0, columns: [] });
   const loaded = await t.h.load({ ...options, files: [cities, names] });
   expect(loaded.files.map((f) => f.counts)).toEqual(predicted.files.map((f) => f.counts));
+
+  // Under first the owner is known before any order (the survivors' own differences decide): a
+  // column its file lacks is no difference, so these city-only rows equal the stored ones.
+  const sameCities = await t.h.file('split-same-cities.csv', 'id,city\n2,Rome\n1,Lima\n');
+  const renames = await t.h.file('split-renames.csv', 'id,name,city\n1,Al,Lima\n2,Bob,Rome\n');
+  const first = { ...options, conflictPolicy: 'first' as const };
+  const again = await PreviewSession.open({ connectionString: t.db.url }, { ...first, files: [sameCities, renames] });
+  const predictedFirst = await again.summary().finally(() => again.close());
+  expect(predictedFirst.files.map((f) => f.counts)).toMatchObject([
+    { updated: 0, unchanged: 2 },
+    { updated: 0, superseded: 2 },
+  ]);
+  const loadedFirst = await t.h.load({ ...first, files: [sameCities, renames] });
+  expect(loadedFirst.files.map((f) => f.counts)).toEqual(predictedFirst.files.map((f) => f.counts));
 });

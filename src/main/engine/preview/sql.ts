@@ -100,38 +100,51 @@ export function duplicatesSelect(shape: PreviewShape): string {
 }
 
 /**
- * One file's survivors, compared with the stored row: a key the file holds once survives under
- * every policy (mask 7); of a duplicated key, the rows each policy keeps, with the policies in the
- * mask. The values are typed columns "#<column>" (NULL where the file has no such column).
- * in_table: the table has the key; diff: the columns the row would change, compared as the
- * load compares them (typed, as text where the type has no equality); kept: a version policy keeps
- * the stored row, which is as new or newer. Only the stored rows of staged keys are read.
+ * One file's survivors: a key the file holds once survives under every policy (mask 7); of a
+ * duplicated key, the rows each policy keeps, with the policies in the mask. The values are typed
+ * columns "#<column>" (NULL where the file has no such column).
  */
-function fileRowsSelect(shape: PreviewShape, source: StagedSource): string {
+function fileSurvivorsSelect(shape: PreviewShape, source: StagedSource): string {
   const dup = `SELECT 1 FROM ${shape.tables.dups} d WHERE d.file = ${source.file} AND ${keyMatch('d', 's', shape.key)}`;
   const byKey = `PARTITION BY ${list(shape.key)}`;
   const keeps = (policy: ConflictPolicy, bit: number) => `CASE WHEN row_number() OVER (${byKey} ORDER BY ${survivorOrder({ policy, versionColumn: shape.versionColumn ?? undefined })}) = 1 THEN ${bit} ELSE 0 END`;
   const mask = [keeps('last', 1), keeps('first', 2), shape.versionColumn ? keeps('version', 4) : '0'].join(' | ');
-  const version = (alias: string) => (shape.versionColumn ? `${alias}.${quoteIdent(shape.versionColumn)}` : 'NULL::int');
   const values = nonKey(shape, source.columns);
   const typed = shape.valueColumns.map((c) => `${values.includes(c) ? `s.${quoteIdent(c)}` : `NULL::${shape.types[c]}`} AS ${valueColumn(c)}`);
-  const comparable = (alias: string, c: string) => `${alias}.${quoteIdent(c)}${shape.incomparable.includes(c) ? '::text' : ''}`;
-  const differing = values.map((c) => `CASE WHEN ${comparable('t', c)} IS DISTINCT FROM ${comparable('s', c)} THEN ${quoteLiteral(c)} END`);
-  const found = shape.target ? `t.${quoteIdent(shape.key[0] as string)} IS NOT NULL` : 'false';
   // "#mask" next to the staged columns, which are the table's own names plus "#ord" and "#line".
-  return `SELECT ${source.file} AS file, s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${list(shape.key, 's.')},
-      ${typed.join(', ')}, ${version('s')} AS ver, s."#mask" AS mask, ${found} AS in_table,
-      CASE WHEN ${found} THEN array_remove(ARRAY[${differing.join(', ')}]::text[], NULL) ELSE '{}' END AS diff,
-      ${shape.target ? `${version('t')} IS NOT NULL AND NOT COALESCE(${version('s')} > ${version('t')}, false)` : 'false'} AS kept
+  return `SELECT ${source.file} AS file, s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${list(shape.key, 's.')}, ${typed.join(', ')}, s."#mask" AS mask
     FROM (SELECT s.*, 7 AS "#mask" FROM ${source.table} s WHERE NOT EXISTS (${dup})
           UNION ALL
-          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${source.table} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s
+          SELECT * FROM (SELECT s.*, ${mask} AS "#mask" FROM ${source.table} s WHERE EXISTS (${dup})) m WHERE m."#mask" <> 0) s`;
+}
+
+/**
+ * pv_rows: every file's survivors under every policy, each compared with the stored row as the load
+ * compares it. in_table: the table has the key; diff: the columns the row would change (only those
+ * its file has), typed, as text where the type has no equality; kept: a version policy keeps the
+ * stored row, which is as new or newer. The stored rows are joined once for all files: joined per
+ * file, the server hashed the whole table once per file.
+ */
+export function rowsSelect(shape: PreviewShape): string {
+  const version = (alias: string, column = quoteIdent) => (shape.versionColumn ? `${alias}.${column(shape.versionColumn)}` : 'NULL::int');
+  const comparable = (c: string, value: string) => `${value}${shape.incomparable.includes(c) ? '::text' : ''}`;
+  const differing = shape.valueColumns.map((c) => {
+    const differs = `${comparable(c, `t.${quoteIdent(c)}`)} IS DISTINCT FROM ${comparable(c, `s.${valueColumn(c)}`)}`;
+    const providers = providerFiles(shape, c);
+    return `CASE WHEN ${providers ? `s.file IN (${providers}) AND ` : ''}${differs} THEN ${quoteLiteral(c)} END`;
+  });
+  const found = shape.target ? `t.${quoteIdent(shape.key[0] as string)} IS NOT NULL` : 'false';
+  return `SELECT s.*, ${version('s', valueColumn)} AS ver, ${found} AS in_table,
+      CASE WHEN ${found} THEN array_remove(ARRAY[${differing.join(', ') || 'NULL'}]::text[], NULL) ELSE '{}' END AS diff,
+      ${shape.target ? `${version('t')} IS NOT NULL AND NOT COALESCE(${version('s', valueColumn)} > ${version('t')}, false)` : 'false'} AS kept
+    FROM (${shape.sources.map((source) => fileSurvivorsSelect(shape, source)).join(' UNION ALL ')}) s
     ${shape.target ? `LEFT JOIN ${shape.target} t ON ${keyMatch('t', 's', shape.key)}` : ''}`;
 }
 
-/** pv_rows: every file's survivors under every policy, each compared once with the stored row. */
-export function rowsSelect(shape: PreviewShape): string {
-  return shape.sources.map((s) => fileRowsSelect(shape, s)).join(' UNION ALL ');
+/** The files having column `c`, as a SQL list; null when every file has it. */
+function providerFiles(shape: PreviewShape, c: string): string | null {
+  const providers = shape.sources.filter((s) => s.columns.includes(c));
+  return providers.length === shape.sources.length ? null : providers.map((s) => s.file).join(', ');
 }
 
 /**
@@ -168,8 +181,8 @@ export const byVariant = (shape: PreviewShape, sql: (variant: Variant) => string
  */
 export function crossSelect(shape: PreviewShape): string {
   const differs = shape.valueColumns.map((c) => {
-    const providers = shape.sources.filter((s) => s.columns.includes(c));
-    const among = providers.length === shape.sources.length ? '' : ` FILTER (WHERE r.file IN (${providers.map((s) => s.file).join(', ')}))`;
+    const providers = providerFiles(shape, c);
+    const among = providers ? ` FILTER (WHERE r.file IN (${providers}))` : '';
     const value = `r.${valueColumn(c)}${shape.incomparable.includes(c) ? '::text' : ''}`;
     return `CASE WHEN count(DISTINCT ${value})${among} + (bool_or(${value} IS NULL)${among})::int > 1 THEN ${quoteLiteral(c)} END`;
   });
@@ -185,28 +198,47 @@ export function crossSelect(shape: PreviewShape): string {
     WHERE cardinality(columns) > 0`;
 }
 
-/** Indexes the analysis for the per-key joins of pages and re-ranking, and gives the planner statistics. */
-export function indexAnalysisSql(shape: PreviewShape, table: 'rows' | 'keys' | 'cross'): string {
-  const columns = table === 'cross' ? ['variant', ...shape.key] : shape.key;
-  return `${keyIndexSql(shape.tables[table], columns)}; ANALYZE ${shape.tables[table]}`;
+/** The analysis tables the pages and re-ranking join on the key. */
+export const STATISTICS_TABLES = ['rows', 'keys', 'cross'] as const;
+type StatisticsTable = (typeof STATISTICS_TABLES)[number];
+
+/** The columns those joins and filters use (for cross, the variant too). */
+const joinColumns = (shape: PreviewShape, table: StatisticsTable) => (table === 'cross' ? ['variant', ...shape.key] : shape.key);
+
+/**
+ * The planner's statistics of `table`: of its join columns only, which is what its plans depend on
+ * (the other columns are arrays and values only read, and sampling them cost most of ANALYZE).
+ */
+export function analyzeSql(shape: PreviewShape, table: StatisticsTable): string {
+  return `ANALYZE ${shape.tables[table]} (${list(joinColumns(shape, table))})`;
 }
 
-/** The summary's counts over the analysis, whatever the order and policy. */
+/** Indexes the analysis for the per-key joins of pages and re-ranking, and gives the planner statistics. */
+export function indexAnalysisSql(shape: PreviewShape, table: StatisticsTable): string {
+  return `${keyIndexSql(shape.tables[table], joinColumns(shape, table))}; ${analyzeSql(shape, table)}`;
+}
+
+/**
+ * The summary's counts over the analysis, whatever the order and policy. Most come from pv_groups,
+ * a few rows per combination of files, rather than from the per-key tables: under variant 0 each
+ * file holding a key has exactly one survivor of it, and its tops are the key's holders, so a
+ * combination's keys are its survivors over its file count.
+ */
 export function analysisCountsSql(t: AnalysisTables) {
+  const keysByHolders = (where = '') => `SELECT tops AS holders, sum(n) / cardinality(tops) AS n FROM ${t.groups} WHERE variant = 0${where} GROUP BY tops`;
   return {
-    /** overlap[a][b] for a <= b: keys present in both files (a = b: the file's distinct keys). Keys are grouped by their holders first: few combinations, whatever the keys. */
-    overlap: `SELECT a, b, sum(h.n)::bigint AS n FROM (SELECT holders, count(*) AS n FROM ${t.keys} GROUP BY holders) h, unnest(h.holders) a, unnest(h.holders) b
-      WHERE a <= b GROUP BY 1, 2`,
+    /** overlap[a][b] for a <= b: keys present in both files (a = b: the file's distinct keys). */
+    overlap: `SELECT a, b, sum(h.n)::bigint AS n FROM (${keysByHolders()}) h, unnest(h.holders) a, unnest(h.holders) b WHERE a <= b GROUP BY 1, 2`,
     /** Per file: how many keys survive (the rest of its staged rows collapsed into them). */
-    survivors: `SELECT file, count(*) AS n FROM ${t.rows} r WHERE ${survivesIn('r', 0)} GROUP BY 1`,
+    survivors: `SELECT file, sum(n)::bigint AS n FROM ${t.groups} WHERE variant = 0 GROUP BY 1`,
     /** Per file: how many keys occur more than once. */
     duplicates: `SELECT file, count(*) AS n FROM ${t.dups} GROUP BY 1`,
-    /** Per variant and column: how many keys differ between files in it. */
-    crossColumns: `SELECT variant, c AS column, count(*) AS keys FROM ${t.cross}, unnest(columns) c GROUP BY 1, 2 ORDER BY 2`,
+    /** Per variant and column: how many keys differ between files in it (keys grouped by their columns first: few combinations). */
+    crossColumns: `SELECT variant, c AS column, sum(x.n)::bigint AS keys FROM (SELECT variant, columns, count(*) AS n FROM ${t.cross} GROUP BY 1, 2) x, unnest(x.columns) c GROUP BY 1, 2 ORDER BY 2`,
     /** Per variant: how many keys differ between files. */
     crossKeys: `SELECT variant, count(*) AS n FROM ${t.cross} GROUP BY 1`,
-    /** Keys already in the table. */
-    existingKeys: `SELECT count(*) AS n FROM ${t.keys} WHERE in_table`,
+    /** Keys already in the table: their survivors are not inserts. */
+    existingKeys: `SELECT COALESCE(sum(n), 0)::bigint AS n FROM (${keysByHolders(` AND outcome <> 'insert'`)}) h`,
   };
 }
 
