@@ -12,7 +12,7 @@ import { checkCancelled } from '../load/file-context.ts';
 import { list } from '../load/merge/sql.ts';
 import { withClient } from '../load/runtime/pool-client.ts';
 import { foldAggregateSql, groupsSelect } from './ranking-sql.ts';
-import { analyzeSql, crossSelect, duplicatesSelect, indexAnalysisSql, keyIndexSql, keysSelect, rowsSelect, STATISTICS_TABLES, type AnalysisTables, type PreviewShape } from './sql.ts';
+import { analyzeSql, crossSelect, duplicatesSelect, indexAnalysisSql, keyIndexSql, keysSelect, rowsSelect, STATISTICS_TABLES, type AnalysisTables, type PreviewShape, type StagedSource } from './sql.ts';
 
 /** How the analysis splits: `jobs` at once, job j writing the tables `partitionTables(j)`. */
 export interface AnalysisLayout {
@@ -88,12 +88,33 @@ async function createTables(session: PoolClient, shape: PreviewShape, mode: Writ
 
 /** The shape a job's statements read and write: its staging partitions, its analysis partitions, and the shared groups table. */
 function jobShape(shape: PreviewShape, job: number, layout: AnalysisLayout): PreviewShape {
-  const sources = shape.sources.map((source) => {
-    const partitions = source.partitions.filter((_, part) => part % layout.jobs === job);
-    const table = partitions.length === 1 ? (partitions[0] as string) : `(${partitions.map((p) => `SELECT * FROM ${p}`).join(' UNION ALL ')})`;
-    return { ...source, table, partitions };
-  });
+  const sources = shape.sources.map((source) => ofPartitions(source, source.partitions.filter((_, part) => part % layout.jobs === job)));
   return { ...shape, sources, tables: { ...layout.partitionTables(job), groups: shape.tables.groups } };
+}
+
+/** A source read from some of its staging partitions only. */
+function ofPartitions(source: StagedSource, partitions: string[]): StagedSource {
+  const table = partitions.length === 1 ? (partitions[0] as string) : `(${partitions.map((p) => `SELECT * FROM ${p}`).join(' UNION ALL ')})`;
+  return { ...source, table, partitions };
+}
+
+/** The unique violation SQLSTATE. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Indexes a staging partition on the key (pages read a key's staged rows in every file) and tells
+ * whether it holds a key twice: a unique index either builds or fails on the first duplicate, so
+ * files without duplicates, the usual case, need no grouping to find them.
+ */
+async function indexKey(client: PoolClient, partition: string, key: string[]): Promise<{ duplicated: boolean }> {
+  try {
+    await client.query(keyIndexSql(partition, key, { unique: true }));
+    return { duplicated: false };
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    await client.query(keyIndexSql(partition, key));
+    return { duplicated: true };
+  }
 }
 
 async function analyseJob(client: PoolClient, job: PreviewShape, mode: WriteMode, signal: AbortSignal | undefined): Promise<void> {
@@ -101,11 +122,22 @@ async function analyseJob(client: PoolClient, job: PreviewShape, mode: WriteMode
     checkCancelled(signal);
     await client.query(sql);
   };
-  // Pages read a key's staged rows in every file.
-  for (const source of job.sources) for (const part of source.partitions) await step(keyIndexSql(part, job.key));
+  const withDuplicates: StagedSource[] = [];
+  for (const source of job.sources) {
+    const duplicated: string[] = [];
+    for (const part of source.partitions) {
+      checkCancelled(signal);
+      if ((await indexKey(client, part, job.key)).duplicated) duplicated.push(part);
+    }
+    if (duplicated.length > 0) withDuplicates.push(ofPartitions(source, duplicated));
+  }
   for (const [table, select] of KEYED_TABLES) {
+    if (table === 'dups') {
+      if (withDuplicates.length > 0) await step(`INSERT INTO ${job.tables.dups} ${select({ ...job, sources: withDuplicates })}`);
+      continue;
+    }
     await step(`INSERT INTO ${job.tables[table]} ${select(job)}`);
-    if (table !== 'dups') await step(indexAnalysisSql(job, table));
+    await step(indexAnalysisSql(job, table));
   }
   // The planner cannot tell how few outcome groups there are (a few per combination of files, where
   // it expects one per row), so it sorted millions of rows on disk; hashing them fits in memory.

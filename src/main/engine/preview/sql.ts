@@ -89,8 +89,8 @@ export const keyMatch = (a: string, b: string, key: string[]) => key.map((k) => 
 const nonKey = (shape: PreviewShape, columns: string[]) => columns.filter((c) => !shape.key.includes(c));
 
 /** An index on the key, so per-key lookups and joins on `table` do not scan it. */
-export function keyIndexSql(table: string, key: string[]): string {
-  return `CREATE INDEX ON ${table} (${list(key)})`;
+export function keyIndexSql(table: string, key: string[], { unique = false } = {}): string {
+  return `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ON ${table} (${list(key)})`;
 }
 
 /** Duplicate keys within each file. */
@@ -322,10 +322,13 @@ export function conflictPageSql(shape: PreviewShape, ranking: PageRanking, page:
   const values: unknown[] = [loadOrder, page.limit, page.offset];
   const k = list(shape.key);
   const pk = list(shape.key, 'p.');
-  // Per file, so each join uses that staging table's key index.
+  // Per file and key, a lookup in that staging table's key index. Staged rows have no statistics
+  // (analysing staging costs seconds), so as a join the planner expected each key to match 0.5% of
+  // a partition and hashed every staged row for a page's few keys; OFFSET 0 keeps it a lookup.
   const rows = shape.sources.map(
-    (s) => `SELECT ${pk}, ${s.file} AS file, s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${jsonOf('s', s.columns)} AS values
-      FROM page p JOIN ${s.table} s ON ${keyMatch('s', 'p', shape.key)}`,
+    (s) => `SELECT ${pk}, ${s.file} AS file, s.ord, s.line, s.values
+      FROM page p CROSS JOIN LATERAL (SELECT s.${quoteIdent(ORD)} AS ord, s.${quoteIdent(LINE)} AS line, ${jsonOf('s', s.columns)} AS values
+        FROM ${s.table} s WHERE ${keyMatch('s', 'p', shape.key)} OFFSET 0) s`,
   );
   const stored = shape.target
     ? `SELECT DISTINCT ON (${pk}) ${pk}, ${jsonOf('t', shape.valueColumns)} AS stored FROM page p JOIN ${shape.target} t ON ${keyMatch('t', 'p', shape.key)} ORDER BY ${pk}`
