@@ -18,7 +18,7 @@ import { FileTracker } from '../load/progress.ts';
 import { dropDeadStaging } from '../load/cleanup/leftovers.ts';
 import { lockRun } from '../load/runtime/run-locks.ts';
 import { dropTableSql } from '../load/stage/sql.ts';
-import { dropStageTable, runTag } from '../load/stage/stage.ts';
+import { dropStageTables, runTag } from '../load/stage/stage.ts';
 import { qualifiedName, quoteIdent } from '../sql/identifiers.ts';
 import { ConflictPager } from './preview-conflicts.ts';
 import { inChosenOrder, inLoadOrder, type PreviewFileState } from './preview-files.ts';
@@ -217,9 +217,8 @@ export class PreviewSession {
 
   async close(): Promise<void> {
     try {
-      for (const table of Object.values(this.shape.tables)) await this.client.query(dropTableSql(table));
-      for (const f of this.files) if (f.staged) await dropStageTable(this.client, f.staged.table);
-      await this.rejects.drop(this.client);
+      await this.client.query(dropTableSql(...Object.values(this.shape.tables), this.rejects.name));
+      await dropStageTables(this.client, this.files.flatMap((f) => (f.staged ? [f.staged.table] : [])));
     } finally {
       this.session.release(true);
       await this.pool.end();

@@ -75,8 +75,4 @@ export class RejectsTable {
       })),
     };
   }
-
-  async drop(client: PoolClient): Promise<void> {
-    await client.query(`DROP TABLE IF EXISTS ${this.name}`);
-  }
 }

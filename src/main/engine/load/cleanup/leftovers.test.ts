@@ -122,3 +122,13 @@ test('a cancelled keyed run drops its own staging tables before it ends', async 
   expect(result.files[0]?.status).toBe('cancelled');
   expect(await stagingTables()).toEqual([]);
 });
+
+test('a run over many files drops every file\'s staging tables, however many a statement drops at once', async () => {
+  // 12 files of 8 partitions each: more files than one DROP statement takes (stage.ts, DROP_BATCH);
+  // the end-of-run sweep (dropRunStaging) would also catch what the batches missed.
+  const files = await Promise.all(Array.from({ length: 12 }, (_, f) => t.h.file(`many-${f}.csv`, `id,v\n${Array.from({ length: 50 }, (_, i) => `${f * 25 + i},f${f}`).join('\n')}\n`)));
+  const result = await t.h.load({ files, table: 'big', concurrency: 4, internalConcurrency: 2 });
+  expect(result.files.every((f) => f.status === 'loaded')).toBe(true);
+  expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM big'))[0]?.n).toBe(11 * 25 + 50);
+  expect(await stagingTables()).toEqual([]);
+});

@@ -22,7 +22,7 @@ import { countUnit, freshProgress, mergeUnit } from './merge-unit.ts';
 import { mergePartition, mergesTogether, type MergedPartition } from './partition-merge.ts';
 import { acquireClient, withClient } from '../runtime/pool-client.ts';
 import { isTransient, retrying } from '../runtime/retry.ts';
-import { dropStageTable, stageFile, stageTable, type StagedFile } from '../stage/stage.ts';
+import { dropStageTables, stageFile, stageTable, type StagedFile } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
 
@@ -372,10 +372,8 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
   } finally {
     await retrying(run, 'Dropping the staging tables', () =>
       withClient(run.pool, async (client) => {
-        for (const file of files) {
-          const stage = await file.staged;
-          if (stage) await dropStageTable(client, stage.table);
-        }
+        const stages = await Promise.all(files.map((file) => file.staged));
+        await dropStageTables(client, stages.flatMap((stage) => (stage ? [stage.table] : [])));
         await checks.drop(client);
         await contested.drop(client);
       }),

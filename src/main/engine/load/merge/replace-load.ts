@@ -15,7 +15,7 @@ import { freshProgress, mergeUnit } from './merge-unit.ts';
 import { fileOutcome, type FileOutcome } from '../outcome.ts';
 import { withClient } from '../runtime/pool-client.ts';
 import { retrying } from '../runtime/retry.ts';
-import { dropStageTable } from '../stage/stage.ts';
+import { dropStageTables } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
 import { keepLeftSql, keepReplacedSql } from '../../undo/sql.ts';
@@ -77,7 +77,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
   } finally {
     await retrying(run, 'Dropping the staging tables', () =>
       withClient(run.pool, async (client) => {
-        for (const stage of staged) if (stage) await dropStageTable(client, stage.table);
+        await dropStageTables(client, staged.flatMap((stage) => (stage ? [stage.table] : [])));
         await checks.drop(client);
         await contested.drop(client);
       }),

@@ -19,8 +19,8 @@ export const list = (names: string[], prefix = '') => names.map((n) => `${prefix
 
 const row = (alias: string, columns: string[]) => `(${list(columns, `${alias}.`)})`;
 
-export function dropTableSql(table: string): string {
-  return `DROP TABLE IF EXISTS ${table}`;
+export function dropTableSql(...tables: string[]): string {
+  return `DROP TABLE IF EXISTS ${tables.join(', ')}`;
 }
 
 /**

@@ -48,8 +48,13 @@ async function createStageTable(client: PoolClient, table: StageTable, columns: 
   await client.query(createStageTableSql(table, columns, key));
 }
 
-export async function dropStageTable(client: PoolClient, table: StageTable): Promise<void> {
-  await client.query(dropTableSql(table.parent));
+/** Partitions (and parents) one statement drops at most: each takes locks, which are limited per transaction. */
+const DROP_BATCH = 64;
+
+/** Drops staging tables several to a statement: one by one, 1,000 small files' tables cost a commit each. */
+export async function dropStageTables(client: PoolClient, tables: StageTable[]): Promise<void> {
+  const perStatement = Math.max(1, Math.floor(DROP_BATCH / (1 + (tables[0]?.partitions.length ?? 0))));
+  for (let i = 0; i < tables.length; i += perStatement) await client.query(dropTableSql(...tables.slice(i, i + perStatement).map((t) => t.parent)));
 }
 
 export interface StagedFile {
