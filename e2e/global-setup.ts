@@ -22,7 +22,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   const dataDir = await mkdtemp(join(tmpdir(), 'keyload-e2e-app-'));
   const app = createApp({ dataDir, host: 'web', secrets: null, localDbUrl: async () => server.url, localDbDataDir: pgDataDir });
-  const host = await startWebHost(app, rendererDir());
+  const host = await startWebHost(app, rendererDir(join(import.meta.dirname, '..')));
   await mkdir(join(import.meta.dirname, '..', 'test-results'), { recursive: true });
   await writeFile(stateFile, JSON.stringify({ launchUrl: host.launchUrl, databaseUrl: server.url, dataDir }));
   return async () => {

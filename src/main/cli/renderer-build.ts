@@ -3,12 +3,15 @@
 // no sources and is never rebuilt.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, KeyloadError } from '../../shared/errors.ts';
 
-/** The checkout this module is in. */
-export const checkoutRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** The checkout this module is in: the nearest folder up with a package.json (from src/main/cli or the bundle's out/cli). */
+export const checkoutRoot = ((dir: string): string => {
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})(fileURLToPath(new URL('.', import.meta.url)));
 
 /** What the renderer build is made from, relative to the checkout. */
 const buildInputs = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'package.json'];

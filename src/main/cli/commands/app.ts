@@ -27,7 +27,7 @@ export async function appCommand(argv: string[]): Promise<number> {
   // A fresh clone, or sources changed since the last build: build before serving.
   ensureRendererBuilt(checkoutRoot, (line) => process.stdout.write(`${line}\n`));
   const app = createApp({ dataDir: userDataDir(), host: 'web', secrets: null });
-  const host = await startWebHost(app, rendererDir(), values.port ? Number(values.port) : 0);
+  const host = await startWebHost(app, rendererDir(checkoutRoot), values.port ? Number(values.port) : 0);
   process.stdout.write(`Keyload is running at ${host.launchUrl}\n(only this machine can reach it; the token in the address is required; Ctrl-C to stop)\n`);
   if (!values['no-open']) openBrowser(host.launchUrl);
   await new Promise<void>((resolve) => {
