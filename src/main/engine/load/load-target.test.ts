@@ -9,17 +9,23 @@ const t = useTestHarness();
 test('introspection reads types, NOT NULL, defaults, generated and identity columns and unique keys', async () => {
   await t.db.query(`CREATE TABLE intro (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, code varchar(8) NOT NULL UNIQUE, price numeric(10,2) DEFAULT 0,
-    doubled numeric GENERATED ALWAYS AS (price * 2) STORED, doc json, a int, b int, UNIQUE (a, b))`);
+    doubled numeric GENERATED ALWAYS AS (price * 2) STORED, doc json, a int, b int, n serial, UNIQUE (a, b))`);
   await t.db.query('CREATE UNIQUE INDEX partial_idx ON intro (a) WHERE a > 0');
+  await t.db.query(`CREATE FUNCTION intro_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+    CREATE TRIGGER intro_touch BEFORE INSERT ON intro FOR EACH ROW EXECUTE FUNCTION intro_touch();
+    CREATE TABLE intro_child (id bigint REFERENCES intro)`);
   const client = new pg.Client({ connectionString: t.db.url });
   await client.connect();
-  const table = await introspectTable(client, { schema: 'public', name: 'intro' });
-  expect(await introspectTable(client, { schema: 'public', name: 'missing' })).toBeNull();
-  await client.end();
+  const [table, child, missing] = await Promise.all(['intro', 'intro_child', 'missing'].map((name) => introspectTable(client, { schema: 'public', name }))).finally(() => client.end());
+  expect(missing).toBeNull();
   const byName = Object.fromEntries(table?.columns.map((c) => [c.name, c]) ?? []);
-  expect(byName.id).toMatchObject({ identityAlways: true, notNull: true });
-  expect(byName.code).toMatchObject({ type: 'character varying(8)', notNull: true });
-  expect(byName.price).toMatchObject({ type: 'numeric(10,2)', hasDefault: true });
+  // An identity fills itself, as a default does; it and a serial come from sequences.
+  expect(byName.id).toMatchObject({ identityAlways: true, notNull: true, hasDefault: true, fromSequence: true });
+  expect(byName.n).toMatchObject({ hasDefault: true, fromSequence: true });
+  expect(byName.code).toMatchObject({ type: 'character varying(8)', notNull: true, hasDefault: false, fromSequence: false });
+  expect(byName.price).toMatchObject({ type: 'numeric(10,2)', hasDefault: true, fromSequence: false });
+  // The foreign key's own triggers (on both tables) are not row triggers of the table's.
+  expect([table?.rowTriggers, table?.referenced, child?.rowTriggers]).toEqual([true, true, false]);
   expect(byName.doubled?.generated).toBe(true);
   expect(byName.doc?.comparable).toBe(false);
   expect(byName.a?.comparable).toBe(true);

@@ -76,6 +76,7 @@ function tableFromColumns(table: TableName, columns: ProposedColumn[], key: stri
   return {
     ...table,
     referenced: false,
+    rowTriggers: false,
     columns: columns.map((c) => ({
       name: c.name,
       type: c.pgType,
@@ -84,6 +85,7 @@ function tableFromColumns(table: TableName, columns: ProposedColumn[], key: stri
       generated: false,
       identityAlways: false,
       comparable: true,
+      fromSequence: false,
     })),
     uniqueKeys: key ? [{ name: `${table.name}_pkey`, columns: key, primary: true }] : [],
   };

@@ -40,10 +40,13 @@ class FileReader {
   async handle(request: ReaderRequest): Promise<ReaderReply> {
     switch (request.type) {
       case 'open': {
-        // Opening first: it checks the file and says clearly when it is missing or unreadable.
+        // Hashing reads the whole file, alongside the opening, which reads its start. The opening's
+        // error comes first: it says clearly when the file is missing or unreadable.
+        const hashing = request.hash ? sha256(request.path) : Promise.resolve(null);
+        hashing.catch(() => {});
         this.source = await openSource(request.path, request.options);
         const stats = await stat(request.path);
-        const hash = request.hash ? await sha256(request.path) : null;
+        const hash = await hashing;
         const source = this.source;
         const info = { columns: source.columns, description: source.description, totalBytes: source.totalBytes, rowEstimate: source.rowEstimate, mtimeMs: stats.mtimeMs, sha256: hash };
         return { seq: request.seq, type: 'opened', info };

@@ -7,6 +7,7 @@ export interface TargetColumn {
   /** format_type() output, including typmod: "numeric(10,2)", "character varying(20)". */
   type: string;
   notNull: boolean;
+  /** A DEFAULT, or an identity: the server fills it when the file has no column for it. */
   hasDefault: boolean;
   /** GENERATED ... STORED/VIRTUAL: never written. */
   generated: boolean;
@@ -14,6 +15,8 @@ export interface TargetColumn {
   identityAlways: boolean;
   /** The type has an equality operator, so IS DISTINCT FROM works on it directly (json does not). */
   comparable: boolean;
+  /** Filled from a sequence when not written (an identity, or a nextval() default): in insertion order. */
+  fromSequence: boolean;
 }
 
 export interface UniqueKey {
@@ -28,21 +31,25 @@ export interface TargetTable extends TableName {
   uniqueKeys: UniqueKey[];
   /** Other tables' foreign keys point at this one (TRUNCATE would fail). */
   referenced: boolean;
+  /** It has row triggers of its own (not the foreign keys' internal ones): they may see insertion order. */
+  rowTriggers: boolean;
 }
 
 const columnsSql = `
   SELECT a.attname AS name,
          format_type(a.atttypid, a.atttypmod) AS type,
          a.attnotnull AS "notNull",
-         a.atthasdef AS "hasDefault",
+         a.atthasdef OR a.attidentity <> '' AS "hasDefault",
          a.attgenerated <> '' AS generated,
          a.attidentity = 'a' AS "identityAlways",
          EXISTS (
            SELECT 1 FROM pg_opclass o JOIN pg_am m ON m.oid = o.opcmethod
            WHERE o.opcdefault AND m.amname IN ('btree', 'hash')
              AND o.opcintype IN (a.atttypid, COALESCE(NULLIF(t.typelem, 0), a.atttypid), t.typbasetype)
-         ) AS comparable
+         ) AS comparable,
+         a.attidentity <> '' OR COALESCE(strpos(pg_get_expr(d.adbin, d.adrelid), 'nextval(') > 0, false) AS "fromSequence"
   FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
   ORDER BY a.attnum`;
 
@@ -60,14 +67,15 @@ const keysSql = `
 
 /** Returns null when the table does not exist. */
 export async function introspectTable(client: ClientBase, table: TableName): Promise<TargetTable | null> {
-  const found = await client.query<{ oid: string | null; referenced: boolean }>(
+  const found = await client.query<{ oid: string | null; referenced: boolean; rowTriggers: boolean }>(
     `SELECT to_regclass($1)::oid::text AS oid,
-            EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = to_regclass($1)) AS referenced`,
+            EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = to_regclass($1)) AS referenced,
+            EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal AND tgtype & 1 = 1) AS "rowTriggers"`,
     [qualifiedName(table)],
   );
   const oid = found.rows[0]?.oid;
   if (!oid) return null;
   const columns = await client.query<TargetColumn>(columnsSql, [oid]);
   const keys = await client.query<UniqueKey>(keysSql, [oid]);
-  return { ...table, columns: columns.rows, uniqueKeys: keys.rows, referenced: found.rows[0]?.referenced ?? false };
+  return { ...table, columns: columns.rows, uniqueKeys: keys.rows, referenced: found.rows[0]?.referenced ?? false, rowTriggers: found.rows[0]?.rowTriggers ?? false };
 }

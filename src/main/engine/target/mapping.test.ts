@@ -10,6 +10,7 @@ const column = (name: string, extra: Partial<TargetColumn> = {}): TargetColumn =
   hasDefault: false,
   generated: false,
   identityAlways: false,
+  fromSequence: false,
   comparable: true,
   ...extra,
 });

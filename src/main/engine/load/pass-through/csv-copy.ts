@@ -1,6 +1,6 @@
 // A CSV file's own bytes sent to COPY ... (FORMAT csv) for the server to parse, as psql's \copy
-// does: whether a file can go this way, its bytes, cut into whole records by the scanner, and one
-// COPY of them that reports whatever the server or the scanner refused instead of throwing.
+// does: whether a file can go this way, its bytes, and one COPY of some of them (sub-batches.ts cuts
+// them) that reports whatever the server or the scanner refused instead of throwing.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -13,7 +13,7 @@ import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
 import { stagedColumns, type FileContext } from '../file-context.ts';
 import { openOptions } from '../open-options.ts';
 import { isDataError } from '../stage/copy.ts';
-import { CsvRecordScanner, type ScannerDialect } from './csv-record-scanner.ts';
+import type { ScannerDialect } from './csv-record-scanner.ts';
 
 /** The server's names for the encodings it can read itself; UTF-16 it cannot. */
 const serverEncodings: Partial<Record<Encoding, string>> = { 'utf-8': 'UTF8', 'windows-1252': 'WIN1252' };
@@ -49,22 +49,32 @@ export function passThrough(ctx: FileContext): PassThrough | null {
 /** The scanner found bytes the pass-through must not send. */
 export class Untrusted extends Error {}
 
+/** The file's bytes in chunks; `dropped`: the bytes left out at its start (a UTF-8 byte order mark). */
+export type FileChunks = AsyncIterator<Buffer> & { readonly dropped: number };
+
 /**
  * The file's bytes (gunzipped, within the reader's decompression limits), a UTF-8 byte order mark
  * dropped, counting the bytes read from disk.
  */
-export function fileBytes(ctx: FileContext): AsyncIterator<Buffer> {
+export function fileBytes(ctx: FileContext): FileChunks {
   const { path, info } = ctx.file;
   const bytes = openFileBytes(path, info.description.gzip, readerLimits(openOptions(ctx.run.plan.options, path)));
   const chunks = bytes.chunks[Symbol.asyncIterator]();
   let first = true;
+  let dropped = 0;
   return {
+    get dropped() {
+      return dropped;
+    },
     async next() {
       const step = await chunks.next();
       if (step.done) return step;
       ctx.tracker.update(bytes.bytesRead());
       let chunk = Buffer.from(step.value.buffer, step.value.byteOffset, step.value.byteLength);
-      if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+        chunk = chunk.subarray(3);
+        dropped = 3;
+      }
       first = false;
       return { done: false, value: chunk };
     },
@@ -74,56 +84,6 @@ export function fileBytes(ctx: FileContext): AsyncIterator<Buffer> {
       return { done: true, value: undefined };
     },
   };
-}
-
-/** Cuts the bytes into sub-batches of whole records. */
-export class RecordBatches {
-  private leftover: Buffer | null = null;
-  ended = false;
-  readonly scanner: CsvRecordScanner;
-  private readonly input: AsyncIterator<Buffer>;
-  private readonly batchRows: number;
-
-  constructor(input: AsyncIterator<Buffer>, scanner: CsvRecordScanner, batchRows: number) {
-    this.input = input;
-    this.scanner = scanner;
-    this.batchRows = batchRows;
-  }
-
-  /** The bytes of sub-batch `batch` (0-based), up to its last record's line end. */
-  async *bytes(batch: number): AsyncGenerator<Buffer> {
-    const until = (batch + 1) * this.batchRows;
-    for (;;) {
-      const chunk = this.leftover ?? (await this.nextChunk());
-      this.leftover = null;
-      if (!chunk) {
-        this.ended = true;
-        if (!this.scanner.finish()) throw new Untrusted(this.scanner.unsafe ?? 'unsafe');
-        return;
-      }
-      const end = this.scanner.scanUntil(chunk, 0, until);
-      if (this.scanner.unsafe) throw new Untrusted(this.scanner.unsafe);
-      if (end === -1) {
-        yield chunk;
-        continue;
-      }
-      if (end < chunk.length) this.leftover = chunk.subarray(end);
-      yield chunk.subarray(0, end);
-      return;
-    }
-  }
-
-  /** Whether any byte is left for another sub-batch. */
-  async hasMore(): Promise<boolean> {
-    this.leftover ??= await this.nextChunk();
-    if (this.leftover === null) this.ended = true;
-    return !this.ended;
-  }
-
-  private async nextChunk(): Promise<Buffer | null> {
-    const step = await this.input.next();
-    return step.done ? null : step.value;
-  }
 }
 
 /** One sub-batch's COPY; null when the server took it whole, else why it did not. */
@@ -141,8 +101,11 @@ export async function copyBatch(client: PoolClient, sql: string, bytes: AsyncIte
   return null;
 }
 
-/** An error the server raised for this data (a value, a constraint, a trigger, a check option), not a lost connection. */
+/**
+ * An error the server raised for this data (a value, a constraint, a trigger, a check option), or
+ * a deadlock with a parallel sub-batch over the same keys; not a lost connection.
+ */
 function isServerRefusal(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return isDataError(error) || (typeof code === 'string' && /^(42|P0|44)/.test(code));
+  return isDataError(error) || (typeof code === 'string' && /^(42|P0|44|40)/.test(code));
 }

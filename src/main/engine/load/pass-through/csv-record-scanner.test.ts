@@ -66,6 +66,30 @@ test('record counts and boundaries match the reader for any chunking', () => {
   );
 });
 
+/** The scanner's verdict on `bytes` fed in the given chunks: its records, or why it refused them. */
+function verdict(bytes: Buffer, cuts: number[]): number | string {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const scanner = new CsvRecordScanner(dialect, true);
+  let start = 0;
+  for (const end of [...points, bytes.length]) {
+    scanner.scanUntil(bytes.subarray(start, end), 0, Number.MAX_SAFE_INTEGER);
+    if (scanner.unsafe) return scanner.unsafe;
+    start = end;
+  }
+  return scanner.finish() ? scanner.records : (scanner.unsafe ?? 'unsafe');
+}
+
+test('any bytes get the same verdict however they are chunked (lines skipped whole or byte by byte)', () => {
+  const text = fc.array(fc.constantFrom('a', 'b', ',', '"', '\\', '.', '\r', '\n', '\n', '\n'), { maxLength: 40 }).map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(text, fc.array(fc.nat(), { maxLength: 8 }), (body, cuts) => {
+      const bytes = Buffer.from(`h\n${body}`);
+      expect(verdict(bytes, cuts)).toEqual(verdict(bytes, []));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('bytes COPY could read differently from the reader are refused, with the reason', () => {
   const reasons = (text: string) => {
     const scanner = new CsvRecordScanner(dialect, true);

@@ -51,7 +51,24 @@ export class CsvRecordScanner {
    * record's line end, or -1 when the chunk ends first (or the bytes are unsafe).
    */
   scanUntil(chunk: Buffer, from: number, until: number): number {
+    // Where the next quote and CR are, found natively and reused while lines pass them by.
+    let nextQuote = -1;
+    let nextCR = -1;
     for (let i = from; i < chunk.length; i++) {
+      // Most lines hold no quote: such whole lines are skipped with indexOf instead of byte by
+      // byte (the scan ran on the CPU the server's parsing needs). Anything else takes the loop.
+      while (this.atCleanLineStart()) {
+        const lf = chunk.indexOf(LF, i);
+        if (lf === -1) break;
+        if (nextQuote < i) nextQuote = positionOf(chunk, this.quote, i);
+        if (nextCR < i) nextCR = positionOf(chunk, CR, i);
+        const contentEnd = nextCR === lf - 1 ? lf - 1 : lf;
+        if (nextQuote < lf || nextCR < contentEnd || contentEnd === i || chunk[i] === BACKSLASH) break;
+        this.records++;
+        i = lf + 1;
+        if (this.records === until) return i;
+      }
+      if (i >= chunk.length) return -1;
       const c = chunk[i] as number;
       if (this.pendingCR && c !== LF) return this.fail('a line ends with a lone carriage return');
       this.pendingCR = false;
@@ -106,6 +123,11 @@ export class CsvRecordScanner {
     return true;
   }
 
+  /** At the start of a line, nothing pending from the one before. */
+  private atCleanLineStart(): boolean {
+    return this.marker === Marker.LineStart && this.lineEmpty && !this.inQuote && !this.pendingCR && !this.afterQuote;
+  }
+
   private inQuoted(c: number): void {
     if (this.afterEscape) {
       this.afterEscape = false;
@@ -131,4 +153,10 @@ export class CsvRecordScanner {
     this.unsafe = reason;
     return -1;
   }
+}
+
+/** The index of `byte` in `chunk` from `from` on, or the chunk's length when there is none. */
+function positionOf(chunk: Buffer, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? chunk.length : at;
 }

@@ -7,7 +7,8 @@
 import { checkCancelled, type FileContext } from '../file-context.ts';
 import { acquireClient, withClient } from '../runtime/pool-client.ts';
 import type { StageTable } from '../stage/stage.ts';
-import { copyBatch, fileBytes, RecordBatches, type PassThrough } from './csv-copy.ts';
+import { copyBatch, fileBytes, type PassThrough } from './csv-copy.ts';
+import { RecordBatches } from './sub-batches.ts';
 import { CsvRecordScanner } from './csv-record-scanner.ts';
 
 /** Stages the whole file in one COPY; the rows staged, or null when it must go the usual way. */

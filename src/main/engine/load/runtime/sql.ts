@@ -36,6 +36,11 @@ export const FREE_CONNECTIONS_SQL = `
  */
 export const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
 
+export const BACKEND_PID_SQL = 'SELECT pg_backend_pid() AS pid';
+
+/** Whether this session holds a lock that one of the sessions $1 (pids) waits for. */
+export const BLOCKS_ANY_SQL = 'SELECT EXISTS (SELECT 1 FROM unnest($1::int[]) AS w(pid) WHERE pg_backend_pid() = ANY (pg_blocking_pids(w.pid))) AS blocking';
+
 /** Dropping a table the run created when no row landed in it: lock it, look for a row, drop it. */
 export const createdTableSql = {
   lock: (table: string) => `LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`,
