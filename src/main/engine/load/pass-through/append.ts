@@ -111,7 +111,8 @@ export async function appendPassThrough(ctx: FileContext, how: PassThrough): Pro
     let ready = false;
     const turn = turnOf(batch - 1).then(() => (ready = true));
     for (;;) {
-      await Promise.race([turn, delay(TURN_CHECK_MS)]);
+      // Unref'd: the timer a race leaves behind must not hold the process open after the load.
+      await Promise.race([turn, delay(TURN_CHECK_MS, undefined, { ref: false })]);
       if (ready) return true;
       const earlier = [...holding].filter(([, held]) => held < batch).map(([pid]) => pid);
       const { rows } = await client.query<{ blocking: boolean }>(BLOCKS_ANY_SQL, [earlier]);
