@@ -16,6 +16,7 @@ import type { LoadPlan, PlannedFile } from './plan.ts';
 import type { PoolBudget } from './runtime/pool-budget.ts';
 import type { FileTracker } from './progress.ts';
 import type { RejectedRow } from './stage/rejects-file.ts';
+import type { KeyBounds } from './stage/unit-layout.ts';
 import type { StagedColumn, ValidationSupport } from './stage/validation.ts';
 
 export interface ReadyFile extends PlannedFile {
@@ -64,7 +65,7 @@ export function stagedColumns(ctx: FileContext): StagedColumn[] {
   const key = new Set(ctx.run.plan.key ?? []);
   return ctx.file.mapping.mapped.map((m) => {
     const column = columns.get(m.target);
-    return { name: m.target, type: column?.type ?? 'text', required: key.has(m.target) || (column?.notNull ?? false) };
+    return { name: m.target, type: column?.type ?? 'text', required: key.has(m.target) || (column?.notNull ?? false), collation: column?.collation ?? null };
   });
 }
 

@@ -9,7 +9,7 @@ const t = useTestHarness();
 test('introspection reads types, NOT NULL, defaults, generated and identity columns and unique keys', async () => {
   await t.db.query(`CREATE TABLE intro (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, code varchar(8) NOT NULL UNIQUE, price numeric(10,2) DEFAULT 0,
-    doubled numeric GENERATED ALWAYS AS (price * 2) STORED, doc json, a int, b int, n serial, UNIQUE (a, b))`);
+    doubled numeric GENERATED ALWAYS AS (price * 2) STORED, doc json, a int, b int, n serial, tag text COLLATE "C", UNIQUE (a, b))`);
   await t.db.query('CREATE UNIQUE INDEX partial_idx ON intro (a) WHERE a > 0');
   await t.db.query(`CREATE FUNCTION intro_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     CREATE TRIGGER intro_touch BEFORE INSERT ON intro FOR EACH ROW EXECUTE FUNCTION intro_touch();
@@ -29,7 +29,20 @@ test('introspection reads types, NOT NULL, defaults, generated and identity colu
   expect(byName.doubled?.generated).toBe(true);
   expect(byName.doc?.comparable).toBe(false);
   expect(byName.a?.comparable).toBe(true);
+  // A collation other than the type's default is kept, quoted, for staging; the default is not.
+  expect([byName.tag?.collation, byName.code?.collation, byName.a?.collation]).toEqual(['pg_catalog."C"', null, null]);
   expect(table?.uniqueKeys.map((k) => k.columns)).toEqual([['id'], ['a', 'b'], ['code']]);
+});
+
+test('upsert into a filled table keyed on text with a collation of its own (ICU, not the database C): the key ranges follow it, and the table is right', async () => {
+  await t.db.query(`CREATE TABLE coll (name text COLLATE "en-x-icu" PRIMARY KEY, v int);
+    INSERT INTO coll SELECT w || g, g FROM generate_series(1, 300) g, unnest(ARRAY['a', 'B', '_', 'Z', 'b']) w`);
+  const rows = ['name,v', ...['a', 'B', '_', 'Z', 'b', 'c', 'C'].flatMap((w) => Array.from({ length: 400 }, (_, i) => `${w}${i + 1},${-i}`))];
+  const path = await t.h.file('coll.csv', `${rows.join('\n')}\n`);
+  const result = await t.h.load({ files: [path], table: 'coll', concurrency: 2, batchSize: 100 });
+  expect(result.files[0]).toMatchObject({ status: 'loaded', counts: { inserted: 7 * 400 - 5 * 300, updated: 5 * 300 } });
+  const table = await t.db.query<{ n: string; right: string }>(`SELECT count(*) AS n, count(*) FILTER (WHERE v = -(substring(name from 2)::int - 1)) AS right FROM coll`);
+  expect(table).toEqual([{ n: String(7 * 400), right: String(7 * 400) }]);
 });
 
 test('--create-table builds the table from CSV types with the key as primary key', async () => {

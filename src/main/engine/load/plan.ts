@@ -25,6 +25,7 @@ import { fitBudget, freeConnections, localServerCores, type PoolBudget } from '.
 import { acquireClient } from './runtime/pool-client.ts';
 import { openPool, type ConnectionConfig } from './runtime/pool.ts';
 import { retryMessage, withRetry } from './runtime/retry.ts';
+import type { UnitLayout } from './stage/unit-layout.ts';
 import { validationSupport, type ValidationSupport } from './stage/validation.ts';
 
 export interface PlannedFile {
@@ -38,8 +39,8 @@ export interface PlannedFile {
   /** The file is empty (0 bytes): it is skipped. */
   empty: boolean;
   alreadyLoaded: boolean;
-  /** Hash partitions an interrupted earlier run merged this file in; it resumes with the same. */
-  resumeParts: number | null;
+  /** The units an interrupted earlier run merged this file in; it resumes with the same. */
+  resumeLayout: UnitLayout | null;
 }
 
 export interface LoadPlan {
@@ -49,8 +50,10 @@ export interface LoadPlan {
   /** Concurrency that fits the server's free connections. */
   budget: PoolBudget;
   support: ValidationSupport;
-  /** Hash partitions of the key: the merge units of every file. */
+  /** Merge units wanted: hash partitions of the key, or about as many key ranges (run.ts). */
   partitions: number;
+  /** The units a resumed file was merged in: the run keeps them. */
+  resumedLayout: UnitLayout | null;
   table: TableName;
   target: TargetTable;
   /** CREATE TABLE to run first (--create-table and the table does not exist). */
@@ -86,6 +89,7 @@ function tableFromColumns(table: TableName, columns: ProposedColumn[], key: stri
       identityAlways: false,
       comparable: true,
       fromSequence: false,
+      collation: null,
     })),
     uniqueKeys: key ? [{ name: `${table.name}_pkey`, columns: key, primary: true }] : [],
   };
@@ -278,7 +282,7 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
 
     const files: PlannedFile[] = [];
     for (const [rank, entry] of infos.entries()) {
-      const file: PlannedFile = { path: entry.path, rank, info: entry.info, mapping: null, error: entry.error, empty: entry.empty, alreadyLoaded: false, resumeParts: null };
+      const file: PlannedFile = { path: entry.path, rank, info: entry.info, mapping: null, error: entry.error, empty: entry.empty, alreadyLoaded: false, resumeLayout: null };
       files.push(file);
       if (!file.info) continue;
       try {
@@ -294,7 +298,7 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
         if (record?.stale) notices.push(staleNotice(file.path, table, record.status, record.recordedAt, record.stale));
         const state = record?.stale ? null : record;
         file.alreadyLoaded = state?.status === 'loaded';
-        if (state?.status === 'loading' && state.mode === options.mode) file.resumeParts = state.parts;
+        if (state?.status === 'loading' && state.mode === options.mode) file.resumeLayout = { parts: state.parts, bounds: state.bounds };
       }
     }
     const readable = files.filter((f) => f.info);
@@ -308,9 +312,9 @@ async function planWith(pool: pg.Pool, connection: ConnectionConfig, input: Load
     const budget = fitBudget({ concurrency: options.concurrency, internalConcurrency: internal }, free, serverCores);
     if (budget.notice) notices.push(budget.notice);
     const largest = Math.max(0, ...files.map((f) => f.info?.totalBytes ?? 0));
-    const resumed = files.find((f) => f.resumeParts !== null && !f.alreadyLoaded)?.resumeParts;
-    const partitions = resumed ?? partitionCount(budget.concurrency * budget.internalConcurrency, largest, options.batchSize);
-    return { runId, connection, options, budget, support, partitions, table, target, createTableSql: createSql, key, files, notices };
+    const resumedLayout = files.find((f) => f.resumeLayout !== null && !f.alreadyLoaded)?.resumeLayout ?? null;
+    const partitions = partitionCount(budget.concurrency * budget.internalConcurrency, largest, options.batchSize);
+    return { runId, connection, options, budget, support, partitions, resumedLayout, table, target, createTableSql: createSql, key, files, notices };
   } finally {
     release(false);
   }

@@ -24,6 +24,7 @@ import { PoolSampler } from './runtime/pool-metrics.ts';
 import { acquireClient, withClient, type HeldClient } from './runtime/pool-client.ts';
 import { FileTracker } from './progress.ts';
 import { RejectsFile } from './stage/rejects-file.ts';
+import { hashLayout, rangeLayout, type UnitLayout } from './stage/unit-layout.ts';
 import { loadReplace } from './merge/replace-load.ts';
 import { EMPTY_FILE, fileOutcome, outcomeOf, type FileOutcome } from './outcome.ts';
 import { retrying } from './runtime/retry.ts';
@@ -148,12 +149,16 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks): Promise<LoadResu
         }
       });
       locks.start(coordinator.client);
+      // Sampling the target waits behind its locks like the load would: after the watch starts,
+      // on a connection of the run's (the watch polls on the coordinator's).
+      const layout = await retrying({ plan, emit }, 'Choosing the merge units', () => withClient(connections, (client) => unitLayout(client, plan)));
       const run: RunContext = {
         plan,
         pool: connections,
         budget,
         support: plan.support,
-        partitions: plan.partitions,
+        partitions: layout.parts,
+        bounds: layout.bounds,
         // Claimers do not take turns on the whole table; they serialise per partition instead.
         partitionLocks: options.claim,
         signal: hooks.signal,
@@ -229,6 +234,18 @@ async function prepareTarget(coordinator: HeldClient, plan: LoadPlan, emit: (eve
   const unavailable = plan.options.undo ? undoUnavailable(plan) : null;
   if (unavailable) emit({ type: 'notice', message: unavailable });
   return { created, undo: keepsUndo(plan) ? await startUndo(client, plan) : null };
+}
+
+/**
+ * The run's merge units: a resumed file's; for the keyed modes, key ranges from the target's keys;
+ * else (and for an empty target) hash partitions. Claimers keep hash partitions: their
+ * per-partition locks must stand for the same keys in every claimer, whatever each one sampled.
+ */
+async function unitLayout(client: PoolClient, plan: LoadPlan): Promise<UnitLayout> {
+  const { mode, claim } = plan.options;
+  if (plan.resumedLayout && !(claim && plan.resumedLayout.bounds)) return plan.resumedLayout;
+  const ranged = plan.key && !claim && (mode === 'upsert' || mode === 'insert' || mode === 'ignore');
+  return (ranged ? await rangeLayout(client, qualifiedName(plan.table), plan.key ?? [], plan.partitions) : null) ?? hashLayout(plan.partitions);
 }
 
 async function createPlannedTable({ client }: HeldClient, plan: LoadPlan): Promise<boolean> {
@@ -367,7 +384,7 @@ async function appendWithRetry(ctx: FileContext): Promise<void> {
       // The rest of the file goes the usual way, after the sub-batches that went through.
       ctx.run.emit({ type: 'notice', message: `${ctx.file.path}: reading it row by row from sub-batch ${end.batchesDone + 1} (${end.reason})` });
       Object.assign(ctx.tracker.counts, emptyCounts());
-      await appendFile(ctx, { status: 'loading', mode: 'append', batchRows: end.batchRows, batchesDone: end.batchesDone, parts: 1, counts: { ...emptyCounts(), inserted: end.inserted }, runId: plan.runId });
+      await appendFile(ctx, { status: 'loading', mode: 'append', batchRows: end.batchRows, batchesDone: end.batchesDone, parts: 1, bounds: null, counts: { ...emptyCounts(), inserted: end.inserted }, runId: plan.runId });
     },
   );
 }

@@ -76,7 +76,7 @@ export class PreviewSession {
       await session.client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
       await dropDeadStaging(session.client, schema, { ownRunId: plan.runId });
       const rejects = await RejectsTable.create(pool, schema, runTag(plan.runId));
-      const run: RunContext = { plan, pool, budget: plan.budget, support: plan.support, partitions: plan.partitions, partitionLocks: false, signal: hooks.signal, emit, undo: null };
+      const run: RunContext = { plan, pool, budget: plan.budget, support: plan.support, partitions: plan.partitions, bounds: null, partitionLocks: false, signal: hooks.signal, emit, undo: null };
       const states: PreviewFileState[] = plan.files.map((f, i) => ({
         planIndex: i,
         path: f.path,

@@ -17,6 +17,8 @@ export interface TargetColumn {
   comparable: boolean;
   /** Filled from a sequence when not written (an identity, or a nextval() default): in insertion order. */
   fromSequence: boolean;
+  /** A collation other than its type's default, quoted ("pg_catalog"."C"); null otherwise. */
+  collation: string | null;
 }
 
 export interface UniqueKey {
@@ -47,9 +49,12 @@ const columnsSql = `
            WHERE o.opcdefault AND m.amname IN ('btree', 'hash')
              AND o.opcintype IN (a.atttypid, COALESCE(NULLIF(t.typelem, 0), a.atttypid), t.typbasetype)
          ) AS comparable,
-         a.attidentity <> '' OR COALESCE(strpos(pg_get_expr(d.adbin, d.adrelid), 'nextval(') > 0, false) AS "fromSequence"
+         a.attidentity <> '' OR COALESCE(strpos(pg_get_expr(d.adbin, d.adrelid), 'nextval(') > 0, false) AS "fromSequence",
+         CASE WHEN a.attcollation NOT IN (0, t.typcollation) THEN format('%I.%I', cn.nspname, co.collname) END AS collation
   FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  LEFT JOIN pg_collation co ON co.oid = a.attcollation
+  LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
   WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
   ORDER BY a.attnum`;
 

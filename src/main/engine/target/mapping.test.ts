@@ -11,6 +11,7 @@ const column = (name: string, extra: Partial<TargetColumn> = {}): TargetColumn =
   generated: false,
   identityAlways: false,
   fromSequence: false,
+  collation: null,
   comparable: true,
   ...extra,
 });

@@ -3,12 +3,14 @@
 import type { PoolClient } from 'pg';
 import { qualifiedName } from '../../sql/identifiers.ts';
 import { fileKey, type FileContext } from '../file-context.ts';
+import type { KeyBounds } from '../stage/unit-layout.ts';
 import { clearProgress, writeManifest } from './manifest.ts';
 
 export interface FileShape {
   batchRows: number;
   batchesDone: number;
   parts: number;
+  bounds: KeyBounds | null;
 }
 
 export async function recordFile(ctx: FileContext, client: PoolClient, status: 'loading' | 'loaded', shape: FileShape): Promise<void> {

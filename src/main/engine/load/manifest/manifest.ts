@@ -20,6 +20,7 @@ import {
   writeManifestSql,
   writeProgressSql,
 } from './sql.ts';
+import type { KeyBounds } from '../stage/unit-layout.ts';
 import { staleness, type Staleness } from './table-identity.ts';
 
 /** queued and failed are used by --claim: files waiting for a claimer, and files that failed. */
@@ -55,6 +56,7 @@ interface ManifestRow {
   batch_rows: number;
   batches_done: number;
   parts: number;
+  unit_bounds: KeyBounds | null;
   rows_read: string;
   inserted: string;
   updated: string;
@@ -73,8 +75,10 @@ export interface ManifestState {
   mode: WriteMode;
   batchRows: number;
   batchesDone: number;
-  /** Hash partitions the file was merged in (1 for append). */
+  /** Units the file was merged in (1 for append). */
   parts: number;
+  /** Their key ranges; null for hash partitions (stage/unit-layout.ts). */
+  bounds: KeyBounds | null;
   counts: RowCounts;
   runId: string;
 }
@@ -101,6 +105,7 @@ export async function readManifest(client: ClientBase, schema: string, sha256: s
     batchRows: row.batch_rows,
     batchesDone: row.batches_done,
     parts: row.parts,
+    bounds: row.unit_bounds,
     runId: row.run_id,
     counts: {
       read: Number(row.rows_read),
@@ -131,7 +136,8 @@ export async function writeManifest(client: ClientBase, schema: string, entry: M
   await client.query(
     writeManifestSql(schema),
     [entry.sha256, entry.targetTable, entry.path, entry.sizeBytes, entry.mtime, entry.status, entry.mode, entry.batchRows, entry.batchesDone,
-      c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected, entry.runId, entry.seconds, entry.parts, c.superseded, entry.targetRelation],
+      c.read, c.inserted, c.updated, c.unchanged, c.collapsed, c.rejected, entry.runId, entry.seconds, entry.parts, c.superseded, entry.targetRelation,
+      entry.bounds === null ? null : JSON.stringify(entry.bounds)],
   );
 }
 

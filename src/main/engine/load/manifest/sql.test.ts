@@ -66,11 +66,11 @@ test('the manifest is created once, and a manifest from an earlier version gains
 test('a file row is written, then overwritten for the same content and target; progress rows are kept per part and cleared', async () => {
   await create();
   const write = (status: string, batchesDone: number, inserted: number) =>
-    db.query(writeManifestSql(SCHEMA), ['abc', TARGET, '/a "b".csv', 100, new Date('2024-01-02T03:04:05Z'), status, 'upsert', 50, batchesDone, 7, inserted, 2, 1, 1, 0, 'run-1', 1.5, 4, 3, RELATION]);
+    db.query(writeManifestSql(SCHEMA), ['abc', TARGET, '/a "b".csv', 100, new Date('2024-01-02T03:04:05Z'), status, 'upsert', 50, batchesDone, 7, inserted, 2, 1, 1, 0, 'run-1', 1.5, 4, 3, RELATION, JSON.stringify([['10', 'a'], ['20', 'b"c']])]);
   await write('loading', 1, 3);
   await write('loaded', 2, 4);
   const rows = await db.query(readManifestSql(SCHEMA), ['abc', TARGET]);
-  expect(rows).toMatchObject([{ path: '/a "b".csv', status: 'loaded', batches_done: 2, rows_read: '7', inserted: '4', updated: '2', unchanged: '1', collapsed: '1', parts: 4, run_id: 'run-1', superseded: '3' }]);
+  expect(rows).toMatchObject([{ path: '/a "b".csv', status: 'loaded', batches_done: 2, rows_read: '7', inserted: '4', updated: '2', unchanged: '1', collapsed: '1', parts: 4, run_id: 'run-1', superseded: '3', unit_bounds: [['10', 'a'], ['20', 'b"c']] }]);
   expect(await db.query(readManifestSql(SCHEMA), ['abc', 'public.other'])).toEqual([]);
 
   const progress = (part: number, done: boolean, inserted: number) => db.query(writeProgressSql(SCHEMA), ['abc', TARGET, part, 2, 50, 1, done, inserted, 0, 0]);
@@ -92,7 +92,7 @@ test('the identity a row records is the table\'s oid and the filenodes of its le
   await db.query(`CREATE TABLE ${RELATION} (k int)`);
   const identity = async () => (await db.query<{ oid: string; storage: string }>(CURRENT_IDENTITY_SQL, [RELATION]))[0];
   const empty = async () => (await db.query<{ empty: boolean }>(tableEmptySql(RELATION)))[0]?.empty;
-  await db.query(writeManifestSql(SCHEMA), ['id1', TARGET, '/x.csv', 1, new Date(), 'loaded', 'append', 10, 1, 1, 1, 0, 0, 0, 0, 'r', 0, 1, 0, RELATION]);
+  await db.query(writeManifestSql(SCHEMA), ['id1', TARGET, '/x.csv', 1, new Date(), 'loaded', 'append', 10, 1, 1, 1, 0, 0, 0, 0, 'r', 0, 1, 0, RELATION, null]);
   const first = await identity();
   expect(await db.query(readManifestSql(SCHEMA), ['id1', TARGET])).toMatchObject([{ table_oid: first?.oid, table_storage: first?.storage }]);
   expect(first?.storage).toMatch(/^\d+$/);

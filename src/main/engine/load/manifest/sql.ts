@@ -24,6 +24,7 @@ const ADDED_COLUMNS = [
   'error text',
   'table_oid bigint',
   'table_storage text',
+  'unit_bounds jsonb',
 ];
 
 /**
@@ -102,21 +103,22 @@ function identityOf(regclass: string): { oid: string; storage: string } {
 }
 
 /**
- * $1..$20 = sha256, target table, path, size, mtime, status, mode, batch rows, batches done, rows
- * read, inserted, updated, unchanged, collapsed, rejected, run id, seconds, parts, superseded, and
- * the target as a quoted qualified name (its identity is recorded with the row).
+ * $1..$21 = sha256, target table, path, size, mtime, status, mode, batch rows, batches done, rows
+ * read, inserted, updated, unchanged, collapsed, rejected, run id, seconds, parts, superseded, the
+ * target as a quoted qualified name (its identity is recorded with the row), and the units' key
+ * bounds (JSON; null for hash units).
  */
 export function writeManifestSql(schema: string): string {
   const identity = identityOf('to_regclass($20)');
   return `INSERT INTO ${manifestTable(schema)} AS m (sha256, target_table, path, size_bytes, mtime, status, mode, batch_rows, batches_done,
-       rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds, parts, superseded, table_oid, table_storage)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, ${identity.oid}, ${identity.storage})
+       rows_read, inserted, updated, unchanged, collapsed, rejected, run_id, seconds, parts, superseded, table_oid, table_storage, unit_bounds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, ${identity.oid}, ${identity.storage}, $21::jsonb)
      ON CONFLICT (sha256, target_table) DO UPDATE SET path = EXCLUDED.path, size_bytes = EXCLUDED.size_bytes, mtime = EXCLUDED.mtime,
        status = EXCLUDED.status, mode = EXCLUDED.mode, batch_rows = EXCLUDED.batch_rows, batches_done = EXCLUDED.batches_done,
        rows_read = EXCLUDED.rows_read, inserted = EXCLUDED.inserted, updated = EXCLUDED.updated, unchanged = EXCLUDED.unchanged,
        collapsed = EXCLUDED.collapsed, rejected = EXCLUDED.rejected, run_id = EXCLUDED.run_id, seconds = EXCLUDED.seconds,
        parts = EXCLUDED.parts, superseded = EXCLUDED.superseded, table_oid = EXCLUDED.table_oid, table_storage = EXCLUDED.table_storage,
-       updated_at = now()`;
+       unit_bounds = EXCLUDED.unit_bounds, updated_at = now()`;
 }
 
 /** $1 = the target as a quoted qualified name: its identity now (oid, storage), as writeManifestSql records it. */

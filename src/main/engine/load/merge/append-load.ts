@@ -36,7 +36,7 @@ export async function appendFile(ctx: FileContext, resumeFrom: ManifestState | n
   const provided = new Set(names);
   const uniqueKeys = plan.target.uniqueKeys.filter((k) => k.columns.every((c) => provided.has(c)));
   const validator = new BatchValidator(client, `append_${ctx.file.rank}`, columns, ctx.run.support, false, { target, keys: uniqueKeys });
-  const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1 });
+  const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1, bounds: null });
   // Small chunks for the reader; a chunk never crosses a sub-batch boundary.
   const chunks = readBatches(ctx, STAGE_ROWS, false, batchRows)[Symbol.asyncIterator]();
   let finished = false;

@@ -25,6 +25,7 @@ import { isTransient, retrying } from '../runtime/retry.ts';
 import { dropStageTables, stageFile, stageTable, type StagedFile } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
+import { sameLayout } from '../stage/unit-layout.ts';
 
 export interface KeyedFile {
   ctx: FileContext;
@@ -90,8 +91,10 @@ export function prepareMerge(run: RunContext, checks: UniqueChecks) {
     await withClient(run.pool, async (client) => {
       staged.rows -= await checks.check(file.ctx, client, staged, earlier);
       const saved = await readProgress(client, run.plan.options.manifestSchema, fileKey(file.ctx));
-      // A unit commits whole, so only finished units carry over.
-      const usable = saved.filter((u) => u.parts === run.partitions && u.done);
+      // A unit commits whole, so only finished units carry over, and only into the same units.
+      const { resumeLayout } = file.ctx.file;
+      const sameUnits = resumeLayout !== null && sameLayout(resumeLayout, { parts: run.partitions, bounds: run.bounds });
+      const usable = sameUnits ? saved.filter((u) => u.parts === run.partitions && u.done) : [];
       file.units = Array.from({ length: run.partitions }, (_, p) => usable.find((u) => u.part === p) ?? freshProgress(p, run.partitions, run.plan.options.batchSize));
       const sum = (pick: (u: UnitProgress) => number) => file.units.reduce((n, u) => n + pick(u), 0);
       const { tracker } = file.ctx;
@@ -100,7 +103,7 @@ export function prepareMerge(run: RunContext, checks: UniqueChecks) {
       tracker.counts.unchanged = sum((u) => u.unchanged);
       tracker.committedRows = tracker.counts.inserted + tracker.counts.updated;
       tracker.staged(staged.rows, tracker.committedRows + tracker.counts.unchanged);
-      await recordFile(file.ctx, client, 'loading', { batchRows: run.plan.options.batchSize, batchesDone: 0, parts: run.partitions });
+      await recordFile(file.ctx, client, 'loading', { batchRows: run.plan.options.batchSize, batchesDone: 0, parts: run.partitions, bounds: run.bounds });
     });
   };
 }
@@ -305,7 +308,7 @@ async function mergeFileByFile(run: RunContext, files: KeyedFile[], mode: KeyedM
 async function finishFile(run: RunContext, file: KeyedFile, staged: StagedFile, client?: PoolClient): Promise<void> {
   const written = file.units.reduce((n, u) => n + u.inserted + u.updated + u.unchanged, 0);
   file.ctx.tracker.counts.collapsed = Math.max(0, staged.rows - written - file.ctx.tracker.counts.superseded);
-  const shape = { batchRows: run.plan.options.batchSize, batchesDone: file.units.reduce((n, u) => n + u.batchesDone, 0), parts: run.partitions };
+  const shape = { batchRows: run.plan.options.batchSize, batchesDone: file.units.reduce((n, u) => n + u.batchesDone, 0), parts: run.partitions, bounds: run.bounds };
   if (client) return recordFile(file.ctx, client, 'loaded', shape);
   await retrying(run, file.ctx.file.path, () => withClient(run.pool, (held) => inTransaction(held, () => recordFile(file.ctx, held, 'loaded', shape))));
 }

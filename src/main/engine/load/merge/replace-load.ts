@@ -66,7 +66,7 @@ export async function loadReplace(run: RunContext, contexts: FileContext[], bloc
           const inserted = await client.query(insertStagedSql(target, stagedColumns(file.ctx).map((c) => c.name), stage.table.parent));
           file.ctx.tracker.counts.inserted = inserted.rowCount ?? 0;
         }
-        await recordFile(file.ctx, client, 'loaded', { batchRows: run.plan.options.batchSize, batchesDone: 1, parts: run.partitions });
+        await recordFile(file.ctx, client, 'loaded', { batchRows: run.plan.options.batchSize, batchesDone: 1, parts: run.partitions, bounds: run.bounds });
       }
       // What the replace left, so an undo can tell whether the table changed since.
       if (run.undo) await client.query(keepLeftSql(run.plan.options.manifestSchema, target), [run.plan.runId]);

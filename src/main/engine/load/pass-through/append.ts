@@ -88,7 +88,7 @@ export async function appendPassThrough(ctx: FileContext, how: PassThrough): Pro
   const lanes = copyLanes(ctx);
   const batches = subBatches(ctx, how, lanes);
   const counts = ctx.tracker.counts;
-  const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1 });
+  const shape = (batchesDone: number) => ({ batchRows, batchesDone, parts: 1, bounds: null });
   /** The first sub-batch refused, and why: it and every later one are rolled back. */
   const refusal = { batch: Number.POSITIVE_INFINITY, reason: '' };
   /** A lane failed (an error, not a refusal): the others roll back what they hold and stop. */

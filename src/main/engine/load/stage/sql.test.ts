@@ -73,6 +73,27 @@ test('a keyed staging table is hash-partitioned on the key into unlogged partiti
   expect(spread.rows[0]).toEqual({ keys: '10', partitions: '4', most: '1' });
 });
 
+test('with key bounds, a staging table is range-partitioned: each key in the unit of its range, NULL keys in none', async () => {
+  const table = stageTable(SCHEMA, 'dddddddd-4444', 3, 3);
+  await client.query(createStageTableSql(table, columns, [KEY], [['10'], ['20']]));
+  await copyRows(copyInSql(table.parent), [...[5, 10, 19, 20, 99, -3].map((k) => [String(k), String(k), String(k), 'n', '1.00']), ['7', '7', null, 'no key', '1.00']]);
+  const units = await Promise.all(table.partitions.map((p) => client.query<{ k: number | null }>(`SELECT ${quoteIdent(KEY)} AS k FROM ${p} ORDER BY 1`)));
+  expect(units.map((u) => u.rows.map((r) => r.k))).toEqual([[-3, 5], [10, 19], [20, 99]]);
+  expect(await client.query(`SELECT ${quoteIdent(NAME)} AS name FROM ${table.nullKeys}`)).toMatchObject({ rows: [{ name: 'no key' }] });
+});
+
+test('range bounds of a composite key and of text with quotes and backslashes are taken literally', async () => {
+  const table = stageTable(SCHEMA, 'eeeeeeee-5555', 4, 2);
+  const text: StagedColumn[] = [{ name: 'a', type: 'text', required: true, collation: '"pg_catalog"."C"' }, { name: 'b', type: 'integer', required: true }];
+  const bound = `it's \\ "x"`;
+  await client.query(createStageTableSql(table, text, ['a', 'b'], [[bound, '5']]));
+  const copied = bound.replaceAll('\\', '\\\\'); // COPY's text format escapes backslashes
+  await copyRows(copyInSql(table.parent), [['1', '1', copied, '4'], ['2', '2', copied, '5'], ['3', '3', 'Z', '9'], ['4', '4', 'z', '0']]);
+  const units = await Promise.all(table.partitions.map((p) => client.query<{ a: string; b: number }>(`SELECT a, b FROM ${p} ORDER BY a, b`)));
+  // Under the C collation 'Z' sorts before 'i' and 'z' after it.
+  expect(units.map((u) => u.rows)).toEqual([[{ a: 'Z', b: 9 }, { a: bound, b: 4 }], [{ a: bound, b: 5 }, { a: 'z', b: 0 }]]);
+});
+
 test('an unkeyed staging table is one unlogged table', async () => {
   const table = stageTable(SCHEMA, 'bbbbbbbb-2222', 1, 0);
   await client.query(createStageTableSql(table, columns, null));

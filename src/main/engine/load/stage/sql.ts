@@ -4,6 +4,7 @@
 import { quoteIdent, quoteLiteral } from '../../sql/identifiers.ts';
 import type { UniqueKey } from '../../target/introspect.ts';
 import type { StageTable } from './stage.ts';
+import type { KeyBounds } from './unit-layout.ts';
 import type { StagedColumn, ValidationSupport } from './validation.ts';
 
 /** Columns every staged row carries before its values: its ordinal in the file, its file line. */
@@ -24,18 +25,51 @@ export function dropTableSql(...tables: string[]): string {
 }
 
 /**
- * The staging table: "#ord", "#line" and the columns typed as in the target. With a key it is
- * hash-partitioned on it (one statement per partition, sent together); a partitioned table has no
- * storage of its own, so only its partitions can be UNLOGGED.
+ * The staging table: "#ord", "#line" and the columns typed (and collated) as in the target. With a
+ * key it is partitioned on it, one partition per merge unit (unit-layout.ts), in statements sent
+ * together: by key range when `bounds` are given, else by hash. Range partitions take no NULL key,
+ * so a DEFAULT partition, no unit, holds the rows that staging then rejects for it; it must be no
+ * unit's, because the server checks every row routed to it against all the other partitions'
+ * bounds (with the last unit as the DEFAULT one, staging 10M rows took 2.3× as long). A
+ * partitioned table has no storage of its own, so only its partitions can be UNLOGGED.
  */
-export function createStageTableSql(table: StageTable, columns: StagedColumn[], key: string[] | null): string {
-  const definition = [`${quoteIdent(ORD)} bigint NOT NULL`, `${quoteIdent(LINE)} bigint NOT NULL`, ...columns.map((c) => `${quoteIdent(c.name)} ${c.type}`)];
+export function createStageTableSql(table: StageTable, columns: StagedColumn[], key: string[] | null, bounds: KeyBounds | null = null): string {
+  // Collations come quoted from the catalog (introspect.ts).
+  const typed = (c: StagedColumn) => `${quoteIdent(c.name)} ${c.type}${c.collation ? ` COLLATE ${c.collation}` : ''}`;
+  const definition = [`${quoteIdent(ORD)} bigint NOT NULL`, `${quoteIdent(LINE)} bigint NOT NULL`, ...columns.map(typed)];
   if (!key || table.partitions.length === 0) return `CREATE UNLOGGED TABLE ${table.parent} (${definition.join(', ')})`;
   const modulus = table.partitions.length;
+  // Partition bounds are DDL, which takes no parameters: the texts are the server's own output of
+  // the target's keys (keyBoundsSql), escaped as literals.
+  const bound = (b: string[] | undefined, end: string) => `(${b ? b.map(quoteLiteral).join(', ') : key.map(() => end).join(', ')})`;
+  const range = (i: number) => `FOR VALUES FROM ${bound(bounds?.[i - 1], 'MINVALUE')} TO ${bound(bounds?.[i], 'MAXVALUE')}`;
+  const hash = (i: number) => `FOR VALUES WITH (MODULUS ${modulus}, REMAINDER ${i})`;
   return [
-    `CREATE TABLE ${table.parent} (${definition.join(', ')}) PARTITION BY HASH (${list(key)})`,
-    ...table.partitions.map((p, i) => `CREATE UNLOGGED TABLE ${p} PARTITION OF ${table.parent} FOR VALUES WITH (MODULUS ${modulus}, REMAINDER ${i})`),
+    `CREATE TABLE ${table.parent} (${definition.join(', ')}) PARTITION BY ${bounds ? 'RANGE' : 'HASH'} (${list(key)})`,
+    ...table.partitions.map((p, i) => `CREATE UNLOGGED TABLE ${p} PARTITION OF ${table.parent} ${bounds ? range(i) : hash(i)}`),
+    ...(bounds ? [`CREATE UNLOGGED TABLE ${table.nullKeys} PARTITION OF ${table.parent} DEFAULT`] : []),
   ].join(';\n');
+}
+
+/** $1 = a table: its pages, over its partitions when it has them. */
+export const TABLE_PAGES_SQL = `SELECT COALESCE((SELECT sum(pg_relation_size(p.relid)) FROM pg_partition_tree($1::regclass) p WHERE p.isleaf),
+    pg_relation_size($1::regclass)) / current_setting('block_size')::bigint AS pages`;
+
+/**
+ * $1 = units, $2 = percent of the table's pages to sample: the lowest key of every unit after the
+ * first (as text per key column, "lower"), in key order. The units are tiles of about equal size
+ * of the sampled keys, ordered as the target's own key columns (and their collations) order them.
+ * The sample is repeatable: the same table gives the same units.
+ */
+export function keyBoundsSql(target: string, key: string[]): string {
+  const sampled = key.map((k, i) => `${quoteIdent(k)} AS "#k${i}"`).join(', ');
+  const keys = key.map((_, i) => `"#k${i}"`).join(', ');
+  return `SELECT ARRAY[${key.map((_, i) => `"#k${i}"::text`).join(', ')}] AS lower FROM (
+      SELECT DISTINCT ON (tile) tile, ${keys} FROM (
+        SELECT ${sampled}, ntile($1::int) OVER (ORDER BY ${list(key)}) AS tile
+        FROM ${target} TABLESAMPLE SYSTEM ($2) REPEATABLE (0) WHERE ${key.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ')}) s
+      ORDER BY tile, ${keys}) b
+    WHERE tile > 1 ORDER BY tile`;
 }
 
 /**

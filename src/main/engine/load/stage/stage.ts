@@ -1,6 +1,6 @@
-// Staging: each file is COPY'd into its own table in the manifest schema, hash-partitioned on the
-// key, with every row's ordinal and line number. Partitions are the merge units: equal keys always
-// land in the same partition (PostgreSQL's type-aware hash), so different partitions can merge in
+// Staging: each file is COPY'd into its own table in the manifest schema, partitioned on the key
+// (by range or hash: unit-layout.ts), with every row's ordinal and line number. Partitions are the
+// merge units: equal keys always land in the same partition, so different partitions can merge in
 // parallel without two writers ever touching the same key. The tables are UNLOGGED: staging is
 // redone after a crash anyway, so it need not cost WAL.
 import type { PoolClient } from 'pg';
@@ -11,6 +11,7 @@ import { passThrough } from '../pass-through/csv-copy.ts';
 import { stagePassThrough } from '../pass-through/stage.ts';
 import { acquireClient, withClient, type HeldClient } from '../runtime/pool-client.ts';
 import { copyInSql, createStageTableSql, dropTableSql, insertSelectSql, NULL_REASON, rejectNullsSql, rowNumberingSql } from './sql.ts';
+import type { KeyBounds } from './unit-layout.ts';
 import { BatchValidator, type StagedColumn } from './validation.ts';
 
 /**
@@ -22,8 +23,10 @@ export const STAGE_ROWS = 5_000;
 export interface StageTable {
   /** The table COPY writes to. */
   parent: string;
-  /** One table per hash partition (index = partition); empty when there is no key. */
+  /** One table per partition, i.e. merge unit (index = unit); empty when there is no key. */
   partitions: string[];
+  /** Range partitions' DEFAULT partition, for the NULL keys that staging rejects (no unit). */
+  nullKeys: string;
   /** The sequences that number the rows of a pass-through COPY (rowNumberingSql). */
   sequences: { ord: string; line: string };
 }
@@ -39,13 +42,14 @@ export function stageTable(schema: string, runId: string, rank: number, partitio
   return {
     parent: qualified(name),
     partitions: Array.from({ length: partitions }, (_, p) => qualified(`${name}_${p}`)),
+    nullKeys: qualified(`${name}_null`),
     sequences: { ord: qualified(`${name}_ord`), line: qualified(`${name}_line`) },
   };
 }
 
-async function createStageTable(client: PoolClient, table: StageTable, columns: StagedColumn[], key: string[] | null): Promise<void> {
+async function createStageTable(client: PoolClient, table: StageTable, columns: StagedColumn[], key: string[] | null, bounds: KeyBounds | null): Promise<void> {
   await client.query(dropTableSql(table.parent));
-  await client.query(createStageTableSql(table, columns, key));
+  await client.query(createStageTableSql(table, columns, key, bounds));
 }
 
 /** Partitions (and parents) one statement drops at most: each takes locks, which are limited per transaction. */
@@ -53,7 +57,8 @@ const DROP_BATCH = 64;
 
 /** Drops staging tables several to a statement: one by one, 1,000 small files' tables cost a commit each. */
 export async function dropStageTables(client: PoolClient, tables: StageTable[]): Promise<void> {
-  const perStatement = Math.max(1, Math.floor(DROP_BATCH / (1 + (tables[0]?.partitions.length ?? 0))));
+  // The parent, its units and the NULL keys' partition.
+  const perStatement = Math.max(1, Math.floor(DROP_BATCH / (2 + (tables[0]?.partitions.length ?? 0))));
   for (let i = 0; i < tables.length; i += perStatement) await client.query(dropTableSql(...tables.slice(i, i + perStatement).map((t) => t.parent)));
 }
 
@@ -72,7 +77,7 @@ export async function stageFile(ctx: FileContext, table: StageTable, lanes: numb
   const columns = stagedColumns(ctx);
   const direct = passThrough(ctx);
   await withClient(ctx.run.pool, async (client) => {
-    await createStageTable(client, table, columns, ctx.run.plan.key);
+    await createStageTable(client, table, columns, ctx.run.plan.key, ctx.run.bounds);
     if (direct) await client.query(rowNumberingSql(table, direct.dialect.hasHeader ? 2 : 1));
   });
   ctx.tracker.stage('staging');

@@ -30,6 +30,8 @@ export interface StagedColumn {
   type: string;
   /** NULL is refused (NOT NULL column, or part of the key). */
   required?: boolean;
+  /** The target column's collation when not its type's default, so staged keys sort as the target's do. */
+  collation?: string | null;
 }
 
 /** A row the server would not accept: where it came from, which column, why, and its values. */
