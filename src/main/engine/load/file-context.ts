@@ -34,8 +34,10 @@ export interface RunContext {
   pool: Pool;
   budget: PoolBudget;
   support: ValidationSupport;
-  /** Hash partitions of the key: the merge units of every file. */
+  /** Partitions of the key: the merge units of every file. */
   partitions: number;
+  /** The units' key ranges; null: hash partitions (unit-layout.ts). */
+  bounds: KeyBounds | null;
   /** Take a transaction-level advisory lock per partition while merging (--claim). */
   partitionLocks: boolean;
   signal: AbortSignal | undefined;
