@@ -4,13 +4,9 @@
 // a zod schema built from it (for validation) and the type inferred from that. Environment-neutral:
 // zod only, so the renderer may import it too.
 import { z } from 'zod';
+import type { Choice } from './dialect-choices.ts';
 
-/** A choice as a select offers it: `id` is the option's value, since a tab is invisible in one. */
-export interface Choice<V> {
-  readonly id: string;
-  readonly label: string;
-  readonly value: V;
-}
+export * from './dialect-choices.ts';
 
 /** A choice shown with a sentence that explains it. */
 export interface Described {
@@ -66,28 +62,6 @@ export type FileType = z.infer<typeof fileTypeSchema>;
 
 const fileTypeLabels: Record<FileType, string> = { csv: 'CSV', parquet: 'Parquet' };
 export const FILE_TYPE_CHOICES: readonly Choice<FileType>[] = FILE_TYPES.map((value) => ({ id: value, label: fileTypeLabels[value], value }));
-
-// CSV dialect. Delimiter, quote and escape take any single character; these are the ones offered
-// (and, for delimiter and quote, sniffed).
-
-/** In order of preference: the sniffer picks the earlier on a tie. */
-export const DELIMITER_CHOICES = [
-  { id: 'comma', label: 'Comma ( , )', value: ',' },
-  { id: 'semicolon', label: 'Semicolon ( ; )', value: ';' },
-  { id: 'tab', label: 'Tab', value: '\t' },
-  { id: 'pipe', label: 'Pipe ( | )', value: '|' },
-] as const satisfies readonly Choice<string>[];
-export const SNIFFED_DELIMITERS: readonly string[] = DELIMITER_CHOICES.map((choice) => choice.value);
-
-/** The double quote first: it is kept unless the single quote evidently fits better. */
-export const QUOTE_CHOICES = [
-  { id: 'double', label: 'Double quote ( " )', value: '"' },
-  { id: 'single', label: "Single quote ( ' )", value: "'" },
-] as const satisfies readonly Choice<string>[];
-export const SNIFFED_QUOTES: readonly string[] = QUOTE_CHOICES.map((choice) => choice.value);
-
-/** Unset, the quote escapes itself (doubled quotes). */
-export const ESCAPE_CHOICES = [{ id: 'backslash', label: 'Backslash ( \\ )', value: '\\' }] as const satisfies readonly Choice<string>[];
 
 export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 export const encodingSchema = z.enum(ENCODINGS);

@@ -1,6 +1,6 @@
 // Guesses the CSV dialect from the decoded start of a file: the delimiter and quote that give every
 // record the same number of fields, whether the first record is a header, and the line ending.
-import { SNIFFED_DELIMITERS, SNIFFED_QUOTES } from '../../../shared/vocabulary.ts';
+import { SNIFFED_DELIMITERS, SNIFFED_QUOTES } from '../../../shared/dialect-choices.ts';
 import { CsvParser } from './csv-parser.ts';
 import { TypeInference, valueType, widenType } from './infer-types.ts';
 import type { CsvDialect, SourceRow } from './source.ts';
