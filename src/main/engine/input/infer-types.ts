@@ -17,6 +17,13 @@ const INT64_MAX = '9223372036854775807';
 
 /** The narrowest type for one non-null value. */
 export function valueType(value: string): InferredType {
+  // Numbers, dates and timestamps start with a digit, a sign or a point; anything else (most of a
+  // text column's values) skips their patterns.
+  const first = value.charCodeAt(0);
+  if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46)) {
+    if (value.length === 36 && UUID.test(value)) return 'uuid';
+    return value.length <= 5 && BOOLEANS.has(value.toLowerCase()) ? 'boolean' : 'text';
+  }
   if (BIGINT.test(value)) return fitsInt64(value) ? 'bigint' : 'numeric';
   if (NUMERIC.test(value)) return 'numeric';
   if (DOUBLE.test(value)) return isDouble(value) ? 'double precision' : 'text';
@@ -83,6 +90,7 @@ function temporalRank(type: InferredType): number {
 }
 
 function fitsInt64(value: string): boolean {
+  if (value.length < INT64_MAX.length) return true;
   const digits = value.replace(/^[+-]/, '');
   if (digits.length !== INT64_MAX.length) return digits.length < INT64_MAX.length;
   // Same length: compare as strings; the negative range reaches one further.

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvParser } from './csv-parser.ts';
 import { looksLikeHeader, sniffDialect } from './sniff.ts';
@@ -33,6 +34,30 @@ describe('sniffDialect', () => {
     expect(sniffDialect("id,name\n1,'Smith, J'\n2,'Doe, A'\n", true).quote).toBe("'");
     expect(sniffDialect("id,name\n1,it's\n2,'90s band\n3,\"x, y\"\n", true).quote).toBe('"');
     expect(sniffDialect('id,name\n1,plain\n', true).quote).toBe('"');
+  });
+
+  it('finds a single quote that opens the first field or a field after a line break', () => {
+    expect(sniffDialect("'a, b',1\n'c, d',2\n", true).quote).toBe("'");
+    expect(sniffDialect("x,y\r\n'a, b',1\r\n'c, d',2\r\n", true).quote).toBe("'");
+    expect(sniffDialect('one\ncolumn\n', true)).toMatchObject({ delimiter: ',', quote: '"' });
+  });
+
+  it('reads back the delimiter and quote a table was written with', () => {
+    // Values hold only the writer's own delimiter and quote, so no other choice fits as well.
+    const value = (delimiter: string, quote: string) => fc.stringMatching(new RegExp(`^[a-z0-9 ${delimiter === '|' ? '\\|' : delimiter}${quote}]{1,8}$`));
+    const written = fc
+      .record({ delimiter: fc.constantFrom(',', ';', '\t', '|'), quote: fc.constantFrom('"', "'"), columns: fc.integer({ min: 2, max: 5 }) })
+      .chain(({ delimiter, quote, columns }) =>
+        fc.record({ delimiter: fc.constant(delimiter), quote: fc.constant(quote), rows: fc.array(fc.array(value(delimiter, quote), { minLength: columns, maxLength: columns }), { minLength: 2, maxLength: 20 }) }),
+      );
+    fc.assert(
+      fc.property(written, ({ delimiter, quote, rows }) => {
+        const field = (v: string) => (v.includes(delimiter) || v.startsWith(quote) ? quote + v.replaceAll(quote, quote + quote) + quote : v);
+        const text = rows.map((row) => row.map(field).join(delimiter)).join('\n') + '\n';
+        const quoting = rows.some((row) => row.some((v) => field(v) !== v));
+        expect(sniffDialect(text, true)).toMatchObject({ delimiter, quote: quoting ? quote : '"' });
+      }),
+    );
   });
 
   it('detects the line ending outside quoted fields', () => {
