@@ -22,7 +22,7 @@ import { countUnit, freshProgress, mergeUnit } from './merge-unit.ts';
 import { mergePartition, mergesTogether, type MergedPartition } from './partition-merge.ts';
 import { acquireClient, withClient } from '../runtime/pool-client.ts';
 import { isTransient, retrying } from '../runtime/retry.ts';
-import { dropStageTables, stageFile, stageTable, type StagedFile } from '../stage/stage.ts';
+import { dropStageTablesOver, stageFile, stageTable, type StagedFile } from '../stage/stage.ts';
 import { inTransaction } from '../runtime/transaction.ts';
 import { UniqueChecks } from '../stage/unique-checks.ts';
 import { sameLayout } from '../stage/unit-layout.ts';
@@ -373,14 +373,14 @@ export async function loadKeyed(run: RunContext, contexts: FileContext[], mode: 
     else await mergeByPartition(run, files, staged, mode, contested, mergesTogether(merging, mode) ? merging : null);
     await finishAll(run, files, mode);
   } finally {
-    await retrying(run, 'Dropping the staging tables', () =>
-      withClient(run.pool, async (client) => {
-        const stages = await Promise.all(files.map((file) => file.staged));
-        await dropStageTables(client, stages.flatMap((stage) => (stage ? [stage.table] : [])));
+    await retrying(run, 'Dropping the staging tables', async () => {
+      const stages = await Promise.all(files.map((file) => file.staged));
+      await dropStageTablesOver(run.pool, stages.flatMap((stage) => (stage ? [stage.table] : [])), run.budget.mergeWorkers);
+      await withClient(run.pool, async (client) => {
         await checks.drop(client);
         await contested.drop(client);
-      }),
-    );
+      });
+    });
   }
   return files.map((f) => keyedOutcome(run, f));
 }

@@ -3,7 +3,7 @@
 // merge units: equal keys always land in the same partition, so different partitions can merge in
 // parallel without two writers ever touching the same key. The tables are UNLOGGED: staging is
 // redone after a crash anyway, so it need not cost WAL.
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { quoteIdent } from '../../sql/identifiers.ts';
 import { copyIn, isDataError } from './copy.ts';
 import { acceptRejects, readBatches, stagedColumns, type FileContext } from '../file-context.ts';
@@ -60,6 +60,12 @@ export async function dropStageTables(client: PoolClient, tables: StageTable[]):
   // The parent, its units and the NULL keys' partition.
   const perStatement = Math.max(1, Math.floor(DROP_BATCH / (2 + (tables[0]?.partitions.length ?? 0))));
   for (let i = 0; i < tables.length; i += perStatement) await client.query(dropTableSql(...tables.slice(i, i + perStatement).map((t) => t.parent)));
+}
+
+/** Drops staging tables over `lanes` connections at once: the end of a run over many files waits on it. */
+export async function dropStageTablesOver(pool: Pool, tables: StageTable[], lanes: number): Promise<void> {
+  const groups = Array.from({ length: Math.max(1, lanes) }, (_, lane) => tables.filter((_, i) => i % Math.max(1, lanes) === lane));
+  await Promise.all(groups.filter((g) => g.length > 0).map((group) => withClient(pool, (client) => dropStageTables(client, group))));
 }
 
 export interface StagedFile {
