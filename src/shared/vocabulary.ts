@@ -1,8 +1,8 @@
 // The words the engine, the CLI, the desktop app and stored files share, each defined once: write
 // modes, file orders, conflict policies, error handling, the CSV dialect choices (re-exported from
-// dialect-choices.ts), and the defaults and bounds of the load options. Each closed set is a constant list (for help texts and selects),
-// a zod schema built from it (for validation) and the type inferred from that. Environment-neutral:
-// zod only, so the renderer may import it too.
+// dialect-choices.ts), and the defaults and bounds of the load options. Each closed set is a
+// constant list (for help texts and selects), a zod schema built from it (for validation) and the
+// type inferred from that. Environment-neutral: zod only, so the renderer may import it too.
 import { z } from 'zod';
 import type { Choice } from './dialect-choices.ts';
 

@@ -62,10 +62,10 @@ export async function dropStageTables(client: PoolClient, tables: StageTable[]):
   for (let i = 0; i < tables.length; i += perStatement) await client.query(dropTableSql(...tables.slice(i, i + perStatement).map((t) => t.parent)));
 }
 
-/** Drops staging tables over `lanes` connections at once: the end of a run over many files waits on it. */
+/** Drops staging tables over `lanes` (at least 1) connections at once: the end of a run over many files waits on it. */
 export async function dropStageTablesOver(pool: Pool, tables: StageTable[], lanes: number): Promise<void> {
-  const groups = Array.from({ length: Math.max(1, lanes) }, (_, lane) => tables.filter((_, i) => i % Math.max(1, lanes) === lane));
-  await Promise.all(groups.filter((g) => g.length > 0).map((group) => withClient(pool, (client) => dropStageTables(client, group))));
+  const groups = Array.from({ length: Math.min(lanes, tables.length) }, (_, lane) => tables.filter((_, i) => i % lanes === lane));
+  await Promise.all(groups.map((group) => withClient(pool, (client) => dropStageTables(client, group))));
 }
 
 export interface StagedFile {
